@@ -1,0 +1,1 @@
+//! `kstlib.conf.yml`: discovery, includes, merge, and resolution into validated sessions.
