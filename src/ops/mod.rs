@@ -1,7 +1,45 @@
 //! Sessions on tmux and on Docker/Podman containers: the library behind `kstlib ops`.
+//!
+//! Data flows one way: command-line arguments and config files are resolved into a
+//! validated [`SessionConfig`]; a [`SessionManager`] hands it to its backend
+//! ([`TmuxRunner`], or the container runner), which runs programs through [`exec`], the only
+//! place that spawns anything. [`inventory`] asks every backend at once for `list`.
+//!
+//! ```no_run
+//! use kstlib::ops::{BackendType, SessionManager, SessionOptions, SessionState};
+//!
+//! # fn main() -> Result<(), kstlib::ops::Error> {
+//! let bot = SessionManager::new(
+//!     "orion",
+//!     BackendType::Tmux,
+//!     SessionOptions::default().command("python bot.py").socket_name("orion"),
+//! )?;
+//! let status = bot.start(SessionOptions::default())?;
+//! assert_eq!(status.state, SessionState::Running);
+//! let report = bot.stop(true, std::time::Duration::from_secs(10))?;
+//! println!("stopped: {:?}", report.method);
+//! # Ok(())
+//! # }
+//! ```
 
+pub mod backend;
 pub mod config;
+pub mod error;
+pub mod exec;
+pub mod inventory;
+pub mod manager;
 pub mod model;
+pub mod spec;
+pub mod tmux;
 pub mod validate;
 
-pub use model::{BackendType, Origin, Runtime, SessionState, SessionStatus, StopMethod, StopReport};
+pub use backend::{LogOptions, SessionBackend, StopOptions};
+pub use config::{Config, ConfigError, ConfigSource, Overrides};
+pub use error::{Error, ErrorKind, Result};
+pub use inventory::{Inventory, Scope};
+pub use manager::SessionManager;
+pub use model::{
+    BackendType, Origin, Runtime, SessionState, SessionStatus, StopMethod, StopReport,
+};
+pub use spec::{CommandSource, SessionConfig, SessionOptions, TmuxSocket};
+pub use tmux::TmuxRunner;

@@ -112,14 +112,27 @@ pub fn quote(value: &str) -> String {
             out.push('…');
             break;
         }
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
+        push_escaped(&mut out, c);
     }
     out.push('\'');
     out
+}
+
+/// `value` with its control characters escaped (`\n`, `\u{1b}`), safe to print.
+pub fn escape_control(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        push_escaped(&mut out, c);
+    }
+    out
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    if c.is_control() {
+        out.extend(c.escape_default());
+    } else {
+        out.push(c);
+    }
 }
 
 /// The first control character in `value`, if any (tab and newline included).

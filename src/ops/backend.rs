@@ -1,0 +1,103 @@
+//! What every backend offers (upstream's `AbstractRunner`), and the options of its verbs.
+
+use std::fmt;
+use std::io;
+use std::time::Duration;
+
+use super::error::Result;
+use super::model::{BackendType, SessionStatus, StopReport};
+use super::spec::SessionConfig;
+use super::validate::{SessionName, StopSignal};
+
+/// How long a stop waits for the program unless told otherwise (upstream's `--timeout 10`).
+pub const DEFAULT_STOP_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How many log lines `logs` prints unless told otherwise (upstream's `--lines 100`).
+pub const DEFAULT_LOG_LINES: usize = 100;
+
+/// How to stop a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StopOptions {
+    /// `false` kills at once (`--force`).
+    pub graceful: bool,
+    /// How long to wait for the program after the stop signal before killing it.
+    pub timeout: Duration,
+    /// The signal to send first; `None` uses the session's own (set when it was started),
+    /// else `SIGINT` for tmux and the image's stop signal for containers.
+    pub signal: Option<StopSignal>,
+    /// Leave the stopped session in place (a container and its logs) instead of removing it.
+    pub keep: bool,
+}
+
+impl Default for StopOptions {
+    fn default() -> Self {
+        StopOptions {
+            graceful: true,
+            timeout: DEFAULT_STOP_TIMEOUT,
+            signal: None,
+            keep: false,
+        }
+    }
+}
+
+/// Which logs to return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogOptions {
+    /// Exactly this many last lines (fewer if there are fewer).
+    pub lines: usize,
+    /// Keep escape sequences (colours) as the program wrote them.
+    pub ansi: bool,
+}
+
+impl Default for LogOptions {
+    fn default() -> Self {
+        LogOptions {
+            lines: DEFAULT_LOG_LINES,
+            ansi: false,
+        }
+    }
+}
+
+/// A backend: tmux or a container runtime. Upstream's `AbstractRunner` protocol.
+///
+/// Names reaching a backend are validated [`SessionName`]s, so no target syntax (`a:b`,
+/// `=x`) can slip through to tmux or the runtime.
+pub trait SessionBackend: Send + Sync + fmt::Debug {
+    /// Which backend this is.
+    fn backend_type(&self) -> BackendType;
+
+    /// Creates and starts the session; fails with `SessionExists` if it is running, and
+    /// with `SessionStart` (exit code and last output lines) if the program dies at once.
+    fn start(&self, config: &SessionConfig) -> Result<SessionStatus>;
+
+    /// Stops the session: its stop signal, a wait of up to `timeout`, then a kill.
+    fn stop(&self, name: &SessionName, options: &StopOptions) -> Result<StopReport>;
+
+    /// Attaches the terminal to the session. For tmux and containers this replaces the
+    /// current process, so it only returns on failure, or after `switch-client` when
+    /// already inside the same tmux server.
+    fn attach(&self, name: &SessionName) -> Result<()>;
+
+    /// The session's status; `SessionNotFound` if there is none.
+    fn status(&self, name: &SessionName) -> Result<SessionStatus>;
+
+    /// The session's last lines of output.
+    fn logs(&self, name: &SessionName, options: &LogOptions) -> Result<String>;
+
+    /// Writes the last lines to `out`, then new output as it comes, until the session ends,
+    /// `out` is closed, or the process is interrupted.
+    fn follow(&self, name: &SessionName, options: &LogOptions, out: &mut dyn io::Write)
+    -> Result<()>;
+
+    /// Whether a session of that name exists (in any state).
+    fn exists(&self, name: &SessionName) -> Result<bool> {
+        match self.status(name) {
+            Ok(_) => Ok(true),
+            Err(super::Error::SessionNotFound { .. }) => Ok(false),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Every session this backend can see, ours and foreign, in one call.
+    fn list_sessions(&self) -> Result<Vec<SessionStatus>>;
+}

@@ -1,0 +1,400 @@
+//! The only place that runs programs.
+//!
+//! Backends describe what to run as an [`Invocation`] and hand it to an [`Executor`]. The
+//! real one ([`SystemExecutor`]) spawns it without a shell, with a timeout, and logs the argv
+//! at debug level; unit tests substitute a fake executor to reach error paths that real
+//! programs cannot produce on demand.
+
+
+use std::ffi::{OsStr, OsString};
+use std::fmt;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use wait_timeout::ChildExt;
+
+use super::validate::escape_control;
+
+/// How long a backend call may take unless the caller says otherwise.
+///
+/// tmux answers in milliseconds and the container CLIs in well under a second here; a call
+/// that takes longer than this is a hung daemon, which must give an error, not a hang.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The environment variable that overrides [`DEFAULT_TIMEOUT`] (in seconds).
+pub const TIMEOUT_ENV: &str = "KSTLIB_BACKEND_TIMEOUT";
+
+/// A program to run: its argv, environment changes and time limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invocation {
+    program: PathBuf,
+    args: Vec<OsString>,
+    env: Vec<(OsString, Option<OsString>)>,
+    timeout: Duration,
+}
+
+impl Invocation {
+    /// A call of `program` with no arguments and the default timeout.
+    pub fn new(program: impl Into<PathBuf>) -> Self {
+        Invocation {
+            program: program.into(),
+            args: Vec::new(),
+            env: Vec::new(),
+            timeout: default_timeout(),
+        }
+    }
+
+    /// Appends one argument.
+    pub fn arg(mut self, arg: impl Into<OsString>) -> Self {
+        self.args.push(arg.into());
+        self
+    }
+
+    /// Appends several arguments.
+    pub fn args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<OsString>,
+    {
+        self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    /// Sets an environment variable for the child.
+    pub fn env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> Self {
+        self.env.push((key.into(), Some(value.into())));
+        self
+    }
+
+    /// Removes an environment variable from the child's environment.
+    pub fn env_remove(mut self, key: impl Into<OsString>) -> Self {
+        self.env.push((key.into(), None));
+        self
+    }
+
+    /// Sets the time limit.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The program to run.
+    pub fn program(&self) -> &Path {
+        &self.program
+    }
+
+    /// The arguments, without the program.
+    pub fn get_args(&self) -> &[OsString] {
+        &self.args
+    }
+
+    /// The time limit.
+    pub fn get_timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    fn command(&self) -> Command {
+        let mut command = Command::new(&self.program);
+        command.args(&self.args);
+        for (key, value) in &self.env {
+            match value {
+                Some(value) => command.env(key, value),
+                None => command.env_remove(key),
+            };
+        }
+        command
+    }
+}
+
+impl fmt::Display for Invocation {
+    /// The command line, quoted like a shell would need it, for logs and error messages.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&shell_quote(self.program.as_os_str()))?;
+        for arg in &self.args {
+            write!(f, " {}", shell_quote(arg))?;
+        }
+        Ok(())
+    }
+}
+
+fn shell_quote(word: &OsStr) -> String {
+    // Control characters would reach the terminal raw inside quotes.
+    escape_control(&shell_words::quote(&word.to_string_lossy()))
+}
+
+/// What a finished program left behind.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Output {
+    /// The exit code, or `None` when the program died of a signal.
+    pub code: Option<i32>,
+    /// Everything it wrote on stdout.
+    pub stdout: Vec<u8>,
+    /// Everything it wrote on stderr.
+    pub stderr: Vec<u8>,
+}
+
+impl Output {
+    /// Whether the program exited with code 0.
+    pub fn success(&self) -> bool {
+        self.code == Some(0)
+    }
+
+    /// Stdout as text; invalid UTF-8 is replaced rather than refused (upstream raised).
+    pub fn stdout_text(&self) -> String {
+        String::from_utf8_lossy(&self.stdout).into_owned()
+    }
+
+    /// Stderr as text, trimmed, for error messages.
+    pub fn stderr_text(&self) -> String {
+        String::from_utf8_lossy(&self.stderr).trim().to_owned()
+    }
+}
+
+/// Why a program could not be run to completion.
+#[derive(Debug, thiserror::Error)]
+pub enum ExecError {
+    /// The program does not exist (or is not executable).
+    #[error("program '{}' not found", program.display())]
+    NotFound {
+        /// The program that was asked for.
+        program: PathBuf,
+    },
+    /// The program did not finish within its time limit and was killed.
+    #[error("`{invocation}` did not answer within {} s", timeout.as_secs_f64())]
+    Timeout {
+        /// What was run, for the message.
+        invocation: String,
+        /// The limit that was reached.
+        timeout: Duration,
+    },
+    /// Spawning or waiting failed for another reason.
+    #[error("could not run '{}': {source}", program.display())]
+    Io {
+        /// The program that was run.
+        program: PathBuf,
+        /// The operating system's error.
+        source: io::Error,
+    },
+}
+
+/// Runs programs for the backends. The seam between kstlib and the outside world.
+pub trait Executor: Send + Sync + fmt::Debug {
+    /// Runs to completion, capturing stdout and stderr, within the invocation's time limit.
+    fn output(&self, invocation: &Invocation) -> Result<Output, ExecError>;
+
+    /// Replaces the current process with the program (`exec`); returns only on failure.
+    fn replace(&self, invocation: &Invocation) -> ExecError;
+
+    /// Runs with no time limit, copying the program's stdout to `out` as it comes (stderr
+    /// goes to ours), for commands that stream until stopped (`logs --follow`). When `out`
+    /// is closed the program is killed. Returns the exit code (`None`: killed by a signal).
+    fn stream(&self, invocation: &Invocation, out: &mut dyn Write) -> Result<Option<i32>, ExecError>;
+}
+
+/// The real [`Executor`]: spawns processes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemExecutor;
+
+impl Executor for SystemExecutor {
+    fn output(&self, invocation: &Invocation) -> Result<Output, ExecError> {
+        tracing::debug!("running: {invocation}");
+        let started = Instant::now();
+        let mut child = invocation
+            .command()
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|source| spawn_error(invocation, source))?;
+        // Both pipes are drained on their own threads: a child that fills one pipe while we
+        // wait on the other would otherwise deadlock.
+        let stdout = child.stdout.take().map(drain);
+        let stderr = child.stderr.take().map(drain);
+        let status = match child.wait_timeout(invocation.timeout) {
+            Ok(Some(status)) => status,
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(ExecError::Timeout {
+                    invocation: invocation.to_string(),
+                    timeout: invocation.timeout,
+                });
+            }
+            Err(source) => {
+                let _ = child.kill();
+                return Err(ExecError::Io {
+                    program: invocation.program.clone(),
+                    source,
+                });
+            }
+        };
+        let output = Output {
+            code: status.code(),
+            stdout: stdout.map(join).unwrap_or_default(),
+            stderr: stderr.map(join).unwrap_or_default(),
+        };
+        tracing::debug!(
+            "exit {:?} after {} ms ({} bytes out, {} bytes err)",
+            output.code,
+            started.elapsed().as_millis(),
+            output.stdout.len(),
+            output.stderr.len()
+        );
+        Ok(output)
+    }
+
+    fn replace(&self, invocation: &Invocation) -> ExecError {
+        use std::os::unix::process::CommandExt;
+        tracing::debug!("exec: {invocation}");
+        let source = invocation.command().exec();
+        spawn_error(invocation, source)
+    }
+
+    fn stream(&self, invocation: &Invocation, out: &mut dyn Write) -> Result<Option<i32>, ExecError> {
+        tracing::debug!("streaming: {invocation}");
+        let mut child = invocation
+            .command()
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|source| spawn_error(invocation, source))?;
+        if let Some(mut stdout) = child.stdout.take() {
+            let mut buffer = [0u8; 8192];
+            loop {
+                match stdout.read(&mut buffer) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        if out.write_all(&buffer[..n]).and_then(|()| out.flush()).is_err() {
+                            // The reader went away (`| head`): stop the program too.
+                            let _ = child.kill();
+                            break;
+                        }
+                    }
+                    Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                    Err(_) => break,
+                }
+            }
+        }
+        let status = child.wait().map_err(|source| ExecError::Io {
+            program: invocation.program.clone(),
+            source,
+        })?;
+        Ok(status.code())
+    }
+}
+
+fn spawn_error(invocation: &Invocation, source: io::Error) -> ExecError {
+    if source.kind() == io::ErrorKind::NotFound {
+        ExecError::NotFound {
+            program: invocation.program.clone(),
+        }
+    } else {
+        ExecError::Io {
+            program: invocation.program.clone(),
+            source,
+        }
+    }
+}
+
+fn drain(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<Vec<u8>> {
+    thread::spawn(move || {
+        let mut buffer = Vec::new();
+        // A read error mid-way leaves what was read so far, which is all we can report.
+        let _ = pipe.read_to_end(&mut buffer);
+        buffer
+    })
+}
+
+fn join(handle: thread::JoinHandle<Vec<u8>>) -> Vec<u8> {
+    handle.join().unwrap_or_default()
+}
+
+fn default_timeout() -> Duration {
+    std::env::var(TIMEOUT_ENV)
+        .ok()
+        .and_then(|value| value.trim().parse::<f64>().ok())
+        .filter(|secs| secs.is_finite() && *secs > 0.0)
+        .map(Duration::from_secs_f64)
+        .unwrap_or(DEFAULT_TIMEOUT)
+}
+
+/// Looks a program up the way `execvp` would: a name with a `/` is taken as a path, any
+/// other name is searched in `PATH`. Returns the path of an executable file.
+pub fn find_program(name: &OsStr) -> Option<PathBuf> {
+    let path = Path::new(name);
+    if name.is_empty() {
+        return None;
+    }
+    if path.components().count() > 1 || name.to_string_lossy().contains('/') {
+        return is_executable(path).then(|| path.to_path_buf());
+    }
+    let search = std::env::var_os("PATH")?;
+    std::env::split_paths(&search)
+        .map(|dir| dir.join(name))
+        .find(|candidate| is_executable(candidate))
+}
+
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    path.metadata()
+        .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn captures_both_streams_and_the_exit_code() {
+        let out = SystemExecutor
+            .output(&Invocation::new("sh").args(["-c", "echo out; echo err >&2; exit 3"]))
+            .expect("sh runs");
+        assert_eq!(out.code, Some(3));
+        assert_eq!(out.stdout_text(), "out\n");
+        assert_eq!(out.stderr_text(), "err");
+    }
+
+    #[test]
+    fn a_program_that_hangs_is_killed_at_its_timeout() {
+        let invocation = Invocation::new("sleep")
+            .arg("30")
+            .timeout(Duration::from_millis(200));
+        let err = SystemExecutor.output(&invocation).expect_err("must time out");
+        assert!(matches!(err, ExecError::Timeout { .. }), "{err:?}");
+        assert_eq!(err.to_string(), "`sleep 30` did not answer within 0.2 s");
+    }
+
+    #[test]
+    fn a_missing_program_is_not_found() {
+        let err = SystemExecutor
+            .output(&Invocation::new("kstlib-no-such-program"))
+            .expect_err("must fail");
+        assert!(matches!(err, ExecError::NotFound { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn large_output_on_both_pipes_does_not_deadlock() {
+        let script = "head -c 200000 /dev/zero; head -c 200000 /dev/zero >&2";
+        let out = SystemExecutor
+            .output(&Invocation::new("sh").args(["-c", script]))
+            .expect("sh runs");
+        assert_eq!((out.stdout.len(), out.stderr.len()), (200_000, 200_000));
+    }
+
+    #[test]
+    fn display_quotes_arguments_and_escapes_control_characters() {
+        let invocation = Invocation::new("tmux").args(["-L", "a b", "x\ny"]);
+        assert_eq!(invocation.to_string(), "tmux -L 'a b' 'x\\ny'");
+    }
+
+    #[test]
+    fn find_program_searches_path_and_takes_paths_as_is() {
+        assert!(find_program(OsStr::new("sh")).is_some());
+        assert!(find_program(OsStr::new("/bin/sh")).is_some());
+        assert!(find_program(OsStr::new("kstlib-no-such-program")).is_none());
+        assert!(find_program(OsStr::new("")).is_none());
+    }
+}

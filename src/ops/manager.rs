@@ -1,0 +1,242 @@
+//! [`SessionManager`]: one session on its backend (upstream's `SessionManager`).
+
+use std::io::Write;
+use std::time::Duration;
+
+use super::backend::{LogOptions, SessionBackend, StopOptions};
+use super::config::{Config, ConfigSource, Overrides};
+use super::error::{Error, Result};
+use super::model::{BackendType, Origin, SessionState, SessionStatus, StopReport};
+use super::spec::{SessionConfig, SessionOptions};
+use super::tmux::TmuxRunner;
+
+/// One named session and the backend that runs it.
+///
+/// ```no_run
+/// use kstlib::ops::{BackendType, SessionManager, SessionOptions};
+///
+/// # fn main() -> Result<(), kstlib::ops::Error> {
+/// // Ad hoc, as upstream's `SessionManager("astro", backend="tmux")`:
+/// let astro = SessionManager::new(
+///     "astro",
+///     BackendType::Tmux,
+///     SessionOptions::default()
+///         .command("python astro_bot.py")
+///         .working_dir("examples/ops"),
+/// )?;
+/// astro.start(SessionOptions::default())?;
+/// println!("{}", astro.logs(20)?);
+/// astro.stop(true, std::time::Duration::from_secs(10))?;
+///
+/// // Declared in kstlib.conf.yml, as `SessionManager.from_config("astro-dev")`:
+/// let dev = SessionManager::from_config("astro-dev")?;
+/// if !dev.is_running() {
+///     dev.start(SessionOptions::default())?;
+/// }
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct SessionManager {
+    config: SessionConfig,
+    options: SessionOptions,
+    backend: Box<dyn SessionBackend>,
+}
+
+impl SessionManager {
+    /// An ad-hoc session: `name` on `backend` with `options`, checked now.
+    pub fn new(name: &str, backend: BackendType, options: SessionOptions) -> Result<Self> {
+        let config = SessionConfig::new(name, backend, &options)?;
+        Self::with_options(config, options)
+    }
+
+    /// The session declared as `name` in the config files found the usual way
+    /// (`KSTLIB_CONFIG`, else the search order); `SessionConfig` error if it is not there.
+    pub fn from_config(name: &str) -> Result<Self> {
+        let config = Config::load(&ConfigSource::from_env(None))?;
+        Self::from_loaded_config(&config, name, &Overrides::default())
+    }
+
+    /// The session `name` from an already loaded config, with `overrides` applied; an
+    /// undeclared name is an error.
+    pub fn from_loaded_config(config: &Config, name: &str, overrides: &Overrides) -> Result<Self> {
+        if !config.is_declared(name) {
+            let declared: Vec<&str> = config.session_names().collect();
+            return Err(Error::Config(Box::new(super::config::ConfigError::new(format!(
+                "session '{name}' not found in config; declared sessions: {}",
+                if declared.is_empty() {
+                    "none".to_owned()
+                } else {
+                    declared.join(", ")
+                }
+            )))));
+        }
+        Self::resolved(config, name, overrides)
+    }
+
+    /// The session `name`, declared or not, as the CLI resolves it: the declared entry with
+    /// `overrides`, or an ad-hoc session of `overrides` and the config's defaults.
+    pub fn resolved(config: &Config, name: &str, overrides: &Overrides) -> Result<Self> {
+        let session = config.resolve(name, overrides)?;
+        Self::with_options(session, overrides.options.clone())
+    }
+
+    /// A manager driving `config` through a backend of the caller's choice.
+    pub fn with_backend(config: SessionConfig, backend: Box<dyn SessionBackend>) -> Self {
+        SessionManager {
+            config,
+            options: SessionOptions::default(),
+            backend,
+        }
+    }
+
+    fn with_options(config: SessionConfig, options: SessionOptions) -> Result<Self> {
+        let backend = backend_for(&config)?;
+        Ok(SessionManager {
+            config,
+            options,
+            backend,
+        })
+    }
+
+    /// The session name.
+    pub fn name(&self) -> &str {
+        self.config.name().as_str()
+    }
+
+    /// The backend type.
+    pub fn backend(&self) -> BackendType {
+        self.config.backend()
+    }
+
+    /// The validated configuration.
+    pub fn config(&self) -> &SessionConfig {
+        &self.config
+    }
+
+    /// Starts the session. `overrides` change this start only: set fields replace the
+    /// stored ones, `env` is merged (overrides win), as upstream's `start(command, **kw)`.
+    pub fn start(&self, overrides: SessionOptions) -> Result<SessionStatus> {
+        if overrides == SessionOptions::default() {
+            return self.backend.start(&self.config);
+        }
+        let mut options = self.options.clone();
+        if overrides.command.is_some() {
+            options.command = overrides.command;
+        }
+        macro_rules! replace {
+            ($($field:ident),*) => {$(
+                if overrides.$field.is_some() {
+                    options.$field = overrides.$field;
+                }
+            )*};
+        }
+        replace!(working_dir, image, log_volume, runtime, stop_signal, stop_timeout);
+        for (key, value) in overrides.env {
+            options.env.retain(|(k, _)| *k != key);
+            options.env.push((key, value));
+        }
+        if !overrides.volumes.is_empty() {
+            options.volumes = overrides.volumes;
+        }
+        if !overrides.ports.is_empty() {
+            options.ports = overrides.ports;
+        }
+        let mut effective = SessionConfig::new(self.name(), self.backend(), &options)?;
+        effective.declared = self.config.is_declared();
+        backend_for(&effective)?.start(&effective)
+    }
+
+    /// Stops the session: the stop signal, up to `timeout` of waiting, then a kill
+    /// (`graceful = false` kills at once). Upstream's signature.
+    pub fn stop(&self, graceful: bool, timeout: Duration) -> Result<StopReport> {
+        self.stop_with(&StopOptions {
+            graceful,
+            timeout,
+            ..StopOptions::default()
+        })
+    }
+
+    /// Stops the session with every option.
+    pub fn stop_with(&self, options: &StopOptions) -> Result<StopReport> {
+        let mut options = *options;
+        options.signal = options.signal.or(self.config.stop_signal());
+        self.backend.stop(self.config.name(), &options)
+    }
+
+    /// Attaches the terminal; replaces the current process (see [`SessionBackend::attach`]).
+    pub fn attach(&self) -> Result<()> {
+        self.backend.attach(self.config.name())
+    }
+
+    /// The session's status. A declared session that does not exist is `defined`.
+    pub fn status(&self) -> Result<SessionStatus> {
+        match self.backend.status(self.config.name()) {
+            Ok(mut status) => {
+                if self.config.is_declared() {
+                    status.origin = Origin::Config;
+                }
+                Ok(status)
+            }
+            Err(Error::SessionNotFound { .. }) if self.config.is_declared() => {
+                Ok(defined_status(&self.config))
+            }
+            Err(err) => Err(err),
+        }
+    }
+
+    /// The last `lines` lines of output.
+    pub fn logs(&self, lines: usize) -> Result<String> {
+        self.logs_with(&LogOptions {
+            lines,
+            ..LogOptions::default()
+        })
+    }
+
+    /// The last lines of output, with every option.
+    pub fn logs_with(&self, options: &LogOptions) -> Result<String> {
+        self.backend.logs(self.config.name(), options)
+    }
+
+    /// Writes the last lines, then new output as it comes, to `out`.
+    pub fn follow(&self, options: &LogOptions, out: &mut dyn Write) -> Result<()> {
+        self.backend.follow(self.config.name(), options, out)
+    }
+
+    /// Whether the session exists on its backend, in any state.
+    pub fn exists(&self) -> Result<bool> {
+        self.backend.exists(self.config.name())
+    }
+
+    /// Whether the session's program is running; false on any error, as upstream.
+    pub fn is_running(&self) -> bool {
+        self.backend
+            .status(self.config.name())
+            .is_ok_and(|status| status.state == SessionState::Running)
+    }
+}
+
+/// The status of a declared session that does not exist.
+pub(crate) fn defined_status(config: &SessionConfig) -> SessionStatus {
+    let mut status = SessionStatus::new(
+        config.name().as_str(),
+        SessionState::Defined,
+        config.backend(),
+    );
+    status.origin = Origin::Config;
+    status.image = config.image().map(ToString::to_string);
+    status.socket_name = config.socket().name().map(str::to_owned);
+    status.runtime = config.runtime();
+    status
+}
+
+/// The backend that runs `config`.
+pub(crate) fn backend_for(config: &SessionConfig) -> Result<Box<dyn SessionBackend>> {
+    match config.backend() {
+        BackendType::Tmux => Ok(Box::new(TmuxRunner::for_session(config))),
+        BackendType::Container => Err(Error::Unavailable {
+            what: "container backend".to_owned(),
+            reason: "not available in this build yet".to_owned(),
+        }),
+    }
+}
