@@ -1,0 +1,350 @@
+//! The command line, as clap sees it. Options, short forms and defaults are upstream's.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::ops::{BackendType, Runtime};
+
+use super::exit;
+
+/// Start, stop, attach to, watch and list long-running sessions on tmux and on
+/// Docker/Podman containers, driven by kstlib.conf.yml.
+#[derive(Debug, Parser)]
+#[command(name = "kstlib", version, after_help = exit::HELP, max_term_width = 100)]
+pub struct Cli {
+    /// Read this config file only, instead of searching (also KSTLIB_CONFIG).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+
+    /// More output on stderr: -v info, -vv debug (every command run), -vvv trace.
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Log level on stderr (overrides -v).
+    #[arg(short = 'l', long, value_enum, value_name = "LEVEL")]
+    pub log_level: Option<LogLevel>,
+
+    /// When to use colours (NO_COLOR is honoured by `auto`).
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN", global = true)]
+    pub color: ColorWhen,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Top-level commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Manage sessions (tmux/container).
+    #[command(subcommand)]
+    Ops(OpsCommand),
+}
+
+/// `kstlib ops …`, in upstream's order.
+#[derive(Debug, Subcommand)]
+#[command(after_help = exit::HELP)]
+pub enum OpsCommand {
+    /// Start a session, declared in kstlib.conf.yml or ad hoc.
+    #[command(after_help = START_EXAMPLES)]
+    Start(StartArgs),
+    /// Stop a session: its stop signal, up to --timeout of waiting, then a kill.
+    #[command(after_help = STOP_EXAMPLES)]
+    Stop(StopArgs),
+    /// Attach the terminal to a session (replaces this process).
+    #[command(after_help = ATTACH_HELP)]
+    Attach(AttachArgs),
+    /// Show a session's state.
+    #[command(after_help = STATUS_EXAMPLES)]
+    Status(StatusArgs),
+    /// Show a session's last output lines.
+    #[command(after_help = LOGS_EXAMPLES)]
+    Logs(LogsArgs),
+    /// List every session: tmux servers, containers and declared sessions.
+    #[command(after_help = LIST_EXAMPLES)]
+    List(ListArgs),
+}
+
+const START_EXAMPLES: &str = "\
+Examples:
+  kstlib ops start dev --backend tmux --command \"python app.py\"
+  kstlib ops start orion --socket orion --command \"python bot.py\"
+  kstlib ops start astro-dev            # declared in kstlib.conf.yml
+
+Commands run without a shell: \"python app.py > out.log\" passes '>' to python.
+Use --command \"sh -c 'python app.py > out.log'\" when you need one.";
+
+const STOP_EXAMPLES: &str = "\
+Examples:
+  kstlib ops stop dev
+  kstlib ops stop dev --timeout 30
+  kstlib ops stop orion --socket orion --force";
+
+const ATTACH_HELP: &str = "\
+This command replaces the current process.
+For tmux: use Ctrl+B D to detach (inside tmux on the same server it switches client).
+For container: use Ctrl+P Ctrl+Q to detach.";
+
+const STATUS_EXAMPLES: &str = "\
+Examples:
+  kstlib ops status dev
+  kstlib ops status orion --socket orion --json";
+
+const LOGS_EXAMPLES: &str = "\
+Examples:
+  kstlib ops logs dev
+  kstlib ops logs dev --lines 50 --ansi
+  kstlib ops logs dev --follow";
+
+const LIST_EXAMPLES: &str = "\
+Examples:
+  kstlib ops list
+  kstlib ops list --backend tmux
+  kstlib ops list --backend container --json";
+
+/// Where to look for a session: backend, tmux server, container runtime.
+#[derive(Debug, Clone, Default, Args)]
+pub struct Target {
+    /// Backend type (tmux or container). If not specified, uses config default.
+    #[arg(short, long, value_parser = parse_backend, value_name = "BACKEND")]
+    pub backend: Option<BackendType>,
+
+    /// tmux socket name (for sessions started with tmux -L <name>).
+    #[arg(short = 'L', long = "socket", value_name = "NAME", conflicts_with = "socket_path")]
+    pub socket: Option<String>,
+
+    /// tmux socket path (for sessions started with tmux -S <path>).
+    #[arg(short = 'S', long = "socket-path", value_name = "PATH")]
+    pub socket_path: Option<PathBuf>,
+
+    /// Container runtime (podman or docker). If not specified, uses config, else auto-detects.
+    #[arg(long, value_parser = parse_runtime, value_name = "RUNTIME")]
+    pub runtime: Option<Runtime>,
+}
+
+/// `kstlib ops start`.
+#[derive(Debug, Args)]
+pub struct StartArgs {
+    /// Session name.
+    pub name: String,
+
+    #[command(flatten)]
+    pub target: Target,
+
+    /// Command to run in the session (split like a shell would, run without one).
+    #[arg(short, long, value_name = "COMMAND", allow_hyphen_values = true)]
+    pub command: Option<String>,
+
+    /// Container image (container backend only).
+    #[arg(short, long, value_name = "IMAGE")]
+    pub image: Option<String>,
+
+    /// Working directory for the session.
+    #[arg(short, long = "workdir", value_name = "DIR")]
+    pub workdir: Option<String>,
+
+    /// Environment variable (KEY=VALUE). Can be repeated.
+    #[arg(short, long = "env", value_name = "KEY=VALUE")]
+    pub env: Vec<String>,
+
+    /// Volume mount (host:container). Can be repeated.
+    #[arg(short, long = "volume", value_name = "HOST:CONTAINER")]
+    pub volume: Vec<String>,
+
+    /// Port mapping (host:container). Can be repeated.
+    #[arg(short, long = "port", value_name = "HOST:CONTAINER")]
+    pub port: Vec<String>,
+
+    /// The signal `stop` sends first (default SIGINT, like Ctrl-C).
+    #[arg(long, value_name = "SIGNAL")]
+    pub stop_signal: Option<String>,
+
+    #[command(flatten)]
+    pub output: Output,
+}
+
+/// `kstlib ops stop`.
+#[derive(Debug, Args)]
+pub struct StopArgs {
+    /// Session name.
+    pub name: String,
+
+    #[command(flatten)]
+    pub target: Target,
+
+    /// Force stop without graceful shutdown.
+    #[arg(short, long)]
+    pub force: bool,
+
+    /// Seconds to wait for graceful shutdown.
+    #[arg(short, long, default_value = "10", value_parser = parse_seconds, value_name = "SECONDS")]
+    pub timeout: f64,
+
+    /// Send this signal first instead of the session's stop signal.
+    #[arg(long, value_name = "SIGNAL")]
+    pub signal: Option<String>,
+
+    /// Keep the stopped session (tmux: the dead pane; container: the container and its logs).
+    #[arg(long)]
+    pub keep: bool,
+
+    #[command(flatten)]
+    pub output: Output,
+}
+
+/// `kstlib ops attach`.
+#[derive(Debug, Args)]
+pub struct AttachArgs {
+    /// Session name.
+    pub name: String,
+
+    #[command(flatten)]
+    pub target: Target,
+}
+
+/// `kstlib ops status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Session name.
+    pub name: String,
+
+    #[command(flatten)]
+    pub target: Target,
+
+    #[command(flatten)]
+    pub output: Output,
+}
+
+/// `kstlib ops logs`.
+#[derive(Debug, Args)]
+pub struct LogsArgs {
+    /// Session name.
+    pub name: String,
+
+    #[command(flatten)]
+    pub target: Target,
+
+    /// Number of lines to show.
+    #[arg(short = 'n', long, default_value_t = 100, value_name = "N")]
+    pub lines: usize,
+
+    /// Keep escape sequences (colours) as the program wrote them.
+    #[arg(long)]
+    pub ansi: bool,
+
+    /// Keep printing new output until the session ends or Ctrl-C.
+    #[arg(short, long)]
+    pub follow: bool,
+}
+
+/// `kstlib ops list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub target: Target,
+
+    #[command(flatten)]
+    pub output: Output,
+}
+
+/// Output format options.
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct Output {
+    /// Minimal output: one line.
+    #[arg(short, long, conflicts_with = "json")]
+    pub quiet: bool,
+
+    /// Output in JSON format (stdout holds only the JSON document).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// Colours on a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// `--log-level`, upstream's names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "UPPER")]
+pub enum LogLevel {
+    /// Everything.
+    Trace,
+    /// Every command run.
+    Debug,
+    /// What is done.
+    Info,
+    /// Problems (default).
+    Warning,
+    /// Errors only.
+    Error,
+    /// Errors only (upstream's highest level).
+    Critical,
+}
+
+fn parse_backend(value: &str) -> Result<BackendType, String> {
+    value.parse().map_err(|_| "must be 'tmux' or 'container'".to_owned())
+}
+
+fn parse_runtime(value: &str) -> Result<Runtime, String> {
+    value.parse().map_err(|_| "must be 'podman' or 'docker'".to_owned())
+}
+
+fn parse_seconds(value: &str) -> Result<f64, String> {
+    value
+        .parse::<f64>()
+        .ok()
+        .filter(|secs| secs.is_finite() && (0.0..=86_400.0).contains(secs))
+        .ok_or_else(|| "expected a number of seconds between 0 and 86400".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn upstream_short_forms_parse() {
+        let cli = Cli::try_parse_from([
+            "kstlib", "ops", "start", "dev", "-b", "TMUX", "-c", "python app.py", "-w", "/tmp",
+            "-e", "A=1", "-v", "/a:/b", "-p", "80", "-L", "bots", "-q",
+        ])
+        .expect("parses");
+        let Command::Ops(OpsCommand::Start(start)) = cli.command else {
+            panic!("not start")
+        };
+        assert_eq!(start.target.backend, Some(BackendType::Tmux));
+        assert_eq!(start.target.socket.as_deref(), Some("bots"));
+        assert!(start.output.quiet);
+        let cli = Cli::try_parse_from(["kstlib", "ops", "stop", "dev", "-f", "-t", "2.5"])
+            .expect("parses");
+        let Command::Ops(OpsCommand::Stop(stop)) = cli.command else {
+            panic!("not stop")
+        };
+        assert!(stop.force);
+        assert_eq!(stop.timeout, 2.5);
+        let cli = Cli::try_parse_from(["kstlib", "ops", "logs", "dev", "-n", "5"]).expect("ok");
+        let Command::Ops(OpsCommand::Logs(logs)) = cli.command else {
+            panic!("not logs")
+        };
+        assert_eq!(logs.lines, 5);
+    }
+
+    #[test]
+    fn a_bad_backend_is_a_usage_error() {
+        let err = Cli::try_parse_from(["kstlib", "ops", "list", "-b", "foo"]).expect_err("bad");
+        assert!(err.to_string().contains("must be 'tmux' or 'container'"), "{err}");
+    }
+}

@@ -1,0 +1,381 @@
+//! How results look: tables and sentences for people, JSON for programs, one line with
+//! `--quiet`. Everything here returns text; `mod.rs` writes it.
+//!
+//! Colours are written as ANSI codes and stripped by `anstream` when the output is not a
+//! terminal, `NO_COLOR` is set or `--color never` was given.
+
+use std::fmt::Write as _;
+
+use anstyle::{AnsiColor, Style};
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::ops::validate::escape_control;
+use crate::ops::{
+    Error, Origin, SessionState, SessionStatus, StopMethod, StopReport, tmux::exit_description,
+};
+
+const BOLD: Style = Style::new().bold();
+const DIM: Style = Style::new().dimmed();
+const RED: Style = AnsiColor::Red.on_default().bold();
+const YELLOW: Style = AnsiColor::Yellow.on_default();
+const GREEN: Style = AnsiColor::Green.on_default();
+const CYAN: Style = AnsiColor::Cyan.on_default();
+
+fn paint(style: Style, text: &str) -> String {
+    format!("{style}{text}{style:#}")
+}
+
+fn state_style(state: SessionState) -> Style {
+    match state {
+        SessionState::Running => GREEN,
+        SessionState::Defined => DIM,
+        SessionState::Exited | SessionState::Stopped | SessionState::Paused => YELLOW,
+        SessionState::Restarting => CYAN,
+        SessionState::Unknown => RED,
+    }
+}
+
+/// The state as shown to people: `exited (1)`, `exited (SIGKILL)`.
+fn state_text(status: &SessionStatus) -> String {
+    match (status.state, &status.exit_signal, status.exit_code) {
+        (SessionState::Exited, Some(signal), _) => format!("exited ({signal})"),
+        (SessionState::Exited, None, Some(code)) => format!("exited ({code})"),
+        (state, _, _) => state.to_string(),
+    }
+}
+
+/// `2026-11-26 11:17:59 UTC (3 min ago)`.
+fn created_text(created: Timestamp) -> String {
+    let age = Timestamp::now().duration_since(created).as_secs();
+    let ago = match age {
+        i64::MIN..=-1 => String::new(),
+        0..=59 => format!(" ({age} s ago)"),
+        60..=3599 => format!(" ({} min ago)", age / 60),
+        3600..=86_399 => format!(" ({} h ago)", age / 3600),
+        _ => format!(" ({} days ago)", age / 86_400),
+    };
+    format!("{}{ago}", created.strftime("%Y-%m-%d %H:%M:%S UTC"))
+}
+
+/// `kstlib ops status` for people.
+pub fn status_table(status: &SessionStatus) -> String {
+    let mut rows: Vec<(&str, String)> = vec![
+        ("State", paint(state_style(status.state), &state_text(status))),
+        ("Backend", status.backend.to_string()),
+    ];
+    if let Some(pid) = status.pid.filter(|&pid| pid != 0) {
+        rows.push(("PID", pid.to_string()));
+    }
+    if let Some(created) = status.created_at {
+        rows.push(("Created", created_text(created)));
+    }
+    if status.window_count > 0 {
+        rows.push(("Windows", status.window_count.to_string()));
+    }
+    if let Some(socket) = &status.socket_name {
+        rows.push(("Socket", socket.clone()));
+    } else if let Some(path) = &status.socket_path {
+        rows.push(("Socket", path.display().to_string()));
+    }
+    if let Some(runtime) = status.runtime {
+        rows.push(("Runtime", runtime.to_string()));
+    }
+    if let Some(image) = status.image.as_deref().filter(|image| !image.is_empty()) {
+        rows.push(("Image", image.to_owned()));
+    }
+    if let Some(id) = &status.id {
+        rows.push(("ID", id.chars().take(12).collect()));
+    }
+    if !status.ports.is_empty() {
+        rows.push(("Ports", status.ports.join(", ")));
+    }
+    if let Some(code) = status.exit_code {
+        rows.push(("Exit Code", code.to_string()));
+    }
+    if let Some(signal) = &status.exit_signal {
+        rows.push(("Signal", signal.clone()));
+    }
+    rows.push(("Origin", status.origin.to_string()));
+    if let Some(detail) = &status.detail {
+        rows.push(("Detail", detail.clone()));
+    }
+    let width = rows.iter().map(|(key, _)| key.len()).max().unwrap_or(0);
+    let mut out = format!("{}\n", paint(BOLD, &format!("Session: {}", clean(&status.name))));
+    for (key, value) in rows {
+        let _ = writeln!(out, "  {}  {}", paint(CYAN, &format!("{key:<width$}")), clean(&value));
+    }
+    out
+}
+
+/// `kstlib ops list` for people: one row per session, columns aligned, `defined` rows dim.
+pub fn list_table(sessions: &[SessionStatus]) -> String {
+    const HEADERS: [&str; 8] = [
+        "NAME", "STATE", "BACKEND", "SOCKET", "RUNTIME", "PID", "IMAGE", "ORIGIN",
+    ];
+    let rows: Vec<[String; 8]> = sessions
+        .iter()
+        .map(|s| {
+            let dash = || "-".to_owned();
+            [
+                clean(&s.name),
+                state_text(s),
+                s.backend.to_string(),
+                s.socket_name
+                    .clone()
+                    .or_else(|| {
+                        s.socket_path
+                            .as_ref()
+                            .filter(|path| !path.ends_with("default"))
+                            .map(|path| path.display().to_string())
+                    })
+                    .unwrap_or_else(dash),
+                s.runtime.map(|rt| rt.to_string()).unwrap_or_else(dash),
+                s.pid.map(|pid| pid.to_string()).unwrap_or_else(dash),
+                s.image
+                    .clone()
+                    .filter(|image| !image.is_empty())
+                    .map(|image| clean(&image))
+                    .unwrap_or_else(dash),
+                s.origin.to_string(),
+            ]
+        })
+        .collect();
+    let mut widths = HEADERS.map(str::len);
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let header: Vec<String> = HEADERS
+        .iter()
+        .zip(widths)
+        .map(|(h, w)| format!("{h:<w$}"))
+        .collect();
+    let _ = writeln!(out, "{}", paint(BOLD, header.join("  ").trim_end()));
+    for (row, status) in rows.iter().zip(sessions) {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(widths)
+            .enumerate()
+            .map(|(i, (cell, w))| {
+                let padded = format!("{cell:<w$}");
+                match i {
+                    1 => paint(state_style(status.state), &padded),
+                    _ => padded,
+                }
+            })
+            .collect();
+        let line = cells.join("  ");
+        let line = line.trim_end();
+        if status.state == SessionState::Defined {
+            let _ = writeln!(out, "{}", paint(DIM, line));
+        } else {
+            let _ = writeln!(out, "{line}");
+        }
+    }
+    out
+}
+
+/// One row of `list --json`: upstream's keys in upstream's order, then ours.
+#[derive(Serialize)]
+struct ListRow<'a> {
+    name: &'a str,
+    state: SessionState,
+    backend: crate::ops::BackendType,
+    pid: Option<u32>,
+    image: &'a Option<String>,
+    socket_name: &'a Option<String>,
+    created_at: Option<Timestamp>,
+    window_count: u32,
+    exit_code: Option<i32>,
+    socket_path: &'a Option<std::path::PathBuf>,
+    runtime: Option<crate::ops::Runtime>,
+    id: &'a Option<String>,
+    origin: Origin,
+    exit_signal: &'a Option<String>,
+    ports: &'a [String],
+    detail: &'a Option<String>,
+}
+
+/// `list --json`: an array, as upstream.
+pub fn list_json(sessions: &[SessionStatus]) -> String {
+    let rows: Vec<ListRow<'_>> = sessions
+        .iter()
+        .map(|s| ListRow {
+            name: &s.name,
+            state: s.state,
+            backend: s.backend,
+            pid: s.pid,
+            image: &s.image,
+            socket_name: &s.socket_name,
+            created_at: s.created_at,
+            window_count: s.window_count,
+            exit_code: s.exit_code,
+            socket_path: &s.socket_path,
+            runtime: s.runtime,
+            id: &s.id,
+            origin: s.origin,
+            exit_signal: &s.exit_signal,
+            ports: &s.ports,
+            detail: &s.detail,
+        })
+        .collect();
+    json(&rows)
+}
+
+/// Any value as pretty JSON (2-space indent, as upstream) with a final newline.
+pub fn json<T: Serialize + ?Sized>(value: &T) -> String {
+    // Serialising our own plain data cannot fail; an empty object is a safe fallback.
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".to_owned());
+    text.push('\n');
+    text
+}
+
+/// `start` for people.
+pub fn started(status: &SessionStatus) -> String {
+    let pid = status.pid.map(|pid| format!(", pid {pid}")).unwrap_or_default();
+    format!(
+        "Session '{}' started ({}{pid}).\n",
+        clean(&status.name),
+        status.location()
+    )
+}
+
+/// `stop` for people.
+pub fn stopped(report: &StopReport) -> String {
+    let name = clean(&report.name);
+    let secs = report.elapsed_ms as f64 / 1000.0;
+    let exit = exit_description(report.exit_code, None);
+    let signal = report.signal.as_deref().unwrap_or("its stop signal");
+    let what = match report.method {
+        StopMethod::Graceful => {
+            format!("Session '{name}' stopped on {signal} after {secs:.1} s ({exit}).")
+        }
+        StopMethod::Killed => format!(
+            "Session '{name}' did not stop on {signal} within the timeout and was killed ({secs:.1} s)."
+        ),
+        StopMethod::Forced => format!("Session '{name}' killed (--force)."),
+        StopMethod::AlreadyExited => format!("Session '{name}' had already exited ({exit})."),
+    };
+    let kept = if report.removed { "" } else { " Kept, as asked." };
+    format!("{what}{kept}\n")
+}
+
+/// An error for people: `error: …` in one line, then details and a hint. `color` says
+/// whether the config snippet renderer may colour its output.
+pub fn error(err: &Error, color: bool) -> String {
+    let mut out = match err {
+        Error::Config(config_error) if config_error.location.is_some() => {
+            let mut text = config_error.render(color);
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text
+        }
+        _ => format!("{} {}\n", paint(RED, "error:"), clean(&err.to_string())),
+    };
+    if let Error::SessionStart { output, .. } = err
+        && !output.is_empty()
+    {
+        let _ = writeln!(out, "last output:");
+        for line in output {
+            let _ = writeln!(out, "  | {}", clean(line));
+        }
+    }
+    if let Some(hint) = err.hint() {
+        let _ = writeln!(out, "{} {hint}", paint(CYAN, "hint:"));
+    }
+    out
+}
+
+/// A warning line for stderr.
+pub fn warning(text: &str) -> String {
+    format!("{} {}\n", paint(YELLOW, "warning:"), clean(text))
+}
+
+/// Text from outside (names, images, backend messages) with control characters escaped.
+fn clean(text: &str) -> String {
+    escape_control(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::BackendType;
+
+    fn plain(text: &str) -> String {
+        let mut out = Vec::new();
+        let mut stream = anstream::StripStream::new(&mut out);
+        let _ = std::io::Write::write_all(&mut stream, text.as_bytes());
+        String::from_utf8(out).expect("utf-8")
+    }
+
+    fn sample() -> Vec<SessionStatus> {
+        let mut running = SessionStatus::new("astro", SessionState::Running, BackendType::Tmux);
+        running.pid = Some(4242);
+        running.window_count = 1;
+        running.origin = Origin::Config;
+        let mut exited = SessionStatus::new("orion", SessionState::Exited, BackendType::Tmux);
+        exited.socket_name = Some("orion".to_owned());
+        exited.exit_code = Some(1);
+        exited.origin = Origin::Managed;
+        let mut defined = SessionStatus::new("web", SessionState::Defined, BackendType::Container);
+        defined.image = Some("nginx:1".to_owned());
+        defined.origin = Origin::Config;
+        vec![running, exited, defined]
+    }
+
+    #[test]
+    fn list_table_aligns_columns() {
+        insta::assert_snapshot!(plain(&list_table(&sample())), @r"
+        NAME   STATE       BACKEND    SOCKET  RUNTIME  PID   IMAGE    ORIGIN
+        astro  running     tmux       -       -        4242  -        config
+        orion  exited (1)  tmux       orion   -        -     -        managed
+        web    defined     container  -       -        -     nginx:1  config
+        ");
+    }
+
+    #[test]
+    fn list_json_keeps_upstream_keys_first() {
+        let text = list_json(&sample()[..1]);
+        let keys: Vec<&str> = text
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix('"')?.split('"').next())
+            .collect();
+        assert_eq!(
+            &keys[..6],
+            ["name", "state", "backend", "pid", "image", "socket_name"]
+        );
+    }
+
+    #[test]
+    fn status_json_keeps_upstream_keys_first() {
+        let text = json(&sample()[0]);
+        let keys: Vec<&str> = text
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix('"')?.split('"').next())
+            .collect();
+        assert_eq!(
+            &keys[..9],
+            [
+                "name",
+                "state",
+                "backend",
+                "pid",
+                "created_at",
+                "window_count",
+                "socket_name",
+                "image",
+                "exit_code"
+            ]
+        );
+    }
+
+    #[test]
+    fn names_with_control_characters_are_escaped() {
+        let status = SessionStatus::new("evil\u{1b}[2J", SessionState::Running, BackendType::Tmux);
+        assert!(!list_table(&[status]).contains("\u{1b}[2J"));
+    }
+}

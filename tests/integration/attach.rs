@@ -1,0 +1,46 @@
+//! `attach`, through an outer tmux server that plays the user's terminal: its pane runs
+//! `kstlib ops attach`, its screen is what the user would see, and keys are typed into it.
+
+use crate::env::TestEnv;
+use crate::require_tmux;
+
+fn screen(env: &TestEnv) -> String {
+    let out = env.tmux(&["-L", "outer", "capture-pane", "-p", "-t", "=harness:"]);
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn attach_shows_the_program_and_detach_leaves_it_running() {
+    require_tmux!();
+    let env = TestEnv::new();
+    env.ops(&["start", "inner", "-c", "sh -c 'while :; do echo inner alive; sleep 0.3; done'"])
+        .success();
+    let kstlib = env!("CARGO_BIN_EXE_kstlib");
+    let started = env.tmux(&[
+        "-L", "outer", "new-session", "-d", "-s", "harness", "-x", "100", "-y", "20", "--",
+        kstlib, "ops", "attach", "inner", ";", "set-option", "-w", "-t", "=harness:",
+        "remain-on-exit", "on",
+    ]);
+    assert!(started.status.success(), "{started:?}");
+    env.wait_for("the program's output", || screen(&env).contains("inner alive"));
+    // The prefix and `d`, typed into the attached client: detach.
+    let keys = env.tmux(&["-L", "outer", "send-keys", "-t", "=harness:", "C-b", "d"]);
+    assert!(keys.status.success());
+    env.wait_for("the detach", || screen(&env).contains("[detached (from session inner)]"));
+    assert_eq!(env.ops(&["status", "inner", "-q"]).stdout, "inner: running\n");
+}
+
+#[test]
+fn attach_without_a_terminal_is_a_clear_error() {
+    require_tmux!();
+    let env = TestEnv::new();
+    env.ops(&["start", "noterm", "-c", "sleep 300"]).success();
+    let run = env.ops(&["attach", "noterm"]);
+    run.code(1);
+    assert!(
+        run.stderr.starts_with(
+            "error: failed to attach to tmux session 'noterm': stdin is not a terminal"
+        ),
+        "{run}"
+    );
+}
