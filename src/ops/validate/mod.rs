@@ -7,8 +7,10 @@
 
 use std::fmt;
 
+mod command;
 mod name;
 
+pub use command::{Command, MAX_COMMAND_LENGTH};
 pub use name::{MAX_SESSION_NAME_LENGTH, SessionName};
 
 /// Why a value was refused, and which value.
