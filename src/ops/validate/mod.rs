@@ -8,9 +8,11 @@
 use std::fmt;
 
 mod command;
+mod image;
 mod name;
 
 pub use command::{Command, MAX_COMMAND_LENGTH};
+pub use image::{Image, MAX_IMAGE_NAME_LENGTH};
 pub use name::{MAX_SESSION_NAME_LENGTH, SessionName};
 
 /// Why a value was refused, and which value.
