@@ -10,11 +10,13 @@ use std::fmt;
 mod command;
 mod image;
 mod name;
+mod port;
 mod volume;
 
 pub use command::{Command, MAX_COMMAND_LENGTH};
 pub use image::{Image, MAX_IMAGE_NAME_LENGTH};
 pub use name::{MAX_SESSION_NAME_LENGTH, SessionName};
+pub use port::{MAX_PORTS, Port, check_port_count};
 pub use volume::{MAX_VOLUMES, Volume, check_volume_count};
 
 /// Why a value was refused, and which value.
