@@ -8,12 +8,17 @@
 use std::fmt;
 
 mod command;
+mod env;
 mod image;
 mod name;
 mod port;
 mod volume;
 
 pub use command::{Command, MAX_COMMAND_LENGTH};
+pub use env::{
+    DANGEROUS_ENV_KEYS, EnvVar, MAX_ENV_KEY_LENGTH, MAX_ENV_VALUE_LENGTH, MAX_ENV_VARS,
+    check_env_count,
+};
 pub use image::{Image, MAX_IMAGE_NAME_LENGTH};
 pub use name::{MAX_SESSION_NAME_LENGTH, SessionName};
 pub use port::{MAX_PORTS, Port, check_port_count};
