@@ -11,6 +11,7 @@ mod command;
 mod env;
 mod image;
 mod name;
+mod path;
 mod port;
 mod volume;
 
@@ -21,6 +22,8 @@ pub use env::{
 };
 pub use image::{Image, MAX_IMAGE_NAME_LENGTH};
 pub use name::{MAX_SESSION_NAME_LENGTH, SessionName};
+pub use path::{MAX_PATH_LENGTH, MAX_SOCKET_NAME_LENGTH, MAX_SOCKET_PATH_LENGTH, SocketName};
+pub use path::{check_path_text, check_socket_path};
 pub use port::{MAX_PORTS, Port, check_port_count};
 pub use volume::{MAX_VOLUMES, Volume, check_volume_count};
 
