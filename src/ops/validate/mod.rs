@@ -10,6 +10,7 @@ use std::fmt;
 mod command;
 mod env;
 mod image;
+mod keys;
 mod name;
 mod path;
 mod port;
@@ -21,6 +22,7 @@ pub use env::{
     check_env_count,
 };
 pub use image::{Image, MAX_IMAGE_NAME_LENGTH};
+pub use keys::{MAX_SEND_KEYS_LENGTH, validate_send_keys};
 pub use name::{MAX_SESSION_NAME_LENGTH, SessionName};
 pub use path::{MAX_PATH_LENGTH, MAX_SOCKET_NAME_LENGTH, MAX_SOCKET_PATH_LENGTH, SocketName};
 pub use path::{check_path_text, check_socket_path};
