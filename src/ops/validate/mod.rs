@@ -14,6 +14,7 @@ mod keys;
 mod name;
 mod path;
 mod port;
+mod signal;
 mod volume;
 
 pub use command::{Command, MAX_COMMAND_LENGTH};
@@ -27,6 +28,7 @@ pub use name::{MAX_SESSION_NAME_LENGTH, SessionName};
 pub use path::{MAX_PATH_LENGTH, MAX_SOCKET_NAME_LENGTH, MAX_SOCKET_PATH_LENGTH, SocketName};
 pub use path::{check_path_text, check_socket_path};
 pub use port::{MAX_PORTS, Port, check_port_count};
+pub use signal::StopSignal;
 pub use volume::{MAX_VOLUMES, Volume, check_volume_count};
 
 /// Why a value was refused, and which value.
