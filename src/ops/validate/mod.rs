@@ -7,6 +7,30 @@
 
 use std::fmt;
 
+mod command;
+mod env;
+mod image;
+mod keys;
+mod name;
+mod path;
+mod port;
+mod signal;
+mod volume;
+
+pub use command::{Command, MAX_COMMAND_LENGTH};
+pub use env::{
+    DANGEROUS_ENV_KEYS, EnvVar, MAX_ENV_KEY_LENGTH, MAX_ENV_VALUE_LENGTH, MAX_ENV_VARS,
+    check_env_count,
+};
+pub use image::{Image, MAX_IMAGE_NAME_LENGTH};
+pub use keys::{MAX_SEND_KEYS_LENGTH, validate_send_keys};
+pub use name::{MAX_SESSION_NAME_LENGTH, SessionName};
+pub use path::{MAX_PATH_LENGTH, MAX_SOCKET_NAME_LENGTH, MAX_SOCKET_PATH_LENGTH, SocketName};
+pub use path::{check_path_text, check_socket_path};
+pub use port::{MAX_PORTS, Port, check_port_count};
+pub use signal::StopSignal;
+pub use volume::{MAX_VOLUMES, Volume, check_volume_count};
+
 /// Why a value was refused, and which value.
 ///
 /// `field` is the config key the value belongs to (`name`, `volumes`, `env`, …) and `item`
@@ -18,6 +42,15 @@ pub struct ValidationError {
     item: Option<Item>,
     value: String,
     reason: String,
+    kind: Kind,
+}
+
+/// Whether the error is about one value or about how many values a list holds; the two
+/// read differently ("invalid port '0'" vs "too many ports: 51 given").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Value,
+    Count,
 }
 
 /// The element of a list or map that a [`ValidationError`] is about.
@@ -37,6 +70,20 @@ impl ValidationError {
             item: None,
             value: value.into(),
             reason: reason.into(),
+            kind: Kind::Value,
+        }
+    }
+
+    /// A refusal of a list or map for the config key `field` because it holds `given`
+    /// entries and at most `max` are allowed; [`value`](Self::value) is then `given`.
+    pub fn too_many(field: &'static str, given: usize, max: usize) -> Self {
+        ValidationError {
+            kind: Kind::Count,
+            ..ValidationError::new(
+                field,
+                given.to_string(),
+                format!("at most {max} are allowed"),
+            )
         }
     }
 
@@ -69,6 +116,15 @@ impl ValidationError {
 
 impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.kind == Kind::Count {
+            return write!(
+                f,
+                "too many {}: {} given, {}",
+                plural_label(self.field),
+                self.value,
+                self.reason
+            );
+        }
         write!(
             f,
             "invalid {} {}: {}",
@@ -95,6 +151,14 @@ fn field_label(field: &str) -> &str {
         "tmux_binary" => "tmux binary",
         "stop_signal" => "stop signal",
         "keys" => "keys",
+        other => other,
+    }
+}
+
+/// How a config key holding a list or map is named in "too many" messages.
+fn plural_label(field: &str) -> &str {
+    match field {
+        "env" => "environment variables",
         other => other,
     }
 }
@@ -138,4 +202,79 @@ fn push_escaped(out: &mut String, c: char) {
 /// The first control character in `value`, if any (tab and newline included).
 pub(crate) fn find_control(value: &str) -> Option<char> {
     value.chars().find(|c| c.is_control())
+}
+
+/// Names a control character for a message, with its code point so that an invisible
+/// character can be found in the file ("a newline (U+000A)").
+pub(crate) fn describe_control(c: char) -> String {
+    let name = match c {
+        '\0' => "a NUL byte",
+        '\t' => "a tab",
+        '\n' => "a newline",
+        '\r' => "a carriage return",
+        '\u{1b}' => "an escape character",
+        '\u{7f}' => "a delete character",
+        _ => "a control character",
+    };
+    format!("{name} (U+{:04X})", u32::from(c))
+}
+
+/// Refuses `value` if it holds a control character; `why` ends the reason with what the
+/// character would break for this kind of value.
+pub(crate) fn check_control(
+    field: &'static str,
+    value: &str,
+    why: &str,
+) -> Result<(), ValidationError> {
+    match find_control(value) {
+        Some(c) => Err(ValidationError::new(
+            field,
+            value,
+            format!("contains {}; {why}", describe_control(c)),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The reason for a value longer than allowed; lengths count characters, as upstream does
+/// (Python's `len`), so that a config valid there is valid here.
+pub(crate) fn too_long(len: usize, max: usize) -> String {
+    format!("is {len} characters long, at most {max} are allowed")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_field_value_and_reason() {
+        let err = ValidationError::new("name", "1bot", "must start with a letter");
+        assert_eq!(
+            err.to_string(),
+            "invalid session name '1bot': must start with a letter"
+        );
+    }
+
+    #[test]
+    fn too_many_reads_as_a_count() {
+        let err = ValidationError::too_many("env", 101, 100);
+        assert_eq!(err.value(), "101");
+        assert_eq!(
+            err.to_string(),
+            "too many environment variables: 101 given, at most 100 are allowed"
+        );
+    }
+
+    #[test]
+    fn quote_escapes_control_characters_and_cuts_long_values() {
+        assert_eq!(quote("a\nb\u{1b}[31m"), "'a\\nb\\u{1b}[31m'");
+        let long = "x".repeat(200);
+        assert_eq!(quote(&long).chars().count(), 80 + 3);
+    }
+
+    #[test]
+    fn describe_control_gives_name_and_code_point() {
+        assert_eq!(describe_control('\n'), "a newline (U+000A)");
+        assert_eq!(describe_control('\u{85}'), "a control character (U+0085)");
+    }
 }
