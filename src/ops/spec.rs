@@ -223,7 +223,7 @@ impl SessionConfig {
             .enumerate()
             .map(|(i, volume)| {
                 Volume::parse(volume)
-                    .map(absolute_host)
+                    .and_then(absolute_host)
                     .map_err(|err| err.at(Item::Index(i)))
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -250,7 +250,7 @@ impl SessionConfig {
             .as_deref()
             .map(|volume| {
                 Volume::parse(volume)
-                    .map(absolute_host)
+                    .and_then(absolute_host)
                     .map_err(|err| relabel(err, "log_volume"))
             })
             .transpose()?;
@@ -402,12 +402,12 @@ fn working_dir(dir: &str, backend: BackendType) -> Result<PathBuf, ValidationErr
 
 /// Makes a bind mount's host path absolute: container runtimes refuse relative ones, or
 /// take them for named volumes.
-fn absolute_host(volume: Volume) -> Volume {
+fn absolute_host(volume: Volume) -> Result<Volume, ValidationError> {
     if volume.is_bind_mount() {
         let host = absolute(&expand_home(volume.host()));
         volume.with_host(host.display().to_string())
     } else {
-        volume
+        Ok(volume)
     }
 }
 

@@ -49,6 +49,12 @@ impl StopSignal {
     }
 }
 
+impl From<Signal> for StopSignal {
+    fn from(signal: Signal) -> Self {
+        StopSignal(signal)
+    }
+}
+
 impl Default for StopSignal {
     fn default() -> Self {
         StopSignal(Signal::SIGINT)
