@@ -67,3 +67,6 @@ impl Config {
         &self.ops
     }
 }
+
+#[cfg(test)]
+mod tests;
