@@ -390,12 +390,15 @@ fn check_extension(path: &Path) -> Result<(), ConfigError> {
         .map(|e| e.to_string_lossy().to_ascii_lowercase());
     match ext.as_deref() {
         Some("yml" | "yaml" | "json") => Ok(()),
-        _ => Err(ConfigError::new(format!(
-            "unsupported config file type: {}",
-            quote(&path.display().to_string())
-        ))
-        .with_help("config files are YAML (.yml, .yaml) or JSON (.json)")),
+        // The path itself is the error's location; the message names what is wrong with it.
+        Some(other) => Err(unsupported(&quote(&format!(".{other}")))),
+        None => Err(unsupported("(a file name without extension)")),
     }
+}
+
+fn unsupported(kind: &str) -> ConfigError {
+    ConfigError::new(format!("unsupported config file type {kind}"))
+        .with_help("config files are YAML (.yml, .yaml) or JSON (.json)")
 }
 
 /// Read a whole file as UTF-8, at most [`MAX_FILE_SIZE`] bytes.
@@ -671,7 +674,14 @@ mod tests {
         let l = layout();
         let toml = write(&l.cwd, "kstlib.conf.toml", "a = 1\n");
         let e = fails(&ConfigSource::File(toml));
-        assert!(e.message.contains("unsupported config file type"), "{e}");
+        assert_eq!(e.message, "unsupported config file type '.toml'");
+        assert!(
+            e.to_string()
+                .starts_with(&l.cwd.join("kstlib.conf.toml").display().to_string())
+        );
+        let bare = write(&l.cwd, "kstlibrc", "a: 1\n");
+        let e = fails(&ConfigSource::File(bare));
+        assert!(e.message.contains("without extension"), "{e}");
         let json = write(&l.cwd, "c.json", "{\"ops\": {\"tmux_binary\": \"t\"}}");
         let loaded = ok(&ConfigSource::File(json));
         assert!(loaded.root.is_some_and(|r| r.get("ops").is_some()));
