@@ -1,0 +1,274 @@
+//! End-to-end tests of [`Config`]: what a user sees for a config, good or bad. Rendered
+//! errors are insta snapshots (colour off) under `snapshots/`.
+
+use std::path::{Path, PathBuf};
+
+use proptest::prelude::*;
+
+use super::*;
+
+/// Load `text` as `kstlib.conf.yml` in the current directory; a relative path keeps the
+/// snapshots free of temporary directory names.
+fn load(text: &str) -> Result<Config, ConfigError> {
+    Config::from_yaml_str(text, Path::new("kstlib.conf.yml"))
+}
+
+fn error(text: &str) -> ConfigError {
+    match load(text) {
+        Ok(config) => panic!("{text:?} should fail, got {config:?}"),
+        Err(err) => err,
+    }
+}
+
+#[test]
+fn default_config_has_no_file_and_no_session() {
+    let config = Config::default();
+    assert!(config.files().is_empty());
+    assert_eq!(config.raw(), &RawOps::default());
+}
+
+#[test]
+fn upstream_example_config_loads() {
+    let text = r#"
+logging:
+  level: INFO
+ops:
+  default_backend: tmux
+  tmux_binary: tmux
+  container_runtime: null
+  sessions:
+    mybot:
+      backend: tmux
+      command: "python -m mybot"
+      working_dir: "/opt/mybot"
+      env:
+        BOT_ENV: "dev"
+    mybot-prod:
+      backend: container
+      image: "mybot:latest"
+      volumes:
+        - "./data:/app/data"
+        - "./config:/app/config:rw"
+      ports:
+        - "8080:80"
+      log_volume: "./logs:/app/logs"
+"#;
+    let config = match load(text) {
+        Ok(config) => config,
+        Err(err) => panic!("{err}"),
+    };
+    assert_eq!(config.files(), [PathBuf::from("kstlib.conf.yml")]);
+    let names: Vec<_> = config
+        .raw()
+        .sessions
+        .iter()
+        .map(|s| s.name.value.as_str())
+        .collect();
+    assert_eq!(names, ["mybot", "mybot-prod"]);
+    let prod = &config.raw().sessions[1];
+    assert_eq!(
+        prod.log_volume
+            .as_ref()
+            .map(|s| s.span.to_string())
+            .as_deref(),
+        Some("kstlib.conf.yml:23:19")
+    );
+}
+
+#[test]
+fn pyyaml_style_anchors_and_merge_keys_work_in_sessions() {
+    let text = "
+x-base: &base
+  backend: container
+  image: app:1
+  env: {A: '1'}
+ops:
+  sessions:
+    a:
+      <<: *base
+      command: run a
+    b:
+      <<: *base
+      image: app:2
+";
+    let config = match load(text) {
+        Ok(config) => config,
+        Err(err) => panic!("{err}"),
+    };
+    let sessions = &config.raw().sessions;
+    assert_eq!(
+        sessions[0].image.as_ref().map(|s| s.value.as_str()),
+        Some("app:1")
+    );
+    assert_eq!(
+        sessions[1].image.as_ref().map(|s| s.value.as_str()),
+        Some("app:2")
+    );
+    assert_eq!(
+        sessions[1].backend.as_ref().map(|s| s.span.line),
+        Some(3),
+        "points at the anchor"
+    );
+}
+
+#[test]
+fn files_merge_and_each_value_knows_its_file() {
+    let dir = match tempfile::tempdir() {
+        Ok(dir) => dir,
+        Err(err) => panic!("{err}"),
+    };
+    let base = dir.path().join("base.yml");
+    std::fs::write(
+        &base,
+        "ops:\n  sessions:\n    web:\n      image: nginx\n      ports: ['80']\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let main = dir.path().join("kstlib.conf.yml");
+    std::fs::write(
+        &main,
+        "include: base.yml\nops:\n  sessions:\n    web:\n      image: caddy\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let config = match Config::load(&ConfigSource::File(main.clone())) {
+        Ok(config) => config,
+        Err(err) => panic!("{err}"),
+    };
+    assert_eq!(config.files(), [base.clone(), main.clone()]);
+    let web = &config.raw().sessions[0];
+    let image = web
+        .image
+        .as_ref()
+        .map(|s| (s.value.as_str(), s.span.file.path.clone()));
+    assert_eq!(image, Some(("caddy", main)));
+    let ports = web.ports.as_ref().map(|s| s.span.file.path.clone());
+    assert_eq!(ports, Some(base));
+}
+
+#[test]
+fn errors_carry_file_line_and_column() {
+    for text in [
+        "ops:\n  sessions:\n    web:\n      comand: x\n",
+        "ops: [\n",
+        "ops:\n  sesions: {}\n",
+        "ops:\n  sessions:\n    w: {ports: {a: 1}}\n",
+    ] {
+        let e = error(text);
+        let shown = e.to_string();
+        let rendered = e.render(false);
+        let location = e
+            .location
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        assert!(
+            location.starts_with("kstlib.conf.yml:"),
+            "{text:?}: {shown}"
+        );
+        assert!(shown.starts_with(&location), "{text:?}: {shown}");
+        assert!(
+            rendered.contains(&format!("--> {location}")),
+            "{text:?}: {rendered}"
+        );
+    }
+}
+
+#[test]
+fn snapshot_yaml_syntax_error() {
+    let e = error("ops:\n  sessions:\n    web:\n      command: [python, app.py\n      image: x\n");
+    insta::assert_snapshot!(e.render(false));
+}
+
+#[test]
+fn snapshot_unknown_key() {
+    let e = error("ops:\n  sessions:\n    web:\n      comand: python app.py\n");
+    insta::assert_snapshot!(e.render(false));
+}
+
+#[test]
+fn snapshot_unknown_ops_key() {
+    let e = error("ops:\n  sesions:\n    web: {}\n");
+    insta::assert_snapshot!(e.render(false));
+}
+
+#[test]
+fn snapshot_duplicate_key() {
+    let e = error(
+        "ops:\n  sessions:\n    web:\n      image: nginx\n      ports: ['80']\n      image: caddy\n",
+    );
+    insta::assert_snapshot!(e.render(false));
+}
+
+#[test]
+fn snapshot_shape_error() {
+    let e = error(
+        "ops:\n  sessions:\n    web:\n      image: nginx\n      volumes:\n        data: /data\n",
+    );
+    insta::assert_snapshot!(e.render(false));
+}
+
+#[test]
+fn snapshot_include_escape() {
+    let e = match Config::from_yaml_str(
+        "include:\n  - ../secrets.yml\n  - common.yml\n",
+        Path::new("conf/kstlib.conf.yml"),
+    ) {
+        Ok(config) => panic!("should fail, got {config:?}"),
+        Err(err) => err,
+    };
+    insta::assert_snapshot!(e.render(false));
+}
+
+#[test]
+fn snapshot_display_of_a_duplicate_for_logs() {
+    let e = error("ops:\n  sessions:\n    web: {}\n    web: {}\n");
+    insta::assert_snapshot!(e.to_string());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Nothing a user can write makes the loader panic (upstream let tracebacks escape).
+    #[test]
+    fn never_panics_on_any_text(text in ".{0,300}") {
+        check_no_panic(&text);
+    }
+
+    /// The same with text made of YAML's own punctuation, which reaches deeper into the
+    /// parser than random characters.
+    #[test]
+    fn never_panics_on_yaml_like_text(
+        text in "[ \\n\\t:\\-\\[\\]{}&*!|>'\"#,?%@`a-c0-1~<.é]{0,200}",
+    ) {
+        check_no_panic(&text);
+    }
+
+    /// Known keys in random shapes: exercises the raw conversion rather than the parser.
+    #[test]
+    fn never_panics_on_ops_shaped_text(
+        lines in proptest::collection::vec(
+            (0usize..4, prop_oneof![
+                Just("ops:"), Just("sessions:"), Just("web:"), Just("env:"), Just("ports:"),
+                Just("volumes:"), Just("command:"), Just("- a"), Just("- [1]"), Just("A: 1"),
+                Just("<<: *x"), Just("&x"), Just("{}"), Just("~"), Just("include: x.yml"),
+                Just("image: a"), Just("comand: b"), Just("- {a: b}"),
+            ]),
+            0..12,
+        ),
+    ) {
+        let text: String = lines
+            .iter()
+            .map(|(indent, line)| format!("{}{line}\n", "  ".repeat(*indent)))
+            .collect();
+        check_no_panic(&text);
+    }
+}
+
+fn check_no_panic(text: &str) {
+    // A directory that does not exist: includes in random text resolve to nothing.
+    let path = Path::new("/nonexistent-kstlib-proptest/kstlib.conf.yml");
+    if let Err(err) = Config::from_yaml_str(text, path) {
+        let _ = err.to_string();
+        let _ = err.render(false);
+        let _ = err.render(true);
+    }
+}
