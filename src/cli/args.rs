@@ -14,7 +14,12 @@ use super::exit;
 #[command(name = "kstlib", version, after_help = exit::HELP, max_term_width = 100)]
 pub struct Cli {
     /// Read this config file only, instead of searching (also KSTLIB_CONFIG).
-    #[arg(long, value_name = "FILE", global = true)]
+    #[arg(
+        long,
+        value_name = "FILE",
+        global = true,
+        help_heading = "Global options"
+    )]
     pub config: Option<PathBuf>,
 
     /// More output on stderr: -v info, -vv debug (every command run), -vvv trace.
@@ -25,8 +30,8 @@ pub struct Cli {
     #[arg(short = 'l', long, value_enum, value_name = "LEVEL")]
     pub log_level: Option<LogLevel>,
 
-    /// When to use colours (NO_COLOR is honoured by `auto`).
-    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN", global = true)]
+    /// When to use colours: auto, always, never (auto honours NO_COLOR).
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN", global = true, help_heading = "Global options", hide_possible_values = true)]
     pub color: ColorWhen,
 
     /// What to do.
@@ -110,11 +115,16 @@ pub struct Target {
     #[arg(short, long, value_parser = parse_backend, value_name = "BACKEND")]
     pub backend: Option<BackendType>,
 
-    /// tmux socket name (for sessions started with tmux -L <name>).
-    #[arg(short = 'L', long = "socket", value_name = "NAME", conflicts_with = "socket_path")]
+    /// tmux socket name (for sessions started with tmux -L NAME).
+    #[arg(
+        short = 'L',
+        long = "socket",
+        value_name = "NAME",
+        conflicts_with = "socket_path"
+    )]
     pub socket: Option<String>,
 
-    /// tmux socket path (for sessions started with tmux -S <path>).
+    /// tmux socket path (for sessions started with tmux -S PATH).
     #[arg(short = 'S', long = "socket-path", value_name = "PATH")]
     pub socket_path: Option<PathBuf>,
 
@@ -129,6 +139,7 @@ pub struct StartArgs {
     /// Session name.
     pub name: String,
 
+    /// Where the session is.
     #[command(flatten)]
     pub target: Target,
 
@@ -160,6 +171,7 @@ pub struct StartArgs {
     #[arg(long, value_name = "SIGNAL")]
     pub stop_signal: Option<String>,
 
+    /// How to print the result.
     #[command(flatten)]
     pub output: Output,
 }
@@ -170,6 +182,7 @@ pub struct StopArgs {
     /// Session name.
     pub name: String,
 
+    /// Where the session is.
     #[command(flatten)]
     pub target: Target,
 
@@ -189,6 +202,7 @@ pub struct StopArgs {
     #[arg(long)]
     pub keep: bool,
 
+    /// How to print the result.
     #[command(flatten)]
     pub output: Output,
 }
@@ -199,6 +213,7 @@ pub struct AttachArgs {
     /// Session name.
     pub name: String,
 
+    /// Where the session is.
     #[command(flatten)]
     pub target: Target,
 }
@@ -209,9 +224,11 @@ pub struct StatusArgs {
     /// Session name.
     pub name: String,
 
+    /// Where the session is.
     #[command(flatten)]
     pub target: Target,
 
+    /// How to print the result.
     #[command(flatten)]
     pub output: Output,
 }
@@ -222,6 +239,7 @@ pub struct LogsArgs {
     /// Session name.
     pub name: String,
 
+    /// Where the session is.
     #[command(flatten)]
     pub target: Target,
 
@@ -241,9 +259,11 @@ pub struct LogsArgs {
 /// `kstlib ops list`.
 #[derive(Debug, Args)]
 pub struct ListArgs {
+    /// Where the session is.
     #[command(flatten)]
     pub target: Target,
 
+    /// How to print the result.
     #[command(flatten)]
     pub output: Output,
 }
@@ -290,11 +310,15 @@ pub enum LogLevel {
 }
 
 fn parse_backend(value: &str) -> Result<BackendType, String> {
-    value.parse().map_err(|_| "must be 'tmux' or 'container'".to_owned())
+    value
+        .parse()
+        .map_err(|_| "must be 'tmux' or 'container'".to_owned())
 }
 
 fn parse_runtime(value: &str) -> Result<Runtime, String> {
-    value.parse().map_err(|_| "must be 'podman' or 'docker'".to_owned())
+    value
+        .parse()
+        .map_err(|_| "must be 'podman' or 'docker'".to_owned())
 }
 
 fn parse_seconds(value: &str) -> Result<f64, String> {
@@ -318,8 +342,25 @@ mod tests {
     #[test]
     fn upstream_short_forms_parse() {
         let cli = Cli::try_parse_from([
-            "kstlib", "ops", "start", "dev", "-b", "TMUX", "-c", "python app.py", "-w", "/tmp",
-            "-e", "A=1", "-v", "/a:/b", "-p", "80", "-L", "bots", "-q",
+            "kstlib",
+            "ops",
+            "start",
+            "dev",
+            "-b",
+            "TMUX",
+            "-c",
+            "python app.py",
+            "-w",
+            "/tmp",
+            "-e",
+            "A=1",
+            "-v",
+            "/a:/b",
+            "-p",
+            "80",
+            "-L",
+            "bots",
+            "-q",
         ])
         .expect("parses");
         let Command::Ops(OpsCommand::Start(start)) = cli.command else {
@@ -345,6 +386,9 @@ mod tests {
     #[test]
     fn a_bad_backend_is_a_usage_error() {
         let err = Cli::try_parse_from(["kstlib", "ops", "list", "-b", "foo"]).expect_err("bad");
-        assert!(err.to_string().contains("must be 'tmux' or 'container'"), "{err}");
+        assert!(
+            err.to_string().contains("must be 'tmux' or 'container'"),
+            "{err}"
+        );
     }
 }

@@ -152,11 +152,7 @@ fn socket(target: &Target) -> Result<Option<TmuxSocket>, ValidationError> {
 }
 
 fn start(config: &Config, args: &StartArgs) -> CliResult {
-    let mut options = SessionOptions::default();
-    options.command = args.command.clone().map(CommandSource::Line);
-    options.image = args.image.clone();
-    options.working_dir = args.workdir.clone();
-    options.env = args
+    let env = args
         .env
         .iter()
         .map(|item| {
@@ -165,22 +161,33 @@ fn start(config: &Config, args: &StartArgs) -> CliResult {
                 .ok_or_else(|| ValidationError::new("env", item.as_str(), "expected KEY=VALUE"))
         })
         .collect::<Result<_, _>>()?;
-    options.volumes = args.volume.clone();
-    options.ports = args.port.clone();
-    options.stop_signal = args.stop_signal.clone();
-    options.runtime = args.target.runtime.map(|rt| rt.as_str().to_owned());
-    options.socket_name = args.target.socket.clone();
-    options.socket_path = args
-        .target
-        .socket_path
-        .as_ref()
-        .map(|path| path.display().to_string());
+    let options = SessionOptions {
+        command: args.command.clone().map(CommandSource::Line),
+        image: args.image.clone(),
+        working_dir: args.workdir.clone(),
+        env,
+        volumes: args.volume.clone(),
+        ports: args.port.clone(),
+        stop_signal: args.stop_signal.clone(),
+        runtime: args.target.runtime.map(|rt| rt.as_str().to_owned()),
+        socket_name: args.target.socket.clone(),
+        socket_path: args
+            .target
+            .socket_path
+            .as_ref()
+            .map(|path| path.display().to_string()),
+        ..SessionOptions::default()
+    };
     let overrides = Overrides {
         backend: args.target.backend,
         options,
     };
     let manager = SessionManager::resolved(config, &args.name, &overrides)?;
-    if let Some(hint) = manager.config().command().and_then(|c| c.shell_syntax_hint()) {
+    if let Some(hint) = manager
+        .config()
+        .command()
+        .and_then(|c| c.shell_syntax_hint())
+    {
         note(&render::warning(&hint));
     }
     let status = manager.start(SessionOptions::default())?;
@@ -193,13 +200,13 @@ fn start(config: &Config, args: &StartArgs) -> CliResult {
 }
 
 fn stop(config: &Config, args: &StopArgs) -> CliResult {
-    let manager = inventory::locate(config, &args.name, &scope(&args.target)?)?;
     let options = StopOptions {
         graceful: !args.force,
         timeout: Duration::from_secs_f64(args.timeout),
         signal: args.signal.as_deref().map(StopSignal::parse).transpose()?,
         keep: args.keep,
     };
+    let manager = inventory::locate(config, &args.name, &scope(&args.target)?)?;
     let report = manager.stop_with(&options)?;
     print(&match args.output {
         Output { json: true, .. } => render::json(&report),

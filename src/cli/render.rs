@@ -61,7 +61,10 @@ fn created_text(created: Timestamp) -> String {
 /// `kstlib ops status` for people.
 pub fn status_table(status: &SessionStatus) -> String {
     let mut rows: Vec<(&str, String)> = vec![
-        ("State", paint(state_style(status.state), &state_text(status))),
+        (
+            "State",
+            paint(state_style(status.state), &state_text(status)),
+        ),
         ("Backend", status.backend.to_string()),
     ];
     if let Some(pid) = status.pid.filter(|&pid| pid != 0) {
@@ -101,9 +104,17 @@ pub fn status_table(status: &SessionStatus) -> String {
         rows.push(("Detail", detail.clone()));
     }
     let width = rows.iter().map(|(key, _)| key.len()).max().unwrap_or(0);
-    let mut out = format!("{}\n", paint(BOLD, &format!("Session: {}", clean(&status.name))));
+    let mut out = format!(
+        "{}\n",
+        paint(BOLD, &format!("Session: {}", clean(&status.name)))
+    );
     for (key, value) in rows {
-        let _ = writeln!(out, "  {}  {}", paint(CYAN, &format!("{key:<width$}")), clean(&value));
+        let _ = writeln!(
+            out,
+            "  {}  {}",
+            paint(CYAN, &format!("{key:<width$}")),
+            clean(&value)
+        );
     }
     out
 }
@@ -235,7 +246,10 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> String {
 
 /// `start` for people.
 pub fn started(status: &SessionStatus) -> String {
-    let pid = status.pid.map(|pid| format!(", pid {pid}")).unwrap_or_default();
+    let pid = status
+        .pid
+        .map(|pid| format!(", pid {pid}"))
+        .unwrap_or_default();
     format!(
         "Session '{}' started ({}{pid}).\n",
         clean(&status.name),
@@ -259,7 +273,11 @@ pub fn stopped(report: &StopReport) -> String {
         StopMethod::Forced => format!("Session '{name}' killed (--force)."),
         StopMethod::AlreadyExited => format!("Session '{name}' had already exited ({exit})."),
     };
-    let kept = if report.removed { "" } else { " Kept, as asked." };
+    let kept = if report.removed {
+        ""
+    } else {
+        " Kept, as asked."
+    };
     format!("{what}{kept}\n")
 }
 

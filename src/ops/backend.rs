@@ -86,8 +86,12 @@ pub trait SessionBackend: Send + Sync + fmt::Debug {
 
     /// Writes the last lines to `out`, then new output as it comes, until the session ends,
     /// `out` is closed, or the process is interrupted.
-    fn follow(&self, name: &SessionName, options: &LogOptions, out: &mut dyn io::Write)
-    -> Result<()>;
+    fn follow(
+        &self,
+        name: &SessionName,
+        options: &LogOptions,
+        out: &mut dyn io::Write,
+    ) -> Result<()>;
 
     /// Whether a session of that name exists (in any state).
     fn exists(&self, name: &SessionName) -> Result<bool> {

@@ -5,7 +5,6 @@
 //! at debug level; unit tests substitute a fake executor to reach error paths that real
 //! programs cannot produce on demand.
 
-
 use std::ffi::{OsStr, OsString};
 use std::fmt;
 use std::io::{self, Read, Write};
@@ -191,7 +190,11 @@ pub trait Executor: Send + Sync + fmt::Debug {
     /// Runs with no time limit, copying the program's stdout to `out` as it comes (stderr
     /// goes to ours), for commands that stream until stopped (`logs --follow`). When `out`
     /// is closed the program is killed. Returns the exit code (`None`: killed by a signal).
-    fn stream(&self, invocation: &Invocation, out: &mut dyn Write) -> Result<Option<i32>, ExecError>;
+    fn stream(
+        &self,
+        invocation: &Invocation,
+        out: &mut dyn Write,
+    ) -> Result<Option<i32>, ExecError>;
 }
 
 /// The real [`Executor`]: spawns processes.
@@ -253,7 +256,11 @@ impl Executor for SystemExecutor {
         spawn_error(invocation, source)
     }
 
-    fn stream(&self, invocation: &Invocation, out: &mut dyn Write) -> Result<Option<i32>, ExecError> {
+    fn stream(
+        &self,
+        invocation: &Invocation,
+        out: &mut dyn Write,
+    ) -> Result<Option<i32>, ExecError> {
         tracing::debug!("streaming: {invocation}");
         let mut child = invocation
             .command()
@@ -267,7 +274,11 @@ impl Executor for SystemExecutor {
                 match stdout.read(&mut buffer) {
                     Ok(0) => break,
                     Ok(n) => {
-                        if out.write_all(&buffer[..n]).and_then(|()| out.flush()).is_err() {
+                        if out
+                            .write_all(&buffer[..n])
+                            .and_then(|()| out.flush())
+                            .is_err()
+                        {
                             // The reader went away (`| head`): stop the program too.
                             let _ = child.kill();
                             break;
@@ -362,7 +373,9 @@ mod tests {
         let invocation = Invocation::new("sleep")
             .arg("30")
             .timeout(Duration::from_millis(200));
-        let err = SystemExecutor.output(&invocation).expect_err("must time out");
+        let err = SystemExecutor
+            .output(&invocation)
+            .expect_err("must time out");
         assert!(matches!(err, ExecError::Timeout { .. }), "{err:?}");
         assert_eq!(err.to_string(), "`sleep 30` did not answer within 0.2 s");
     }

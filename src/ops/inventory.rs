@@ -87,9 +87,9 @@ pub fn list(config: &Config, scope: &Scope) -> Result<Inventory> {
                 && status.backend == session.backend()
                 && match session.backend() {
                     BackendType::Tmux => status.socket_path == runner_path,
-                    BackendType::Container => {
-                        session.runtime().is_none_or(|rt| status.runtime == Some(rt))
-                    }
+                    BackendType::Container => session
+                        .runtime()
+                        .is_none_or(|rt| status.runtime == Some(rt)),
                 }
         });
         match running {

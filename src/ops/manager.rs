@@ -62,14 +62,16 @@ impl SessionManager {
     pub fn from_loaded_config(config: &Config, name: &str, overrides: &Overrides) -> Result<Self> {
         if !config.is_declared(name) {
             let declared: Vec<&str> = config.session_names().collect();
-            return Err(Error::Config(Box::new(super::config::ConfigError::new(format!(
-                "session '{name}' not found in config; declared sessions: {}",
-                if declared.is_empty() {
-                    "none".to_owned()
-                } else {
-                    declared.join(", ")
-                }
-            )))));
+            return Err(Error::Config(Box::new(super::config::ConfigError::new(
+                format!(
+                    "session '{name}' not found in config; declared sessions: {}",
+                    if declared.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        declared.join(", ")
+                    }
+                ),
+            ))));
         }
         Self::resolved(config, name, overrides)
     }
@@ -131,7 +133,14 @@ impl SessionManager {
                 }
             )*};
         }
-        replace!(working_dir, image, log_volume, runtime, stop_signal, stop_timeout);
+        replace!(
+            working_dir,
+            image,
+            log_volume,
+            runtime,
+            stop_signal,
+            stop_timeout
+        );
         for (key, value) in overrides.env {
             options.env.retain(|(k, _)| *k != key);
             options.env.push((key, value));

@@ -29,6 +29,7 @@ pub mod exec;
 pub mod inventory;
 pub mod manager;
 pub mod model;
+mod process;
 pub mod spec;
 pub mod tmux;
 pub mod validate;

@@ -10,8 +10,8 @@ use serde::Serialize;
 
 use super::model::{BackendType, Runtime};
 use super::validate::{
-    self, Command, EnvVar, Image, Item, Port, SessionName, SocketName, StopSignal,
-    ValidationError, Volume,
+    self, Command, EnvVar, Image, Item, Port, SessionName, SocketName, StopSignal, ValidationError,
+    Volume,
 };
 
 /// A command as given: one line split with shell-word rules, or an exact argv.
@@ -71,7 +71,9 @@ impl SessionOptions {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.command = Some(CommandSource::Argv(argv.into_iter().map(Into::into).collect()));
+        self.command = Some(CommandSource::Argv(
+            argv.into_iter().map(Into::into).collect(),
+        ));
         self
     }
 

@@ -19,13 +19,13 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
-use nix::sys::signal::{self, Signal};
-use nix::unistd::Pid;
+use nix::sys::signal::Signal;
 
 use super::backend::{LogOptions, SessionBackend, StopOptions};
 use super::error::{Error, Result};
 use super::exec::{Executor, Invocation, Output, SystemExecutor};
 use super::model::{BackendType, Origin, SessionState, SessionStatus, StopMethod, StopReport};
+use super::process::{self, ProcessState};
 use super::spec::{SessionConfig, TmuxSocket};
 use super::validate::{self, SessionName, SocketName, StopSignal};
 
@@ -198,7 +198,12 @@ impl TmuxRunner {
                 stderr,
             });
         }
-        Ok(out.stdout_text().lines().filter_map(parse_row).collect())
+        Ok(out
+            .stdout_text()
+            .lines()
+            .filter_map(parse_row)
+            .map(settle)
+            .collect())
     }
 
     fn find(&self, name: &SessionName) -> Result<Option<Row>> {
@@ -239,13 +244,16 @@ impl TmuxRunner {
 
     fn kill_session(&self, name: &SessionName) -> Result<()> {
         let out = self.run(["kill-session", "-t", &session_target(name)])?;
-        if out.success() || missing_session(&out.stderr_text()) {
+        let stderr = out.stderr_text();
+        // Gone already: a foreign session without remain-on-exit ends with its program,
+        // and the server with its last session.
+        if out.success() || missing_session(&stderr) || no_server(&stderr) {
             Ok(())
         } else {
             Err(Error::SessionStop {
                 name: name.to_string(),
                 backend: BackendType::Tmux,
-                reason: first_line(&out.stderr_text()),
+                reason: first_line(&stderr),
             })
         }
     }
@@ -254,7 +262,17 @@ impl TmuxRunner {
     /// line and the blank rows below the last output removed.
     fn capture(&self, name: &SessionName, ansi: bool) -> Result<Vec<String>> {
         let target = pane_target(name);
-        let mut args = vec!["capture-pane", "-p", "-J", "-S", "-", "-E", "-", "-t", &target];
+        let mut args = vec![
+            "capture-pane",
+            "-p",
+            "-J",
+            "-S",
+            "-",
+            "-E",
+            "-",
+            "-t",
+            &target,
+        ];
         if ansi {
             args.push("-e");
         }
@@ -311,7 +329,12 @@ impl TmuxRunner {
                 args.push("env".into());
                 args.push("--".into());
             }
-            args.extend(command.argv().iter().map(|arg| escape_semicolon(arg).into()));
+            args.extend(
+                command
+                    .argv()
+                    .iter()
+                    .map(|arg| escape_semicolon(arg).into()),
+            );
         }
         let window = pane_target(name);
         for (flag, option, value) in [
@@ -332,7 +355,7 @@ impl TmuxRunner {
     fn wait_gone(pid: u32, limit: Duration) -> bool {
         let deadline = Instant::now() + limit;
         loop {
-            if !alive(pid) {
+            if !process::alive(pid) {
                 return true;
             }
             if Instant::now() >= deadline {
@@ -387,7 +410,11 @@ impl SessionBackend for TmuxRunner {
             }
             return Err(self.start_failed(config, first_line(&stderr)));
         }
-        let pid = out.stdout_text().lines().next().and_then(|l| l.trim().parse::<u32>().ok());
+        let pid = out
+            .stdout_text()
+            .lines()
+            .next()
+            .and_then(|l| l.trim().parse::<u32>().ok());
         if let Some(pid) = pid {
             Self::wait_gone(pid, START_GRACE);
         }
@@ -429,22 +456,19 @@ impl SessionBackend for TmuxRunner {
         };
         if let (false, Some(pid)) = (row.dead, row.pid) {
             report.method = if options.graceful {
-                let signal = options
-                    .signal
-                    .or(row.stop_signal)
-                    .unwrap_or_default();
+                let signal = options.signal.or(row.stop_signal).unwrap_or_default();
                 report.signal = Some(signal.to_string());
-                send_signal(pid, signal.signal());
+                process::send_signal(pid, signal.signal());
                 if Self::wait_gone(pid, options.timeout) {
                     StopMethod::Graceful
                 } else {
-                    send_signal(pid, Signal::SIGKILL);
+                    process::send_signal(pid, Signal::SIGKILL);
                     Self::wait_gone(pid, Duration::from_secs(2));
                     StopMethod::Killed
                 }
             } else {
                 report.signal = Some(Signal::SIGKILL.as_str().to_owned());
-                send_signal(pid, Signal::SIGKILL);
+                process::send_signal(pid, Signal::SIGKILL);
                 Self::wait_gone(pid, Duration::from_secs(2));
                 StopMethod::Forced
             };
@@ -627,6 +651,30 @@ pub(crate) fn exit_description(code: Option<i32>, signal: Option<&str>) -> Strin
     }
 }
 
+/// Corrects a row with what the process itself says: tmux may not have noticed the death
+/// yet, or may never learn the exit status (see `process`).
+fn settle(mut row: Row) -> Row {
+    let Some(pid) = row.pid else {
+        return row;
+    };
+    if row.dead && row.exit_code.is_some() {
+        return row;
+    }
+    match process::state(pid) {
+        ProcessState::Zombie(ending) => {
+            row.dead = true;
+            if let Some(ending) = ending {
+                row.exit_code = Some(ending.code);
+                row.exit_signal = ending.signal.map(|signal| signal.as_str().to_owned());
+            }
+        }
+        // Gone without tmux knowing: tmux is about to notice, or the server lives in
+        // another PID namespace; its own word is the safer one.
+        ProcessState::Gone | ProcessState::Alive => {}
+    }
+    row
+}
+
 fn parse_row(line: &str) -> Option<Row> {
     let mut fields = line.splitn(9, '\t');
     let pid = fields.next()?.parse::<u32>().ok();
@@ -763,39 +811,6 @@ fn not_found(name: &SessionName) -> Error {
     }
 }
 
-fn alive(pid: u32) -> bool {
-    let Ok(pid) = i32::try_from(pid) else {
-        return false;
-    };
-    // Signal 0 checks existence; EPERM means it exists but belongs to someone else.
-    !matches!(signal::kill(Pid::from_raw(pid), None), Err(nix::errno::Errno::ESRCH))
-}
-
-/// Sends `signal` as the terminal would: to the pane's process group and to the terminal's
-/// foreground process group (a job started from a shell in the pane).
-fn send_signal(pid: u32, sig: Signal) {
-    let Ok(pid) = i32::try_from(pid) else {
-        return;
-    };
-    let mut groups = vec![pid];
-    if let Some(foreground) = foreground_group(pid).filter(|&group| group > 0 && group != pid) {
-        groups.push(foreground);
-    }
-    for group in groups {
-        if signal::kill(Pid::from_raw(-group), sig).is_err() {
-            let _ = signal::kill(Pid::from_raw(group), sig);
-        }
-    }
-}
-
-/// The foreground process group of the process's terminal (`tpgid` in `/proc/PID/stat`).
-fn foreground_group(pid: i32) -> Option<i32> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The command name, in parentheses, may contain spaces and parentheses itself.
-    let after_name = &stat[stat.rfind(')')? + 1..];
-    after_name.split_whitespace().nth(5)?.parse().ok()
-}
-
 /// tmux's socket directory: `$TMUX_TMPDIR/tmux-UID`, `/tmp/tmux-UID` by default.
 pub fn socket_dir() -> PathBuf {
     let base = std::env::var_os("TMUX_TMPDIR")
@@ -888,8 +903,7 @@ mod tests {
             live.created.map(|t| t.to_string()).as_deref(),
             Some("2026-11-26T11:17:59Z")
         );
-        let dead = parse_row("42\t1\t3\t\t1795691879\t1\t\t\tweird name\twith tab")
-            .expect("row");
+        let dead = parse_row("42\t1\t3\t\t1795691879\t1\t\t\tweird name\twith tab").expect("row");
         assert_eq!((dead.exit_code, dead.exit_signal), (Some(3), None));
         assert_eq!(dead.name, "weird name\twith tab");
         let killed = parse_row("42\t1\t\t15\t1\t1\t\t\tk").expect("row");
@@ -921,7 +935,10 @@ mod tests {
         // The history limit dropped "a" and "b".
         assert_eq!(new_lines(&before, &strings(&["c", "d", "e"])), ["d", "e"]);
         // The last line grew: it is printed again, whole.
-        assert_eq!(new_lines(&before, &strings(&["a", "b", "cc", "d"])), ["cc", "d"]);
+        assert_eq!(
+            new_lines(&before, &strings(&["a", "b", "cc", "d"])),
+            ["cc", "d"]
+        );
         assert!(new_lines(&before, &before).is_empty());
         assert_eq!(new_lines(&[], &strings(&["x"])), ["x"]);
     }
@@ -937,11 +954,5 @@ mod tests {
         let sockets = discover_sockets_in(dir.path());
         let bots = TmuxSocket::Name(SocketName::new("bots").expect("valid"));
         assert_eq!(sockets, vec![TmuxSocket::Default, bots]);
-    }
-
-    #[test]
-    fn foreground_group_of_this_process_parses() {
-        // Under a test harness there may be no terminal (tpgid -1), but the field parses.
-        assert!(foreground_group(std::process::id() as i32).is_some());
     }
 }

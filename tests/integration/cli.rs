@@ -20,8 +20,15 @@ fn start_help_shows_upstream_options() {
     let run = env.ops(&["start", "--help"]);
     run.success();
     for option in [
-        "--backend", "--command", "--image", "--quiet", "--workdir", "--env", "--volume",
-        "--port", "--socket",
+        "--backend",
+        "--command",
+        "--image",
+        "--quiet",
+        "--workdir",
+        "--env",
+        "--volume",
+        "--port",
+        "--socket",
     ] {
         assert!(run.stdout.contains(option), "{option} missing\n{run}");
     }
@@ -32,7 +39,10 @@ fn version_prints_the_crate_version() {
     let env = TestEnv::new();
     let run = env.run(["--version"]);
     run.success();
-    assert_eq!(run.stdout, format!("kstlib {}\n", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        run.stdout,
+        format!("kstlib {}\n", env!("CARGO_PKG_VERSION"))
+    );
 }
 
 #[test]
@@ -57,7 +67,10 @@ fn an_invalid_session_name_is_invalid_input() {
     for name in ["1bot", "a:b", "=x", "bot\n", "my bot", ""] {
         let run = env.ops(&["start", name, "-c", "sleep 1"]);
         run.code(3);
-        assert!(run.stderr.starts_with("error: invalid session name"), "{run}");
+        assert!(
+            run.stderr.starts_with("error: invalid session name"),
+            "{run}"
+        );
         assert_eq!(run.stderr.lines().count(), 1, "one line\n{run}");
     }
     // Nothing was started.
@@ -71,7 +84,16 @@ fn bad_values_on_the_command_line_are_errors_not_tracebacks() {
     let cases: &[&[&str]] = &[
         &["start", "x", "-c", "sleep 1", "-e", "1A=b"],
         &["start", "x", "-c", "sleep 1", "-e", "novalue"],
-        &["start", "x", "-b", "container", "-i", "img", "-v", "../x:/y"],
+        &[
+            "start",
+            "x",
+            "-b",
+            "container",
+            "-i",
+            "img",
+            "-v",
+            "../x:/y",
+        ],
         &["start", "x", "-b", "container", "-i", "img", "-p", "99999"],
         &["start", "x", "-c", "sleep 1", "-L", "a/b"],
         &["start", "x", "-c", "sleep 1", "-L", ""],

@@ -7,7 +7,6 @@
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
@@ -20,8 +19,6 @@ pub struct TestEnv {
     pub home: PathBuf,
     pub cwd: PathBuf,
     pub tmux_tmpdir: PathBuf,
-    /// Unique per test in this run: container names must not collide between tests.
-    pub prefix: String,
 }
 
 /// What a `kstlib` run left behind.
@@ -63,8 +60,6 @@ impl std::fmt::Display for Run {
     }
 }
 
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
 impl TestEnv {
     pub fn new() -> Self {
         let root = tempfile::Builder::new()
@@ -78,9 +73,7 @@ impl TestEnv {
         for dir in [&home, &cwd, &tmux_tmpdir] {
             std::fs::create_dir_all(dir).expect("create dir");
         }
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         TestEnv {
-            prefix: format!("kt{}x{n}", std::process::id()),
             root,
             home,
             cwd,
@@ -182,7 +175,9 @@ impl TestEnv {
 
 impl Drop for TestEnv {
     fn drop(&mut self) {
-        let dir = self.tmux_tmpdir.join(format!("tmux-{}", nix::unistd::getuid()));
+        let dir = self
+            .tmux_tmpdir
+            .join(format!("tmux-{}", nix::unistd::getuid()));
         if let Ok(entries) = std::fs::read_dir(dir) {
             for entry in entries.flatten() {
                 let _ = Command::new("tmux")
@@ -206,9 +201,8 @@ fn to_run(output: Output) -> Run {
 /// Whether tests that need `program` can run. Missing is a loud skip, or a failure when
 /// `KSTLIB_REQUIRE_BACKENDS=1` (CI), where nothing may be skipped.
 pub fn have(program: &str) -> bool {
-    let found = std::env::var_os("PATH").is_some_and(|path| {
-        std::env::split_paths(&path).any(|dir| dir.join(program).is_file())
-    });
+    let found = std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()));
     if !found {
         assert!(
             std::env::var("KSTLIB_REQUIRE_BACKENDS").as_deref() != Ok("1"),

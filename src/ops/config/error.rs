@@ -197,6 +197,9 @@ impl fmt::Display for ConfigError {
             (None, Some(file)) => write!(f, "{}: {}", file.display(), self.message)?,
             (None, None) => f.write_str(&self.message)?,
         }
+        if let Some(label) = &self.label {
+            write!(f, " ({label})")?;
+        }
         for (note, span) in &self.notes {
             match span {
                 Some(span) => write!(f, "\n{span}: note: {note}")?,

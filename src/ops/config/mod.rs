@@ -10,6 +10,7 @@ pub mod discover;
 pub mod error;
 mod merge;
 pub mod raw;
+mod resolve;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ pub use discover::{
 pub use error::{ConfigError, Diagnostic};
 pub use merge::MAX_MERGE_DEPTH;
 pub use raw::{OPS_KEYS, RawCommand, RawOps, RawSession, SESSION_KEYS};
+pub use resolve::{Defaults, Overrides};
 pub use yaml::{Node, NodeKind, SourceFile, Span, Spanned};
 
 /// The loaded configuration: which files it came from and its `ops:` section.

@@ -126,7 +126,9 @@ fn resolve_ad_hoc(name: &str, defaults: &Defaults, overrides: &Overrides) -> Res
         },
     );
     let mut options = overrides.options.clone();
-    options.tmux_binary.get_or_insert_with(|| defaults.tmux_binary.clone());
+    options
+        .tmux_binary
+        .get_or_insert_with(|| defaults.tmux_binary.clone());
     if options.runtime.is_none() {
         options.runtime = defaults.runtime.map(|r| r.as_str().to_owned());
     }
@@ -145,8 +147,7 @@ fn resolve_declared(
     };
     let mut from_file = options_from_raw(raw, backend, defaults);
     if let Some(timeout) = &raw.stop_timeout {
-        from_file.stop_timeout =
-            Some(parse_seconds(timeout).map_err(|err| in_session(err, raw))?);
+        from_file.stop_timeout = Some(parse_seconds(timeout).map_err(|err| in_session(err, raw))?);
     }
     let options = apply(from_file, &overrides.options);
     let mut config = SessionConfig::new(&raw.name.value, backend, &options).map_err(|err| {
@@ -284,12 +285,15 @@ fn span_of(err: &ValidationError, raw: &RawSession) -> Option<Span> {
     match err.field() {
         "name" => Some(raw.name.span.clone()),
         "backend" => span(&raw.backend),
-        "command" => raw.command.as_ref().map(|command| match (&command.value, err.item()) {
-            (RawCommand::Argv(argv), Some(Item::Index(i))) => argv
-                .get(*i)
-                .map_or_else(|| command.span.clone(), |arg| arg.span.clone()),
-            _ => command.span.clone(),
-        }),
+        "command" => raw
+            .command
+            .as_ref()
+            .map(|command| match (&command.value, err.item()) {
+                (RawCommand::Argv(argv), Some(Item::Index(i))) => argv
+                    .get(*i)
+                    .map_or_else(|| command.span.clone(), |arg| arg.span.clone()),
+                _ => command.span.clone(),
+            }),
         "working_dir" => span(&raw.working_dir),
         "image" => span(&raw.image),
         "volumes" => list_item(&raw.volumes),
@@ -342,7 +346,7 @@ fn parse_seconds(value: &Spanned<String>) -> Result<Duration> {
 }
 
 fn at_span(err: ValidationError, span: &Span, help: Option<String>) -> ConfigError {
-    let mut config_error = ConfigError::new(err.to_string()).at(span.clone());
+    let mut config_error = ConfigError::new(err.summary()).at(span.clone());
     config_error.label = Some(err.reason().to_owned());
     if let Some(help) = help {
         config_error = config_error.with_help(help);
@@ -354,7 +358,8 @@ fn at_span(err: ValidationError, span: &Span, help: Option<String>) -> ConfigErr
 fn in_session(err: impl Into<Error>, raw: &RawSession) -> Error {
     match err.into() {
         Error::Config(mut config_error) => {
-            config_error.message = format!("session '{}': {}", raw.name.value, config_error.message);
+            config_error.message =
+                format!("session '{}': {}", raw.name.value, config_error.message);
             Error::Config(config_error)
         }
         other => other,
@@ -377,7 +382,9 @@ fn relative_to_file(path: &str, span: &Span) -> String {
 /// leading `.` is a named volume and stays as it is.
 fn volume_relative_to_file(volume: &Spanned<String>) -> String {
     let text = &volume.value;
-    let relative = text.starts_with("./") || text.starts_with("../") || text.starts_with(".:");
+    // An invalid volume stays as written, so that its error shows what the user wrote.
+    let relative =
+        (text.starts_with("./") || text.starts_with(".:")) && validate::Volume::parse(text).is_ok();
     match (relative, text.split_once(':'), base_dir(&volume.span)) {
         (true, Some((host, rest)), Some(dir)) => format!("{}:{rest}", dir.join(host).display()),
         _ => text.clone(),

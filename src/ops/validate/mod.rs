@@ -114,24 +114,28 @@ impl ValidationError {
     }
 }
 
+impl ValidationError {
+    /// What was refused, without why: `invalid port '0'`, `too many ports: 51 given`.
+    /// A config error shows this as its title and the reason under the value.
+    pub fn summary(&self) -> String {
+        match self.kind {
+            Kind::Count => format!(
+                "too many {}: {} given",
+                plural_label(self.field),
+                self.value
+            ),
+            Kind::Value => format!("invalid {} {}", field_label(self.field), quote(&self.value)),
+        }
+    }
+}
+
 impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.kind == Kind::Count {
-            return write!(
-                f,
-                "too many {}: {} given, {}",
-                plural_label(self.field),
-                self.value,
-                self.reason
-            );
-        }
-        write!(
-            f,
-            "invalid {} {}: {}",
-            field_label(self.field),
-            quote(&self.value),
-            self.reason
-        )
+        let separator = match self.kind {
+            Kind::Count => ", ",
+            Kind::Value => ": ",
+        };
+        write!(f, "{}{separator}{}", self.summary(), self.reason)
     }
 }
 
