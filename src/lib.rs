@@ -8,7 +8,7 @@
 //! It re-implements the `ops` module of the Python library kstlib (3.8.2), keeping its
 //! interface (config file, CLI, JSON keys) and fixing its known bugs.
 //!
-//! ```ignore
+//! ```no_run
 //! use kstlib::ops::{BackendType, SessionManager, SessionOptions};
 //!
 //! # fn main() -> Result<(), kstlib::ops::Error> {

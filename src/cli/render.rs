@@ -260,15 +260,18 @@ pub fn started(status: &SessionStatus) -> String {
 /// `stop` for people.
 pub fn stopped(report: &StopReport) -> String {
     let name = clean(&report.name);
-    let secs = report.elapsed_ms as f64 / 1000.0;
+    let took = match report.elapsed_ms {
+        ms @ 0..1000 => format!("{ms} ms"),
+        ms => format!("{:.1} s", ms as f64 / 1000.0),
+    };
     let exit = exit_description(report.exit_code, None);
     let signal = report.signal.as_deref().unwrap_or("its stop signal");
     let what = match report.method {
         StopMethod::Graceful => {
-            format!("Session '{name}' stopped on {signal} after {secs:.1} s ({exit}).")
+            format!("Session '{name}' stopped on {signal} in {took} ({exit}).")
         }
         StopMethod::Killed => format!(
-            "Session '{name}' did not stop on {signal} within the timeout and was killed ({secs:.1} s)."
+            "Session '{name}' did not stop on {signal} within the timeout and was killed ({took})."
         ),
         StopMethod::Forced => format!("Session '{name}' killed (--force)."),
         StopMethod::AlreadyExited => format!("Session '{name}' had already exited ({exit})."),
