@@ -58,13 +58,21 @@ fn created_text(created: Timestamp) -> String {
     format!("{}{ago}", created.strftime("%Y-%m-%d %H:%M:%S UTC"))
 }
 
+/// The tmux server, when it is not the default one: its `-L` name, else its `-S` path.
+fn socket_text(status: &SessionStatus) -> Option<String> {
+    status.socket_name.clone().or_else(|| {
+        status
+            .socket_path
+            .as_ref()
+            .filter(|path| !path.ends_with("default"))
+            .map(|path| path.display().to_string())
+    })
+}
+
 /// `kstlib ops status` for people.
 pub fn status_table(status: &SessionStatus) -> String {
     let mut rows: Vec<(&str, String)> = vec![
-        (
-            "State",
-            paint(state_style(status.state), &state_text(status)),
-        ),
+        ("State", state_text(status)),
         ("Backend", status.backend.to_string()),
     ];
     if let Some(pid) = status.pid.filter(|&pid| pid != 0) {
@@ -76,10 +84,8 @@ pub fn status_table(status: &SessionStatus) -> String {
     if status.window_count > 0 {
         rows.push(("Windows", status.window_count.to_string()));
     }
-    if let Some(socket) = &status.socket_name {
-        rows.push(("Socket", socket.clone()));
-    } else if let Some(path) = &status.socket_path {
-        rows.push(("Socket", path.display().to_string()));
+    if let Some(socket) = socket_text(status) {
+        rows.push(("Socket", socket));
     }
     if let Some(runtime) = status.runtime {
         rows.push(("Runtime", runtime.to_string()));
@@ -109,12 +115,11 @@ pub fn status_table(status: &SessionStatus) -> String {
         paint(BOLD, &format!("Session: {}", clean(&status.name)))
     );
     for (key, value) in rows {
-        let _ = writeln!(
-            out,
-            "  {}  {}",
-            paint(CYAN, &format!("{key:<width$}")),
-            clean(&value)
-        );
+        let value = match key {
+            "State" => paint(state_style(status.state), &value),
+            _ => clean(&value),
+        };
+        let _ = writeln!(out, "  {}  {value}", paint(CYAN, &format!("{key:<width$}")));
     }
     out
 }
@@ -132,15 +137,7 @@ pub fn list_table(sessions: &[SessionStatus]) -> String {
                 clean(&s.name),
                 state_text(s),
                 s.backend.to_string(),
-                s.socket_name
-                    .clone()
-                    .or_else(|| {
-                        s.socket_path
-                            .as_ref()
-                            .filter(|path| !path.ends_with("default"))
-                            .map(|path| path.display().to_string())
-                    })
-                    .unwrap_or_else(dash),
+                socket_text(s).unwrap_or_else(dash),
                 s.runtime.map(|rt| rt.to_string()).unwrap_or_else(dash),
                 s.pid.map(|pid| pid.to_string()).unwrap_or_else(dash),
                 s.image
@@ -355,6 +352,22 @@ mod tests {
         astro  running     tmux       -       -        4242  -        config
         orion  exited (1)  tmux       orion   -        -     -        managed
         web    defined     container  -       -        -     nginx:1  config
+        ");
+    }
+
+    #[test]
+    fn status_table_colours_the_state_and_escapes_the_rest() {
+        let mut status = sample().remove(1);
+        status.created_at = None;
+        let text = status_table(&status);
+        assert!(text.contains(&paint(YELLOW, "exited (1)")), "{text:?}");
+        insta::assert_snapshot!(plain(&text), @r"
+        Session: orion
+          State      exited (1)
+          Backend    tmux
+          Socket     orion
+          Exit Code  1
+          Origin     managed
         ");
     }
 
