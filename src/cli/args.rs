@@ -199,8 +199,12 @@ pub struct StopArgs {
     pub signal: Option<String>,
 
     /// Keep the stopped session (tmux: the dead pane; container: the container and its logs).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "rm")]
     pub keep: bool,
+
+    /// Remove the stopped container even if kstlib did not create it.
+    #[arg(long)]
+    pub rm: bool,
 
     /// How to print the result.
     #[command(flatten)]

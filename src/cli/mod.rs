@@ -17,7 +17,8 @@ use crate::ops::config::{Config, ConfigSource, Overrides};
 use crate::ops::inventory::{self, Scope};
 use crate::ops::validate::{SocketName, StopSignal, ValidationError};
 use crate::ops::{
-    CommandSource, Error, LogOptions, SessionManager, SessionOptions, StopOptions, TmuxSocket,
+    CommandSource, Error, LogOptions, Removal, SessionManager, SessionOptions, StopOptions,
+    TmuxSocket,
 };
 
 use args::{
@@ -204,14 +205,18 @@ fn stop(config: &Config, args: &StopArgs) -> CliResult {
         graceful: !args.force,
         timeout: Duration::from_secs_f64(args.timeout),
         signal: args.signal.as_deref().map(StopSignal::parse).transpose()?,
-        keep: args.keep,
+        removal: match (args.keep, args.rm) {
+            (true, _) => Removal::Keep,
+            (_, true) => Removal::Remove,
+            _ => Removal::Auto,
+        },
     };
     let manager = inventory::locate(config, &args.name, &scope(&args.target)?)?;
     let report = manager.stop_with(&options)?;
     print(&match args.output {
         Output { json: true, .. } => render::json(&report),
         Output { quiet: true, .. } => format!("{}: {}\n", report.name, report.method.as_str()),
-        _ => render::stopped(&report),
+        _ => render::stopped(&report, args.keep),
     })?;
     Ok(exit::OK)
 }

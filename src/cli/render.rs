@@ -254,8 +254,8 @@ pub fn started(status: &SessionStatus) -> String {
     )
 }
 
-/// `stop` for people.
-pub fn stopped(report: &StopReport) -> String {
+/// `stop` for people. `keep` says whether `--keep` was given.
+pub fn stopped(report: &StopReport, keep: bool) -> String {
     let name = clean(&report.name);
     let took = match report.elapsed_ms {
         ms @ 0..1000 => format!("{ms} ms"),
@@ -273,10 +273,10 @@ pub fn stopped(report: &StopReport) -> String {
         StopMethod::Forced => format!("Session '{name}' killed (--force)."),
         StopMethod::AlreadyExited => format!("Session '{name}' had already exited ({exit})."),
     };
-    let kept = if report.removed {
-        ""
-    } else {
-        " Kept, as asked."
+    let kept = match (report.removed, keep) {
+        (true, _) => "",
+        (false, true) => " Kept, as asked.",
+        (false, false) => " Kept: kstlib did not create it (--rm removes it).",
     };
     format!("{what}{kept}\n")
 }

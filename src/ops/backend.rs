@@ -25,8 +25,21 @@ pub struct StopOptions {
     /// The signal to send first; `None` uses the session's own (set when it was started),
     /// else `SIGINT` for tmux and the image's stop signal for containers.
     pub signal: Option<StopSignal>,
-    /// Leave the stopped session in place (a container and its logs) instead of removing it.
-    pub keep: bool,
+    /// What to do with the stopped session.
+    pub removal: Removal,
+}
+
+/// What `stop` does with a session once its program has ended.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Removal {
+    /// Remove what kstlib created (tmux sessions, containers labelled as ours), so that a
+    /// declared session goes back to `defined`; leave foreign containers in place.
+    #[default]
+    Auto,
+    /// Keep it: the dead tmux pane or the stopped container, with its logs (`--keep`).
+    Keep,
+    /// Remove it even if kstlib did not create it (`--rm`).
+    Remove,
 }
 
 impl Default for StopOptions {
@@ -35,7 +48,7 @@ impl Default for StopOptions {
             graceful: true,
             timeout: DEFAULT_STOP_TIMEOUT,
             signal: None,
-            keep: false,
+            removal: Removal::Auto,
         }
     }
 }

@@ -9,7 +9,7 @@ use std::ffi::{OsStr, OsString};
 use std::fmt;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -33,6 +33,7 @@ pub struct Invocation {
     args: Vec<OsString>,
     env: Vec<(OsString, Option<OsString>)>,
     timeout: Duration,
+    merge_stderr: bool,
 }
 
 impl Invocation {
@@ -43,6 +44,7 @@ impl Invocation {
             args: Vec::new(),
             env: Vec::new(),
             timeout: default_timeout(),
+            merge_stderr: false,
         }
     }
 
@@ -77,6 +79,13 @@ impl Invocation {
     /// Sets the time limit.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Sends stderr into the same pipe as stdout, so that both streams keep their order
+    /// (container logs); [`Output::stderr`] is then empty.
+    pub fn merge_stderr(mut self) -> Self {
+        self.merge_stderr = true;
         self
     }
 
@@ -205,16 +214,13 @@ impl Executor for SystemExecutor {
     fn output(&self, invocation: &Invocation) -> Result<Output, ExecError> {
         tracing::debug!("running: {invocation}");
         let started = Instant::now();
-        let mut child = invocation
-            .command()
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|source| spawn_error(invocation, source))?;
+        let (mut child, merged) = spawn_piped(invocation)?;
         // Both pipes are drained on their own threads: a child that fills one pipe while we
         // wait on the other would otherwise deadlock.
-        let stdout = child.stdout.take().map(drain);
+        let stdout = match merged {
+            Some(reader) => Some(drain(reader)),
+            None => child.stdout.take().map(drain),
+        };
         let stderr = child.stderr.take().map(drain);
         let status = match child.wait_timeout(invocation.timeout) {
             Ok(Some(status)) => status,
@@ -262,13 +268,18 @@ impl Executor for SystemExecutor {
         out: &mut dyn Write,
     ) -> Result<Option<i32>, ExecError> {
         tracing::debug!("streaming: {invocation}");
-        let mut child = invocation
-            .command()
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .spawn()
-            .map_err(|source| spawn_error(invocation, source))?;
-        if let Some(mut stdout) = child.stdout.take() {
+        let (mut child, merged) = spawn_piped(invocation)?;
+        // Unmerged stderr goes on to ours, as it comes.
+        let errors = child.stderr.take().map(|mut stderr| {
+            thread::spawn(move || {
+                let _ = io::copy(&mut stderr, &mut io::stderr());
+            })
+        });
+        let reader: Option<Box<dyn Read>> = match merged {
+            Some(reader) => Some(Box::new(reader)),
+            None => child.stdout.take().map(|out| Box::new(out) as Box<dyn Read>),
+        };
+        if let Some(mut stdout) = reader {
             let mut buffer = [0u8; 8192];
             loop {
                 match stdout.read(&mut buffer) {
@@ -293,8 +304,38 @@ impl Executor for SystemExecutor {
             program: invocation.program.clone(),
             source,
         })?;
+        if let Some(errors) = errors {
+            let _ = errors.join();
+        }
         Ok(status.code())
     }
+}
+
+/// Spawns with stdout piped, and stderr piped too: into its own pipe, or with
+/// `merge_stderr` into stdout's, whose reading end is then returned.
+fn spawn_piped(invocation: &Invocation) -> Result<(Child, Option<io::PipeReader>), ExecError> {
+    let io_error = |source| ExecError::Io {
+        program: invocation.program.clone(),
+        source,
+    };
+    let mut command = invocation.command();
+    command.stdin(Stdio::null());
+    let reader = if invocation.merge_stderr {
+        let (reader, writer) = io::pipe().map_err(io_error)?;
+        command
+            .stdout(writer.try_clone().map_err(io_error)?)
+            .stderr(writer);
+        Some(reader)
+    } else {
+        command.stdout(Stdio::piped()).stderr(Stdio::piped());
+        None
+    };
+    let child = command
+        .spawn()
+        .map_err(|source| spawn_error(invocation, source))?;
+    // `command` still holds the pipe's writing ends: drop them, or reading never ends.
+    drop(command);
+    Ok((child, reader))
 }
 
 fn spawn_error(invocation: &Invocation, source: io::Error) -> ExecError {

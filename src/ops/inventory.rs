@@ -1,9 +1,9 @@
 //! What exists, everywhere: `list` and finding a session by name.
 //!
-//! Every tmux server (the default socket, every live socket in tmux's socket directory,
-//! and the sockets of declared sessions) and every container runtime is asked once, all
-//! at the same time, and the answers are merged with the sessions declared in the config:
-//! a declared session that is not there is listed as `defined`.
+//! Every place sessions live is asked once, all at the same time: each tmux server (the
+//! default socket, every live socket in tmux's socket directory, the sockets of declared
+//! sessions) and each container runtime on `PATH`. The answers are merged with the
+//! sessions declared in the config: a declared session that is not there is `defined`.
 
 use std::collections::HashSet;
 use std::os::unix::net::UnixStream;
@@ -14,9 +14,11 @@ use serde::Serialize;
 
 use super::backend::SessionBackend;
 use super::config::{Config, Overrides};
+use super::container::ContainerRunner;
 use super::error::{Error, Result};
 use super::manager::{SessionManager, defined_status};
 use super::model::{BackendType, Origin, Runtime, SessionStatus};
+use super::runtime;
 use super::spec::{SessionConfig, SessionOptions, TmuxSocket};
 use super::tmux::{self, TmuxRunner};
 use super::validate::SessionName;
@@ -34,7 +36,13 @@ pub struct Scope {
 
 impl Scope {
     fn wants(&self, backend: BackendType) -> bool {
-        self.backend.is_none_or(|wanted| wanted == backend)
+        // A socket only makes sense for tmux, a runtime only for containers.
+        let implied = match (&self.socket, self.runtime) {
+            (Some(_), None) => Some(BackendType::Tmux),
+            (None, Some(_)) => Some(BackendType::Container),
+            _ => None,
+        };
+        self.backend.or(implied).is_none_or(|wanted| wanted == backend)
     }
 }
 
@@ -43,8 +51,67 @@ impl Scope {
 pub struct Inventory {
     /// Sessions: tmux servers first, then containers, then declared sessions not running.
     pub sessions: Vec<SessionStatus>,
-    /// One line per backend that could not be queried (daemon down, …).
+    /// One line per place that could not be asked (a daemon down, …).
     pub warnings: Vec<String>,
+}
+
+/// One place where sessions live.
+#[derive(Debug)]
+enum Place {
+    Tmux(TmuxRunner),
+    Container(ContainerRunner),
+}
+
+impl Place {
+    fn backend(&self) -> &dyn SessionBackend {
+        match self {
+            Place::Tmux(runner) => runner,
+            Place::Container(runner) => runner,
+        }
+    }
+
+    /// `tmux`, `tmux -L bots`, `podman`, …
+    fn describe(&self) -> String {
+        match self {
+            Place::Tmux(runner) => runner.describe(),
+            Place::Container(runner) => runner.runtime().to_string(),
+        }
+    }
+
+    /// The overrides that pin a session to this place.
+    fn pin(&self, overrides: &mut Overrides) {
+        match self {
+            Place::Tmux(runner) => {
+                overrides.backend = Some(BackendType::Tmux);
+                pin_socket(runner.socket(), &mut overrides.options);
+            }
+            Place::Container(runner) => {
+                overrides.backend = Some(BackendType::Container);
+                overrides.options.runtime = Some(runner.runtime().to_string());
+            }
+        }
+    }
+}
+
+/// Asks every place at once; each answer comes back with the place's description.
+fn ask_all<T, F>(places: &[Place], question: F) -> Vec<(&Place, Result<T>)>
+where
+    T: Send,
+    F: Fn(&dyn SessionBackend) -> Result<T> + Sync,
+{
+    thread::scope(|s| {
+        let handles: Vec<_> = places
+            .iter()
+            .map(|place| {
+                let question = &question;
+                s.spawn(move || (place, question(place.backend())))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .filter_map(|handle| handle.join().ok())
+            .collect()
+    })
 }
 
 /// Lists every session in `scope`, merged with the sessions declared in `config`.
@@ -54,42 +121,31 @@ pub fn list(config: &Config, scope: &Scope) -> Result<Inventory> {
         .into_iter()
         .filter(|session| in_scope(session, scope))
         .collect();
-    let defaults = config.defaults()?;
-    let servers = if scope.wants(BackendType::Tmux) {
-        tmux_servers(&defaults.tmux_binary, &declared, scope)
-    } else {
-        Vec::new()
-    };
-    let answers: Vec<(String, Result<Vec<SessionStatus>>)> = thread::scope(|s| {
-        let handles: Vec<_> = servers
-            .iter()
-            .map(|runner| s.spawn(move || (runner.describe(), runner.list_sessions())))
-            .collect();
-        handles
-            .into_iter()
-            .filter_map(|handle| handle.join().ok())
-            .collect()
-    });
+    let places = places(config, &declared, scope)?;
     let mut inventory = Inventory::default();
-    for (what, answer) in answers {
+    for (place, answer) in ask_all(&places, |backend| backend.list_sessions()) {
         match answer {
             Ok(sessions) => inventory.sessions.extend(sessions),
             // No tmux at all is not worth a warning: there is simply nothing to list.
             Err(Error::TmuxNotFound { .. }) => {}
-            Err(err) => inventory.warnings.push(format!("{what}: {err}")),
+            // The message already names the runtime or server.
+            Err(err @ Error::Unavailable { .. }) => inventory.warnings.push(err.to_string()),
+            Err(err) => inventory
+                .warnings
+                .push(format!("{}: {err}", place.describe())),
         }
     }
     for session in &declared {
-        let runner_path = (session.backend() == BackendType::Tmux)
+        let socket_path = (session.backend() == BackendType::Tmux)
             .then(|| TmuxRunner::for_session(session).socket_path());
         let running = inventory.sessions.iter_mut().find(|status| {
             status.name == session.name().as_str()
                 && status.backend == session.backend()
                 && match session.backend() {
-                    BackendType::Tmux => status.socket_path == runner_path,
+                    BackendType::Tmux => status.socket_path == socket_path,
                     BackendType::Container => session
                         .runtime()
-                        .is_none_or(|rt| status.runtime == Some(rt)),
+                        .is_none_or(|runtime| status.runtime == Some(runtime)),
                 }
         });
         match running {
@@ -101,80 +157,52 @@ pub fn list(config: &Config, scope: &Scope) -> Result<Inventory> {
 }
 
 /// Finds the session `name`: the declared one if it is declared, else the one session of
-/// that name in `scope`; `SessionAmbiguous` when several backends, servers or runtimes
-/// have it.
+/// that name in `scope`; `SessionAmbiguous` when several places have it.
 pub fn locate(config: &Config, name: &str, scope: &Scope) -> Result<SessionManager> {
     let mut overrides = Overrides {
         backend: scope.backend,
         options: SessionOptions::default(),
     };
-    scope_options(scope, &mut overrides.options);
+    if let Some(socket) = &scope.socket {
+        pin_socket(socket, &mut overrides.options);
+    }
+    overrides.options.runtime = scope.runtime.map(|runtime| runtime.to_string());
     if config.is_declared(name) {
         return SessionManager::resolved(config, name, &overrides);
     }
     let session_name = SessionName::new(name)?;
-    let defaults = config.defaults()?;
-    let servers = if scope.wants(BackendType::Tmux) {
-        tmux_servers(&defaults.tmux_binary, &[], scope)
-    } else {
-        Vec::new()
-    };
-    let found: Vec<(TmuxRunner, Result<bool>)> = thread::scope(|s| {
-        let handles: Vec<_> = servers
-            .into_iter()
-            .map(|runner| {
-                let name = &session_name;
-                s.spawn(move || {
-                    let exists = runner.exists(name);
-                    (runner, exists)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .filter_map(|handle| handle.join().ok())
-            .collect()
-    });
-    let mut places = Vec::new();
+    let places = places(config, &[], scope)?;
+    let mut found = Vec::new();
     let mut errors = Vec::new();
-    for (runner, exists) in found {
-        match exists {
-            Ok(true) => places.push(runner),
-            Ok(false) => {}
+    for (place, answer) in ask_all(&places, |backend| backend.exists(&session_name)) {
+        match answer {
+            Ok(true) => found.push(place),
+            Ok(false) | Err(Error::TmuxNotFound { .. }) => {}
             Err(err) => errors.push(err),
         }
     }
-    match places.len() {
-        0 => Err(errors.into_iter().next().unwrap_or(Error::SessionNotFound {
+    match found.as_slice() {
+        [] => Err(errors.into_iter().next().unwrap_or(Error::SessionNotFound {
             name: name.to_owned(),
             backend: scope.backend,
         })),
-        1 => {
-            let runner = &places[0];
-            overrides.backend = Some(BackendType::Tmux);
-            let socket = runner.socket().clone();
-            overrides.options.socket_name = socket.name().map(str::to_owned);
-            overrides.options.socket_path = match socket {
-                TmuxSocket::Path(path) => Some(path.display().to_string()),
-                _ => None,
-            };
+        [place] => {
+            place.pin(&mut overrides);
             SessionManager::resolved(config, name, &overrides)
         }
-        _ => Err(Error::SessionAmbiguous {
+        several => Err(Error::SessionAmbiguous {
             name: name.to_owned(),
-            places: places.iter().map(TmuxRunner::describe).collect(),
+            places: several.iter().map(|place| place.describe()).collect(),
         }),
     }
 }
 
-/// The options that pin a session to the scope's server or runtime.
-fn scope_options(scope: &Scope, options: &mut SessionOptions) {
-    match &scope.socket {
-        Some(TmuxSocket::Name(name)) => options.socket_name = Some(name.to_string()),
-        Some(TmuxSocket::Path(path)) => options.socket_path = Some(path.display().to_string()),
-        Some(TmuxSocket::Default) | None => {}
-    }
-    options.runtime = scope.runtime.map(|rt| rt.as_str().to_owned());
+fn pin_socket(socket: &TmuxSocket, options: &mut SessionOptions) {
+    options.socket_name = socket.name().map(str::to_owned);
+    options.socket_path = match socket {
+        TmuxSocket::Path(path) => Some(path.display().to_string()),
+        _ => None,
+    };
 }
 
 fn in_scope(session: &SessionConfig, scope: &Scope) -> bool {
@@ -192,9 +220,34 @@ fn in_scope(session: &SessionConfig, scope: &Scope) -> bool {
     }
 }
 
-/// The tmux servers to ask, each once: the scope's, or the default one, every live socket
-/// in tmux's directory and the declared sessions' sockets. Servers that are not running
-/// are skipped without spawning tmux (connecting to their socket is refused).
+/// Every place to ask, each once.
+fn places(config: &Config, declared: &[SessionConfig], scope: &Scope) -> Result<Vec<Place>> {
+    let defaults = config.defaults()?;
+    let mut places: Vec<Place> = Vec::new();
+    if scope.wants(BackendType::Tmux) {
+        places.extend(
+            tmux_servers(&defaults.tmux_binary, declared, scope)
+                .into_iter()
+                .map(Place::Tmux),
+        );
+    }
+    if scope.wants(BackendType::Container) {
+        let runtimes = match scope.runtime {
+            Some(runtime) => vec![runtime::detect(Some(runtime))?],
+            None => runtime::installed(),
+        };
+        places.extend(
+            runtimes
+                .into_iter()
+                .map(|runtime| Place::Container(ContainerRunner::new(runtime))),
+        );
+    }
+    Ok(places)
+}
+
+/// The tmux servers to ask: the scope's, or the default one, every live socket in tmux's
+/// directory and the declared sessions' sockets. Servers that are not running are skipped
+/// without spawning tmux (connecting to their socket is refused).
 fn tmux_servers(binary: &str, declared: &[SessionConfig], scope: &Scope) -> Vec<TmuxRunner> {
     let candidates: Vec<TmuxSocket> = match &scope.socket {
         Some(socket) => vec![socket.clone()],

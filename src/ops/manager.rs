@@ -8,6 +8,7 @@ use super::config::{Config, ConfigSource, Overrides};
 use super::error::{Error, Result};
 use super::model::{BackendType, Origin, SessionState, SessionStatus, StopReport};
 use super::spec::{SessionConfig, SessionOptions};
+use super::container::ContainerRunner;
 use super::tmux::TmuxRunner;
 
 /// One named session and the backend that runs it.
@@ -243,9 +244,6 @@ pub(crate) fn defined_status(config: &SessionConfig) -> SessionStatus {
 pub(crate) fn backend_for(config: &SessionConfig) -> Result<Box<dyn SessionBackend>> {
     match config.backend() {
         BackendType::Tmux => Ok(Box::new(TmuxRunner::for_session(config))),
-        BackendType::Container => Err(Error::Unavailable {
-            what: "container backend".to_owned(),
-            reason: "not available in this build yet".to_owned(),
-        }),
+        BackendType::Container => Ok(Box::new(ContainerRunner::for_session(config)?)),
     }
 }

@@ -24,17 +24,20 @@
 
 pub mod backend;
 pub mod config;
+pub mod container;
 pub mod error;
 pub mod exec;
 pub mod inventory;
 pub mod manager;
 pub mod model;
 mod process;
+pub mod runtime;
 pub mod spec;
+mod text;
 pub mod tmux;
 pub mod validate;
 
-pub use backend::{LogOptions, SessionBackend, StopOptions};
+pub use backend::{LogOptions, Removal, SessionBackend, StopOptions};
 pub use config::{Config, ConfigError, ConfigSource, Overrides};
 pub use error::{Error, ErrorKind, Result};
 pub use inventory::{Inventory, Scope};
@@ -43,4 +46,5 @@ pub use model::{
     BackendType, Origin, Runtime, SessionState, SessionStatus, StopMethod, StopReport,
 };
 pub use spec::{CommandSource, SessionConfig, SessionOptions, TmuxSocket};
+pub use container::ContainerRunner;
 pub use tmux::TmuxRunner;

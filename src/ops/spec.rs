@@ -382,6 +382,41 @@ impl SessionConfig {
     pub fn is_declared(&self) -> bool {
         self.declared
     }
+
+    /// A fingerprint of what a container of this session runs (image, command, working
+    /// directory, environment, mounts, ports, stop signal), stored in a label on the
+    /// containers kstlib creates: a stopped container whose fingerprint differs from the
+    /// config is recreated, not started again with its old definition (upstream §11.8).
+    pub fn config_hash(&self) -> String {
+        let mut parts: Vec<String> = vec![format!(
+            "image={}",
+            self.image.as_ref().map(ToString::to_string).unwrap_or_default()
+        )];
+        if let Some(command) = &self.command {
+            parts.extend(command.argv().iter().map(|arg| format!("arg={arg}")));
+        }
+        if let Some(dir) = &self.working_dir {
+            parts.push(format!("workdir={}", dir.display()));
+        }
+        parts.extend(self.env.iter().map(|v| format!("env={}={}", v.key(), v.value())));
+        parts.extend(self.volumes.iter().map(|v| format!("volume={v}")));
+        if let Some(volume) = &self.log_volume {
+            parts.push(format!("log_volume={volume}"));
+        }
+        parts.extend(self.ports.iter().map(|p| format!("port={p}")));
+        if let Some(signal) = self.stop_signal {
+            parts.push(format!("stop_signal={signal}"));
+        }
+        format!("{:016x}", fnv1a(parts.join("\0").as_bytes()))
+    }
+}
+
+/// FNV-1a, 64 bits: stable across runs and versions (unlike `DefaultHasher`), and enough
+/// to tell a changed config from an unchanged one.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 fn relabel(err: ValidationError, field: &'static str) -> ValidationError {

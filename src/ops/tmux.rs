@@ -21,11 +21,12 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 use nix::sys::signal::Signal;
 
-use super::backend::{LogOptions, SessionBackend, StopOptions};
+use super::backend::{LogOptions, Removal, SessionBackend, StopOptions};
 use super::error::{Error, Result};
 use super::exec::{Executor, Invocation, Output, SystemExecutor};
 use super::model::{BackendType, Origin, SessionState, SessionStatus, StopMethod, StopReport};
 use super::process::{self, ProcessState};
+use super::text::is_blank;
 use super::spec::{SessionConfig, TmuxSocket};
 use super::validate::{self, SessionName, SocketName, StopSignal};
 
@@ -474,7 +475,7 @@ impl SessionBackend for TmuxRunner {
             };
             report.exit_code = self.find(name)?.and_then(|row| row.exit_code);
         }
-        if !options.keep {
+        if options.removal != Removal::Keep {
             self.kill_session(name)?;
             report.removed = true;
         }
@@ -729,28 +730,6 @@ fn screen_lines(text: &str) -> Vec<String> {
         }
     }
     lines
-}
-
-/// Blank once escape sequences (kept with `--ansi`) are ignored.
-fn is_blank(line: &str) -> bool {
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\u{1b}' => {
-                // CSI: ESC [ parameters final-byte.
-                if chars.next() == Some('[') {
-                    for c in chars.by_ref() {
-                        if ('\u{40}'..='\u{7e}').contains(&c) {
-                            break;
-                        }
-                    }
-                }
-            }
-            c if c.is_whitespace() => {}
-            _ => return false,
-        }
-    }
-    true
 }
 
 fn last(mut lines: Vec<String>, n: usize) -> Vec<String> {

@@ -1,0 +1,834 @@
+//! The container backend: one Docker or Podman container per session, through their CLIs.
+//!
+//! What upstream got wrong and this file gets right (reference §6, §11):
+//! - lookups use `container inspect`, so an image, network or volume of the session's name
+//!   is never mistaken for a container; and the returned `Name` must equal the name asked
+//!   for, because both runtimes also match ID prefixes;
+//! - one state table for `status` and `list`: `list` inspects every container in one call
+//!   (after `ps -aq`) and maps them with the same code as `status`;
+//! - containers kstlib creates carry labels (`io.kstlib.ops.*`), so they are told apart
+//!   from foreign ones, and a changed config is noticed;
+//! - `stop` runs the ladder itself (signal, `wait` up to the timeout, SIGKILL), so it knows
+//!   whether the program ended on the signal or was killed (`docker stop` does not say);
+//! - a container that exits right after starting is a failed start, with its exit code
+//!   and last lines of output.
+//!
+//! Facts about the CLIs this relies on are in DESIGN.md §7.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+use serde::Deserialize;
+
+use super::backend::{LogOptions, Removal, SessionBackend, StopOptions};
+use super::error::{Error, Result};
+use super::exec::{Executor, Invocation, Output, SystemExecutor};
+use super::model::{
+    BackendType, Origin, Runtime, SessionState, SessionStatus, StopMethod, StopReport,
+};
+use super::runtime;
+use super::spec::SessionConfig;
+use super::text;
+use super::tmux::START_GRACE;
+use super::validate::{self, SessionName, StopSignal};
+
+/// Label set on every container kstlib creates.
+pub const MANAGED_LABEL: &str = "io.kstlib.ops.managed";
+/// Label holding the session name.
+pub const SESSION_LABEL: &str = "io.kstlib.ops.session";
+/// Label holding [`SessionConfig::config_hash`].
+pub const HASH_LABEL: &str = "io.kstlib.ops.config-hash";
+
+/// `run` may pull the image from a registry, which takes as long as the network makes it.
+const RUN_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// How many log lines a failed start reports.
+const FAILED_START_LINES: usize = 10;
+
+/// Containers of one runtime. Upstream's `ContainerRunner`.
+#[derive(Debug, Clone)]
+pub struct ContainerRunner {
+    runtime: Runtime,
+    exec: Arc<dyn Executor>,
+}
+
+/// What `container inspect` says of one container (both runtimes' shapes).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct Inspect {
+    id: String,
+    name: String,
+    created: Option<String>,
+    state: InspectState,
+    config: InspectConfig,
+    network_settings: Option<NetworkSettings>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct InspectState {
+    status: String,
+    running: bool,
+    paused: bool,
+    restarting: bool,
+    pid: i64,
+    exit_code: i64,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct InspectConfig {
+    image: String,
+    labels: Option<BTreeMap<String, String>>,
+    tty: bool,
+    /// A name on Docker (`SIGTERM`), sometimes a number on Podman.
+    stop_signal: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct NetworkSettings {
+    ports: Option<BTreeMap<String, Option<Vec<PortBinding>>>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct PortBinding {
+    host_ip: String,
+    host_port: String,
+}
+
+impl Inspect {
+    /// The name without Docker's leading `/`.
+    fn name(&self) -> &str {
+        self.name.trim_start_matches('/')
+    }
+
+    fn label(&self, key: &str) -> Option<&str> {
+        self.config.labels.as_ref()?.get(key).map(String::as_str)
+    }
+
+    fn is_managed(&self) -> bool {
+        self.label(MANAGED_LABEL) == Some("1")
+    }
+
+    /// The one state table (DESIGN §2a), for `status` and `list` alike.
+    fn state(&self) -> SessionState {
+        let state = &self.state;
+        match state.status.to_ascii_lowercase().as_str() {
+            _ if state.restarting => SessionState::Restarting,
+            // Docker says `running` with Paused=true in some versions; Podman `paused`.
+            _ if state.paused => SessionState::Paused,
+            "running" => SessionState::Running,
+            "paused" => SessionState::Paused,
+            "restarting" => SessionState::Restarting,
+            "exited" => SessionState::Exited,
+            "created" | "stopped" | "configured" | "initialized" => SessionState::Stopped,
+            _ => SessionState::Unknown,
+        }
+    }
+
+    fn stop_signal(&self) -> Option<StopSignal> {
+        match self.config.stop_signal.as_ref()? {
+            serde_json::Value::String(name) => StopSignal::parse(name).ok(),
+            serde_json::Value::Number(n) => StopSignal::parse(&n.to_string()).ok(),
+            _ => None,
+        }
+    }
+
+    fn to_status(&self, runtime: Runtime) -> SessionStatus {
+        let state = self.state();
+        let mut status = SessionStatus::new(self.name(), state, BackendType::Container);
+        status.pid = u32::try_from(self.state.pid)
+            .ok()
+            .filter(|&pid| pid > 0 && state.is_alive());
+        status.created_at = self
+            .created
+            .as_deref()
+            .and_then(|created| created.parse::<Timestamp>().ok());
+        status.image = Some(self.config.image.clone());
+        status.exit_code = (state == SessionState::Exited)
+            .then(|| i32::try_from(self.state.exit_code).ok())
+            .flatten();
+        if let Some(code) = status.exit_code.filter(|&code| code > 128) {
+            status.exit_signal = nix::sys::signal::Signal::try_from(code - 128)
+                .ok()
+                .map(|signal| signal.as_str().to_owned());
+        }
+        status.runtime = Some(runtime);
+        status.id = Some(self.id.clone());
+        status.origin = if self.is_managed() {
+            Origin::Managed
+        } else {
+            Origin::Foreign
+        };
+        status.ports = self.ports();
+        if state == SessionState::Unknown {
+            status.detail = Some(validate::escape_control(&self.state.status));
+        }
+        status
+    }
+
+    /// `0.0.0.0:8080->80/tcp`, as `docker ps` shows them.
+    fn ports(&self) -> Vec<String> {
+        let mut ports: Vec<String> = self
+            .network_settings
+            .iter()
+            .flat_map(|settings| settings.ports.iter().flatten())
+            .flat_map(|(container, bindings)| {
+                bindings.iter().flatten().map(move |binding| {
+                    let ip = match binding.host_ip.as_str() {
+                        "" => "0.0.0.0",
+                        ip => ip,
+                    };
+                    format!("{ip}:{}->{container}", binding.host_port)
+                })
+            })
+            .collect();
+        ports.sort();
+        ports.dedup();
+        ports
+    }
+}
+
+impl ContainerRunner {
+    /// A runner for `runtime`, found on `PATH` when used.
+    pub fn new(runtime: Runtime) -> Self {
+        Self::with_executor(runtime, Arc::new(SystemExecutor))
+    }
+
+    /// The same, running programs through `exec` (tests use a fake one).
+    pub fn with_executor(runtime: Runtime, exec: Arc<dyn Executor>) -> Self {
+        ContainerRunner { runtime, exec }
+    }
+
+    /// The runner for the runtime `config` asks for, or the auto-detected one.
+    pub fn for_session(config: &SessionConfig) -> Result<Self> {
+        Ok(Self::new(runtime::detect(config.runtime())?))
+    }
+
+    /// The runtime.
+    pub fn runtime(&self) -> Runtime {
+        self.runtime
+    }
+
+    fn invocation(&self) -> Invocation {
+        Invocation::new(self.runtime.as_str())
+    }
+
+    fn run<I, S>(&self, args: I) -> Result<Output>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<std::ffi::OsString>,
+    {
+        self.run_invocation(self.invocation().args(args))
+    }
+
+    fn run_invocation(&self, invocation: Invocation) -> Result<Output> {
+        self.exec.output(&invocation).map_err(|err| {
+            match Error::from_exec(err, self.runtime.as_str()) {
+                Error::ContainerRuntimeNotFound { .. } => Error::ContainerRuntimeNotFound {
+                    runtime: Some(self.runtime.to_string()),
+                },
+                other => other,
+            }
+        })
+    }
+
+    /// The error for a failed call: the engine not answering, or the runtime's own words.
+    fn failure(&self, out: &Output, what: &str) -> Error {
+        let stderr = out.stderr_text();
+        if unavailable(&stderr) {
+            return Error::Unavailable {
+                what: self.runtime.to_string(),
+                reason: first_line(&stderr),
+            };
+        }
+        Error::Backend {
+            command: format!("{} {what}", self.runtime),
+            code: out.code,
+            stderr: first_line(&stderr),
+        }
+    }
+
+    /// Inspects containers by name or ID; missing ones are simply absent from the result.
+    fn inspect(&self, names: &[&str]) -> Result<Vec<Inspect>> {
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
+        let out = self.run(
+            ["container", "inspect"]
+                .into_iter()
+                .chain(names.iter().copied()),
+        )?;
+        // Docker prints `[]` even when it cannot reach its engine.
+        if !out.success() && unavailable(&out.stderr_text()) {
+            return Err(self.failure(&out, "container inspect"));
+        }
+        // Missing names make the exit code 1 (Docker) or 125 (Podman) while the others are
+        // still printed: the output decides.
+        match serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout) {
+            Ok(values) => Ok(values
+                .into_iter()
+                .filter_map(|value| serde_json::from_value::<Inspect>(value).ok())
+                .collect()),
+            Err(_) if !out.success() => {
+                let stderr = out.stderr_text();
+                if is_missing(&stderr) {
+                    Ok(Vec::new())
+                } else {
+                    Err(self.failure(&out, "container inspect"))
+                }
+            }
+            Err(err) => Err(Error::Backend {
+                command: format!("{} container inspect", self.runtime),
+                code: out.code,
+                stderr: format!("unreadable output: {err}"),
+            }),
+        }
+    }
+
+    /// The container named exactly `name`, if any.
+    fn find(&self, name: &SessionName) -> Result<Option<Inspect>> {
+        Ok(self
+            .inspect(&[name.as_str()])?
+            .into_iter()
+            .find(|found| found.name() == name.as_str()))
+    }
+
+    fn require(&self, name: &SessionName) -> Result<Inspect> {
+        self.find(name)?.ok_or_else(|| Error::SessionNotFound {
+            name: name.to_string(),
+            backend: Some(BackendType::Container),
+        })
+    }
+
+    fn start_error(&self, name: &SessionName, reason: String) -> Error {
+        Error::SessionStart {
+            name: name.to_string(),
+            backend: BackendType::Container,
+            reason,
+            exit_code: None,
+            output: Vec::new(),
+        }
+    }
+
+    fn remove(&self, name: &SessionName) -> Result<()> {
+        let out = self.run(["rm", name.as_str()])?;
+        if out.success() || is_missing(&out.stderr_text()) {
+            Ok(())
+        } else {
+            Err(self.failure(&out, "rm"))
+        }
+    }
+
+    /// `run -d -it --name NAME --label … [options] IMAGE [argv…]`.
+    fn run_args(&self, config: &SessionConfig, image: &str) -> Vec<String> {
+        let name = config.name().as_str();
+        let mut args: Vec<String> = ["run", "-d", "-it", "--name", name]
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        for (key, value) in [
+            (MANAGED_LABEL, "1".to_owned()),
+            (SESSION_LABEL, name.to_owned()),
+            (HASH_LABEL, config.config_hash()),
+        ] {
+            args.push("--label".to_owned());
+            args.push(format!("{key}={value}"));
+        }
+        if let Some(dir) = config.working_dir() {
+            args.push("-w".to_owned());
+            args.push(dir.display().to_string());
+        }
+        for var in config.env() {
+            args.push("-e".to_owned());
+            args.push(format!("{}={}", var.key(), var.value()));
+        }
+        for volume in config.volumes().iter().chain(config.log_volume()) {
+            args.push("-v".to_owned());
+            args.push(volume.to_string());
+        }
+        for port in config.ports() {
+            args.push("-p".to_owned());
+            args.push(port.to_string());
+        }
+        if let Some(signal) = config.stop_signal() {
+            args.push("--stop-signal".to_owned());
+            args.push(signal.to_string());
+        }
+        args.push(image.to_owned());
+        if let Some(command) = config.command() {
+            args.extend(command.argv().iter().cloned());
+        }
+        args
+    }
+
+    /// Creates and starts a new container for `config`.
+    fn create(&self, config: &SessionConfig) -> Result<()> {
+        let name = config.name();
+        let image = config.image().ok_or_else(|| {
+            self.start_error(
+                name,
+                "a container image is required (--image, or `image:` in kstlib.conf.yml)"
+                    .to_owned(),
+            )
+        })?;
+        let invocation = self
+            .invocation()
+            .args(self.run_args(config, image.as_str()))
+            .timeout(RUN_TIMEOUT);
+        let out = self.run_invocation(invocation)?;
+        if out.success() {
+            return Ok(());
+        }
+        let stderr = out.stderr_text();
+        if stderr.contains("already in use") {
+            return Err(Error::SessionExists {
+                name: name.to_string(),
+                where_: self.runtime.to_string(),
+            });
+        }
+        if unavailable(&stderr) {
+            return Err(self.failure(&out, "run"));
+        }
+        // Podman leaves a `created` container behind when `run` fails (a port conflict).
+        if let Ok(Some(_)) = self.find(name) {
+            let _ = self.remove(name);
+        }
+        if !self.image_exists(image.as_str()) {
+            return Err(self.start_error(
+                name,
+                format!(
+                    "image '{image}' not found in {}: it is not a local image and could not be pulled",
+                    self.runtime
+                ),
+            ));
+        }
+        Err(self.start_error(name, last_line(&stderr)))
+    }
+
+    fn image_exists(&self, image: &str) -> bool {
+        self.run(["image", "inspect", image])
+            .is_ok_and(|out| out.success())
+    }
+
+    /// The last lines of a container's output, both streams in order.
+    fn log_text(&self, found: &Inspect, lines: usize, follow: bool) -> Invocation {
+        let mut invocation = self.invocation().arg("logs");
+        if follow {
+            invocation = invocation.arg("--follow");
+        }
+        // Podman 4's --tail counts stdout and stderr apart for a container without a TTY
+        // and returns the wrong lines: read all and cut here.
+        if self.runtime == Runtime::Docker || found.config.tty || follow {
+            invocation = invocation.arg("--tail").arg(lines.to_string());
+        }
+        invocation.arg(&found.id).merge_stderr()
+    }
+}
+
+impl SessionBackend for ContainerRunner {
+    fn backend_type(&self) -> BackendType {
+        BackendType::Container
+    }
+
+    fn start(&self, config: &SessionConfig) -> Result<SessionStatus> {
+        let name = config.name();
+        let created = match self.find(name)? {
+            Some(found) if found.state().is_alive() => {
+                return Err(Error::SessionExists {
+                    name: name.to_string(),
+                    where_: self.runtime.to_string(),
+                });
+            }
+            // Ours, with a config that changed since: the old definition must not come
+            // back (upstream restarted it as it was, §11.8).
+            Some(found)
+                if found.is_managed()
+                    && found.label(HASH_LABEL) != Some(config.config_hash().as_str()) =>
+            {
+                self.remove(name)?;
+                self.create(config)?;
+                true
+            }
+            // Ours and unchanged, or foreign: started again as it is.
+            Some(_) => {
+                let out = self.run(["start", name.as_str()])?;
+                if !out.success() {
+                    return Err(self.start_error(name, last_line(&out.stderr_text())));
+                }
+                false
+            }
+            None => {
+                self.create(config)?;
+                true
+            }
+        };
+        thread::sleep(START_GRACE);
+        let found = self.require(name)?;
+        if found.state().is_alive() {
+            let mut status = found.to_status(self.runtime);
+            if config.is_declared() {
+                status.origin = Origin::Config;
+            }
+            return Ok(status);
+        }
+        let output = self
+            .exec
+            .output(&self.log_text(&found, FAILED_START_LINES, false))
+            .map(|out| {
+                text::last_lines(&out.stdout_text(), FAILED_START_LINES, false)
+                    .lines()
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let status = found.to_status(self.runtime);
+        if created {
+            self.remove(name)?;
+        }
+        Err(Error::SessionStart {
+            name: name.to_string(),
+            backend: BackendType::Container,
+            reason: format!(
+                "the program exited right after starting ({})",
+                super::tmux::exit_description(status.exit_code, status.exit_signal.as_deref())
+            ),
+            exit_code: status.exit_code,
+            output,
+        })
+    }
+
+    fn stop(&self, name: &SessionName, options: &StopOptions) -> Result<StopReport> {
+        let started = Instant::now();
+        let found = self.require(name)?;
+        let mut report = StopReport {
+            name: name.to_string(),
+            backend: BackendType::Container,
+            method: StopMethod::AlreadyExited,
+            signal: None,
+            exit_code: found.to_status(self.runtime).exit_code,
+            removed: false,
+            elapsed_ms: 0,
+        };
+        if found.state().is_alive() {
+            if found.state() == SessionState::Paused {
+                // A paused program cannot handle its signal (and Podman refuses to stop it).
+                let _ = self.run(["unpause", name.as_str()]);
+            }
+            let signal = if options.graceful {
+                options
+                    .signal
+                    .or_else(|| found.stop_signal())
+                    .unwrap_or_else(|| StopSignal::from(nix::sys::signal::Signal::SIGTERM))
+            } else {
+                StopSignal::from(nix::sys::signal::Signal::SIGKILL)
+            };
+            report.signal = Some(signal.to_string());
+            let out = self.run(["kill", "--signal", &signal.to_string(), name.as_str()])?;
+            if !out.success() && !not_running(&out.stderr_text()) {
+                return Err(Error::SessionStop {
+                    name: name.to_string(),
+                    backend: BackendType::Container,
+                    reason: first_line(&out.stderr_text()),
+                });
+            }
+            let wait = self
+                .invocation()
+                .args(["wait", name.as_str()])
+                .timeout(options.timeout.max(Duration::from_millis(100)));
+            report.method = match (options.graceful, self.exec.output(&wait)) {
+                (false, _) => StopMethod::Forced,
+                (true, Ok(_)) => StopMethod::Graceful,
+                (true, Err(_)) => {
+                    let _ = self.run(["kill", "--signal", "SIGKILL", name.as_str()]);
+                    StopMethod::Killed
+                }
+            };
+            if report.method != StopMethod::Graceful {
+                // The kill is asynchronous: wait for the engine to record the exit.
+                let _ = self.run_invocation(
+                    self.invocation()
+                        .args(["wait", name.as_str()])
+                        .timeout(Duration::from_secs(10)),
+                );
+            }
+            report.exit_code = self
+                .find(name)?
+                .and_then(|found| found.to_status(self.runtime).exit_code);
+        }
+        let remove = match options.removal {
+            Removal::Auto => found.is_managed(),
+            Removal::Keep => false,
+            Removal::Remove => true,
+        };
+        if remove {
+            self.remove(name)?;
+            report.removed = true;
+        }
+        report.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        Ok(report)
+    }
+
+    fn attach(&self, name: &SessionName) -> Result<()> {
+        let found = self.require(name)?;
+        let attach_error = |reason: String| Error::SessionAttach {
+            name: name.to_string(),
+            backend: BackendType::Container,
+            reason,
+        };
+        if !found.state().is_alive() {
+            let status = found.to_status(self.runtime);
+            return Err(attach_error(format!(
+                "it is not running ({}); `kstlib ops logs {name}` shows its last output",
+                match status.state {
+                    SessionState::Exited => super::tmux::exit_description(
+                        status.exit_code,
+                        status.exit_signal.as_deref()
+                    ),
+                    state => state.to_string(),
+                }
+            )));
+        }
+        // Podman attaches anyway and then hangs on a pipe; Docker refuses. Say it first.
+        if !io::IsTerminal::is_terminal(&io::stdin()) {
+            return Err(attach_error(
+                "stdin is not a terminal; attach needs an interactive terminal".to_owned(),
+            ));
+        }
+        let invocation = self.invocation().args(["attach", name.as_str()]);
+        Err(attach_error(self.exec.replace(&invocation).to_string()))
+    }
+
+    fn status(&self, name: &SessionName) -> Result<SessionStatus> {
+        Ok(self.require(name)?.to_status(self.runtime))
+    }
+
+    fn logs(&self, name: &SessionName, options: &LogOptions) -> Result<String> {
+        let found = self.require(name)?;
+        let out = self.exec.output(&self.log_text(&found, options.lines, false));
+        let out = out.map_err(|err| Error::from_exec(err, self.runtime.as_str()))?;
+        if !out.success() {
+            return Err(self.failure(&out, "logs"));
+        }
+        Ok(text::last_lines(
+            &out.stdout_text(),
+            options.lines,
+            options.ansi,
+        ))
+    }
+
+    fn follow(&self, name: &SessionName, options: &LogOptions, out: &mut dyn Write) -> Result<()> {
+        let found = self.require(name)?;
+        let mut filter = LineFilter {
+            out,
+            partial: String::new(),
+            ansi: options.ansi,
+        };
+        self.exec
+            .stream(&self.log_text(&found, options.lines, true), &mut filter)
+            .map_err(|err| Error::from_exec(err, self.runtime.as_str()))?;
+        let _ = filter.finish();
+        Ok(())
+    }
+
+    fn list_sessions(&self) -> Result<Vec<SessionStatus>> {
+        let out = self.run(["ps", "-a", "-q", "--no-trunc"])?;
+        if !out.success() {
+            return Err(self.failure(&out, "ps"));
+        }
+        let text = out.stdout_text();
+        let ids: Vec<&str> = text.split_whitespace().collect();
+        let mut sessions: Vec<SessionStatus> = self
+            .inspect(&ids)?
+            .iter()
+            .map(|found| found.to_status(self.runtime))
+            .collect();
+        sessions.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(sessions)
+    }
+}
+
+/// Writes complete lines, escape sequences and carriage returns removed unless `ansi`.
+struct LineFilter<'a> {
+    out: &'a mut dyn Write,
+    partial: String,
+    ansi: bool,
+}
+
+impl LineFilter<'_> {
+    fn emit(&mut self, line: &str) -> io::Result<()> {
+        let line = if self.ansi {
+            line.trim_end_matches('\r').to_owned()
+        } else {
+            text::strip_escapes(line)
+        };
+        writeln!(self.out, "{line}")
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        if !self.partial.is_empty() {
+            let line = std::mem::take(&mut self.partial);
+            self.emit(&line)?;
+        }
+        self.out.flush()
+    }
+}
+
+impl Write for LineFilter<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.partial.push_str(&String::from_utf8_lossy(buf));
+        while let Some(end) = self.partial.find('\n') {
+            let line: String = self.partial.drain(..=end).collect();
+            self.emit(&line[..line.len() - 1])?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+fn first_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or("").trim();
+    if line.is_empty() {
+        "the runtime gave no reason".to_owned()
+    } else {
+        validate::escape_control(line)
+    }
+}
+
+/// The runtime's real complaint: Docker ends its errors with "See 'docker run --help'.".
+fn last_line(text: &str) -> String {
+    let line = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.contains("--help"))
+        .find(|line| line.contains("rror"))
+        .or_else(|| text.lines().map(str::trim).rfind(|line| !line.is_empty()))
+        .unwrap_or("");
+    first_line(line)
+}
+
+fn unavailable(stderr: &str) -> bool {
+    stderr.contains("Cannot connect to the Docker daemon")
+        || stderr.contains("Cannot connect to Podman")
+        || stderr.contains("permission denied while trying to connect")
+        || stderr.contains("Is the docker daemon running")
+}
+
+fn is_missing(stderr: &str) -> bool {
+    let stderr = stderr.to_ascii_lowercase();
+    stderr.contains("no such container") || stderr.contains("no container with name or id")
+}
+
+fn not_running(stderr: &str) -> bool {
+    stderr.contains("is not running") || stderr.contains("can only kill running containers")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOCKER_PAUSED: &str = r#"[{"Id":"abc","Created":"2026-11-26T11:37:07.123456789Z",
+        "Name":"/web","State":{"Status":"paused","Running":true,"Paused":true,
+        "Restarting":false,"Pid":4242,"ExitCode":0},
+        "Config":{"Image":"nginx:1","Labels":{"io.kstlib.ops.managed":"1"},"Tty":true},
+        "NetworkSettings":{"Ports":{"80/tcp":[{"HostIp":"0.0.0.0","HostPort":"8080"},
+        {"HostIp":"::","HostPort":"8080"}],"443/tcp":null}}}]"#;
+
+    const PODMAN_EXITED: &str = r#"[{"Id":"def","Created":"2026-11-26T12:37:30.380523098+01:00",
+        "Name":"job","State":{"Status":"exited","Running":false,"Paused":false,"Pid":0,
+        "ExitCode":137},"Config":{"Image":"localhost/job:1","Labels":null,"StopSignal":15}}]"#;
+
+    fn parse(json: &str) -> Inspect {
+        let values: Vec<serde_json::Value> = serde_json::from_str(json).expect("json");
+        serde_json::from_value(values[0].clone()).expect("inspect")
+    }
+
+    #[test]
+    fn docker_paused_is_paused_not_running() {
+        let found = parse(DOCKER_PAUSED);
+        assert_eq!(found.name(), "web");
+        let status = found.to_status(Runtime::Docker);
+        assert_eq!(status.state, SessionState::Paused);
+        assert_eq!(status.pid, Some(4242));
+        assert_eq!(status.origin, Origin::Managed);
+        assert_eq!(status.ports, ["0.0.0.0:8080->80/tcp", ":::8080->80/tcp"]);
+        assert_eq!(
+            status.created_at.map(|t| t.to_string()).as_deref(),
+            Some("2026-11-26T11:37:07.123456789Z")
+        );
+    }
+
+    #[test]
+    fn podman_exited_keeps_code_signal_and_time_zone() {
+        let found = parse(PODMAN_EXITED);
+        let status = found.to_status(Runtime::Podman);
+        assert_eq!(status.state, SessionState::Exited);
+        assert_eq!(status.exit_code, Some(137));
+        assert_eq!(status.exit_signal.as_deref(), Some("SIGKILL"));
+        assert_eq!(status.pid, None);
+        assert_eq!(status.origin, Origin::Foreign);
+        assert_eq!(
+            status.created_at.map(|t| t.to_string()).as_deref(),
+            Some("2026-11-26T11:37:30.380523098Z")
+        );
+        assert_eq!(found.stop_signal(), StopSignal::parse("TERM").ok());
+    }
+
+    #[test]
+    fn unknown_states_keep_the_runtime_word() {
+        let mut found = parse(PODMAN_EXITED);
+        found.state.status = "removing".to_owned();
+        let status = found.to_status(Runtime::Podman);
+        assert_eq!(status.state, SessionState::Unknown);
+        assert_eq!(status.detail.as_deref(), Some("removing"));
+        found.state.status = "created".to_owned();
+        assert_eq!(found.state(), SessionState::Stopped);
+    }
+
+    #[test]
+    fn odd_json_never_panics() {
+        for json in [
+            "[{}]",
+            r#"[{"State":null}]"#,
+            r#"[{"State":{"Pid":"x"}}]"#,
+            r#"[{"Config":{"Labels":{"a":1}}}]"#,
+        ] {
+            let values: Vec<serde_json::Value> = serde_json::from_str(json).expect("json");
+            let _ = serde_json::from_value::<Inspect>(values[0].clone())
+                .map(|found| found.to_status(Runtime::Docker));
+        }
+    }
+
+    #[test]
+    fn the_real_complaint_is_picked_from_run_errors() {
+        let stderr = "Unable to find image 'x:1' locally\ndocker: Error response from daemon: \
+                      No such image: x:1.\nSee 'docker run --help'.";
+        assert_eq!(
+            last_line(stderr),
+            "docker: Error response from daemon: No such image: x:1."
+        );
+    }
+
+    #[test]
+    fn line_filter_strips_and_joins_partial_lines() {
+        let mut out = Vec::new();
+        let mut filter = LineFilter {
+            out: &mut out,
+            partial: String::new(),
+            ansi: false,
+        };
+        filter.write_all(b"\x1b[32mgr").expect("write");
+        filter.write_all(b"een\x1b[0m\r\nnext").expect("write");
+        filter.finish().expect("finish");
+        assert_eq!(String::from_utf8(out).expect("utf-8"), "green\nnext\n");
+    }
+}
