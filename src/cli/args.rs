@@ -26,8 +26,14 @@ pub struct Cli {
     #[arg(short, long, action = clap::ArgAction::Count)]
     pub verbose: u8,
 
-    /// Log level on stderr (overrides -v).
-    #[arg(short = 'l', long, value_enum, value_name = "LEVEL")]
+    /// Log level on stderr: TRACE, DEBUG, INFO, WARNING, ERROR or CRITICAL (overrides -v).
+    #[arg(
+        short = 'l',
+        long,
+        value_enum,
+        value_name = "LEVEL",
+        hide_possible_values = true
+    )]
     pub log_level: Option<LogLevel>,
 
     /// When to use colours: auto, always, never (auto honours NO_COLOR).
@@ -190,9 +196,9 @@ pub struct StopArgs {
     #[arg(short, long)]
     pub force: bool,
 
-    /// Seconds to wait for graceful shutdown.
-    #[arg(short, long, default_value = "10", value_parser = parse_seconds, value_name = "SECONDS")]
-    pub timeout: f64,
+    /// Seconds to wait for graceful shutdown [default: the session's stop_timeout, else 10].
+    #[arg(short, long, value_parser = parse_seconds, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
 
     /// Send this signal first instead of the session's stop signal.
     #[arg(long, value_name = "SIGNAL")]
@@ -379,7 +385,7 @@ mod tests {
             panic!("not stop")
         };
         assert!(stop.force);
-        assert_eq!(stop.timeout, 2.5);
+        assert_eq!(stop.timeout, Some(2.5));
         let cli = Cli::try_parse_from(["kstlib", "ops", "logs", "dev", "-n", "5"]).expect("ok");
         let Command::Ops(OpsCommand::Logs(logs)) = cli.command else {
             panic!("not logs")

@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use clap::Parser;
 
+use crate::ops::backend::DEFAULT_STOP_TIMEOUT;
 use crate::ops::config::{Config, ConfigSource, Overrides};
 use crate::ops::inventory::{self, Scope};
 use crate::ops::validate::{SocketName, StopSignal, ValidationError};
@@ -201,9 +202,9 @@ fn start(config: &Config, args: &StartArgs) -> CliResult {
 }
 
 fn stop(config: &Config, args: &StopArgs) -> CliResult {
-    let options = StopOptions {
+    let mut options = StopOptions {
         graceful: !args.force,
-        timeout: Duration::from_secs_f64(args.timeout),
+        timeout: DEFAULT_STOP_TIMEOUT,
         signal: args.signal.as_deref().map(StopSignal::parse).transpose()?,
         removal: match (args.keep, args.rm) {
             (true, _) => Removal::Keep,
@@ -212,6 +213,13 @@ fn stop(config: &Config, args: &StopArgs) -> CliResult {
         },
     };
     let manager = inventory::locate(config, &args.name, &scope(&args.target)?)?;
+    options.timeout = match args.timeout {
+        Some(secs) => Duration::from_secs_f64(secs),
+        None => manager
+            .config()
+            .stop_timeout()
+            .unwrap_or(DEFAULT_STOP_TIMEOUT),
+    };
     let report = manager.stop_with(&options)?;
     print(&match args.output {
         Output { json: true, .. } => render::json(&report),

@@ -611,7 +611,9 @@ impl SessionBackend for ContainerRunner {
 
     fn logs(&self, name: &SessionName, options: &LogOptions) -> Result<String> {
         let found = self.require(name)?;
-        let out = self.exec.output(&self.log_text(&found, options.lines, false));
+        let out = self
+            .exec
+            .output(&self.log_text(&found, options.lines, false));
         let out = out.map_err(|err| Error::from_exec(err, self.runtime.as_str()))?;
         if !out.success() {
             return Err(self.failure(&out, "logs"));

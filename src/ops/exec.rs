@@ -277,7 +277,10 @@ impl Executor for SystemExecutor {
         });
         let reader: Option<Box<dyn Read>> = match merged {
             Some(reader) => Some(Box::new(reader)),
-            None => child.stdout.take().map(|out| Box::new(out) as Box<dyn Read>),
+            None => child
+                .stdout
+                .take()
+                .map(|out| Box::new(out) as Box<dyn Read>),
         };
         if let Some(mut stdout) = reader {
             let mut buffer = [0u8; 8192];

@@ -42,7 +42,9 @@ impl Scope {
             (None, Some(_)) => Some(BackendType::Container),
             _ => None,
         };
-        self.backend.or(implied).is_none_or(|wanted| wanted == backend)
+        self.backend
+            .or(implied)
+            .is_none_or(|wanted| wanted == backend)
     }
 }
 

@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use super::backend::{LogOptions, SessionBackend, StopOptions};
 use super::config::{Config, ConfigSource, Overrides};
+use super::container::ContainerRunner;
 use super::error::{Error, Result};
 use super::model::{BackendType, Origin, SessionState, SessionStatus, StopReport};
 use super::spec::{SessionConfig, SessionOptions};
-use super::container::ContainerRunner;
 use super::tmux::TmuxRunner;
 
 /// One named session and the backend that runs it.

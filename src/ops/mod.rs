@@ -39,6 +39,7 @@ pub mod validate;
 
 pub use backend::{LogOptions, Removal, SessionBackend, StopOptions};
 pub use config::{Config, ConfigError, ConfigSource, Overrides};
+pub use container::ContainerRunner;
 pub use error::{Error, ErrorKind, Result};
 pub use inventory::{Inventory, Scope};
 pub use manager::SessionManager;
@@ -46,5 +47,4 @@ pub use model::{
     BackendType, Origin, Runtime, SessionState, SessionStatus, StopMethod, StopReport,
 };
 pub use spec::{CommandSource, SessionConfig, SessionOptions, TmuxSocket};
-pub use container::ContainerRunner;
 pub use tmux::TmuxRunner;

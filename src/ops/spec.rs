@@ -390,7 +390,10 @@ impl SessionConfig {
     pub fn config_hash(&self) -> String {
         let mut parts: Vec<String> = vec![format!(
             "image={}",
-            self.image.as_ref().map(ToString::to_string).unwrap_or_default()
+            self.image
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default()
         )];
         if let Some(command) = &self.command {
             parts.extend(command.argv().iter().map(|arg| format!("arg={arg}")));
@@ -398,7 +401,11 @@ impl SessionConfig {
         if let Some(dir) = &self.working_dir {
             parts.push(format!("workdir={}", dir.display()));
         }
-        parts.extend(self.env.iter().map(|v| format!("env={}={}", v.key(), v.value())));
+        parts.extend(
+            self.env
+                .iter()
+                .map(|v| format!("env={}={}", v.key(), v.value())),
+        );
         parts.extend(self.volumes.iter().map(|v| format!("volume={v}")));
         if let Some(volume) = &self.log_volume {
             parts.push(format!("log_volume={volume}"));

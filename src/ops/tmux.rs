@@ -26,8 +26,8 @@ use super::error::{Error, Result};
 use super::exec::{Executor, Invocation, Output, SystemExecutor};
 use super::model::{BackendType, Origin, SessionState, SessionStatus, StopMethod, StopReport};
 use super::process::{self, ProcessState};
-use super::text::is_blank;
 use super::spec::{SessionConfig, TmuxSocket};
+use super::text::is_blank;
 use super::validate::{self, SessionName, SocketName, StopSignal};
 
 /// How long `start` watches a new program before calling the start a success.

@@ -149,7 +149,7 @@ fn a_program_that_ends_later_stays_as_exited_with_its_code() {
         "start",
         "job",
         "-c",
-        "sh -c 'echo working; sleep 1; echo done; exit 7'",
+        "sh -c 'echo working; sleep 2; echo done; exit 7'",
     ])
     .success();
     env.wait_for("exit", || {
@@ -184,7 +184,7 @@ fn a_program_that_ends_later_stays_as_exited_with_its_code() {
 fn starting_an_exited_session_starts_it_again() {
     require_tmux!();
     let env = TestEnv::new();
-    env.ops(&["start", "again", "-c", "sh -c 'sleep 0.7; exit 1'"])
+    env.ops(&["start", "again", "-c", "sh -c 'sleep 2; exit 1'"])
         .success();
     env.wait_for("exit", || {
         env.ops(&["status", "again", "-q"]).stdout == "again: exited\n"
