@@ -46,11 +46,20 @@ pub struct Cli {
 }
 
 /// Top-level commands.
+// Parsed once per run: boxing the big variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Manage sessions (tmux/container).
     #[command(subcommand)]
     Ops(OpsCommand),
+    /// Print a shell completion script: `kstlib completions bash > /etc/bash_completion.d/kstlib`.
+    Completions {
+        /// The shell: bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `kstlib man | man -l -`.
+    Man,
 }
 
 /// `kstlib ops …`, in upstream's order.
@@ -75,6 +84,16 @@ pub enum OpsCommand {
     /// List every session: tmux servers, containers and declared sessions.
     #[command(after_help = LIST_EXAMPLES)]
     List(ListArgs),
+    /// Stop a session if it runs, then start it again.
+    Restart(RestartArgs),
+    /// Start every declared session that is not running (or the ones named).
+    Up(UpArgs),
+    /// Stop every declared session that runs (or the ones named).
+    Down(DownArgs),
+    /// Type keys into a tmux session (then Enter).
+    SendKeys(SendKeysArgs),
+    /// Check the config, tmux, Podman and Docker.
+    Doctor(DoctorArgs),
 }
 
 const START_EXAMPLES: &str = "\
@@ -192,17 +211,9 @@ pub struct StopArgs {
     #[command(flatten)]
     pub target: Target,
 
-    /// Force stop without graceful shutdown.
-    #[arg(short, long)]
-    pub force: bool,
-
-    /// Seconds to wait for graceful shutdown [default: the session's stop_timeout, else 10].
-    #[arg(short, long, value_parser = parse_seconds, value_name = "SECONDS")]
-    pub timeout: Option<f64>,
-
-    /// Send this signal first instead of the session's stop signal.
-    #[arg(long, value_name = "SIGNAL")]
-    pub signal: Option<String>,
+    /// How to stop it.
+    #[command(flatten)]
+    pub stop: StopFlags,
 
     /// Keep the stopped session (tmux: the dead pane; container: the container and its logs).
     #[arg(long, conflicts_with = "rm")]
@@ -215,6 +226,94 @@ pub struct StopArgs {
     /// How to print the result.
     #[command(flatten)]
     pub output: Output,
+}
+
+/// How a stop goes: `stop`, `restart` and `down` share these.
+#[derive(Debug, Clone, Args)]
+pub struct StopFlags {
+    /// Force stop without graceful shutdown.
+    #[arg(short, long)]
+    pub force: bool,
+
+    /// Seconds to wait for graceful shutdown [default: the session's stop_timeout, else 10].
+    #[arg(short, long, value_parser = parse_seconds, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+
+    /// Send this signal first instead of the session's stop signal.
+    #[arg(long, value_name = "SIGNAL")]
+    pub signal: Option<String>,
+}
+
+/// `kstlib ops restart`.
+#[derive(Debug, Args)]
+pub struct RestartArgs {
+    /// Session name.
+    pub name: String,
+
+    /// Where the session is.
+    #[command(flatten)]
+    pub target: Target,
+
+    /// How to stop it.
+    #[command(flatten)]
+    pub stop: StopFlags,
+
+    /// How to print the result.
+    #[command(flatten)]
+    pub output: Output,
+}
+
+/// `kstlib ops up`.
+#[derive(Debug, Args)]
+pub struct UpArgs {
+    /// Declared sessions to start (default: all of them).
+    pub names: Vec<String>,
+
+    /// How to print the result.
+    #[command(flatten)]
+    pub output: Output,
+}
+
+/// `kstlib ops down`.
+#[derive(Debug, Args)]
+pub struct DownArgs {
+    /// Declared sessions to stop (default: all of them).
+    pub names: Vec<String>,
+
+    /// How to stop them.
+    #[command(flatten)]
+    pub stop: StopFlags,
+
+    /// How to print the result.
+    #[command(flatten)]
+    pub output: Output,
+}
+
+/// `kstlib ops send-keys`.
+#[derive(Debug, Args)]
+pub struct SendKeysArgs {
+    /// Session name.
+    pub name: String,
+
+    /// Keys: text, or tmux key names such as C-c, Enter, Escape, F10.
+    #[arg(required = true)]
+    pub keys: Vec<String>,
+
+    /// Do not press Enter after the keys.
+    #[arg(long)]
+    pub no_enter: bool,
+
+    /// Where the session is.
+    #[command(flatten)]
+    pub target: Target,
+}
+
+/// `kstlib ops doctor`.
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Output in JSON format.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `kstlib ops attach`.
@@ -384,8 +483,8 @@ mod tests {
         let Command::Ops(OpsCommand::Stop(stop)) = cli.command else {
             panic!("not stop")
         };
-        assert!(stop.force);
-        assert_eq!(stop.timeout, Some(2.5));
+        assert!(stop.stop.force);
+        assert_eq!(stop.stop.timeout, Some(2.5));
         let cli = Cli::try_parse_from(["kstlib", "ops", "logs", "dev", "-n", "5"]).expect("ok");
         let Command::Ops(OpsCommand::Logs(logs)) = cli.command else {
             panic!("not logs")

@@ -308,6 +308,31 @@ pub fn error(err: &Error, color: bool) -> String {
     out
 }
 
+/// `doctor` for people: one line per check, a hint under what needs one.
+pub fn doctor(checks: &[crate::ops::doctor::Check]) -> String {
+    use crate::ops::doctor::Health;
+    let width = checks.iter().map(|c| c.name.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for check in checks {
+        let (mark, style) = match check.health {
+            Health::Ok => ("ok", GREEN),
+            Health::Absent => ("--", DIM),
+            Health::Broken => ("!!", RED),
+        };
+        let _ = writeln!(
+            out,
+            "{}  {:<width$}  {}",
+            paint(style, mark),
+            check.name,
+            clean(&check.detail)
+        );
+        if let (Some(hint), Health::Broken) = (&check.hint, check.health) {
+            let _ = writeln!(out, "    {} {hint}", paint(CYAN, "hint:"));
+        }
+    }
+    out
+}
+
 /// A warning line for stderr.
 pub fn warning(text: &str) -> String {
     format!("{} {}\n", paint(YELLOW, "warning:"), clean(text))

@@ -86,6 +86,10 @@ pub trait SessionBackend: Send + Sync + fmt::Debug {
     /// Stops the session: its stop signal, a wait of up to `timeout`, then a kill.
     fn stop(&self, name: &SessionName, options: &StopOptions) -> Result<StopReport>;
 
+    /// Stops the program if it runs (keeping the session), then starts it again as it was
+    /// defined when it was created; fails like `start` if it dies at once.
+    fn restart(&self, name: &SessionName, options: &StopOptions) -> Result<SessionStatus>;
+
     /// Attaches the terminal to the session. For tmux and containers this replaces the
     /// current process, so it only returns on failure, or after `switch-client` when
     /// already inside the same tmux server.

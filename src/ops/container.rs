@@ -575,6 +575,46 @@ impl SessionBackend for ContainerRunner {
         Ok(report)
     }
 
+    fn restart(&self, name: &SessionName, options: &StopOptions) -> Result<SessionStatus> {
+        if self.require(name)?.state().is_alive() {
+            let keep = StopOptions {
+                removal: Removal::Keep,
+                ..*options
+            };
+            self.stop(name, &keep)?;
+        }
+        let out = self.run(["start", name.as_str()])?;
+        if !out.success() {
+            return Err(self.start_error(name, last_line(&out.stderr_text())));
+        }
+        thread::sleep(START_GRACE);
+        let found = self.require(name)?;
+        if found.state().is_alive() {
+            return Ok(found.to_status(self.runtime));
+        }
+        let status = found.to_status(self.runtime);
+        let output = self
+            .exec
+            .output(&self.log_text(&found, FAILED_START_LINES, false))
+            .map(|out| {
+                text::last_lines(&out.stdout_text(), FAILED_START_LINES, false)
+                    .lines()
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        Err(Error::SessionStart {
+            name: name.to_string(),
+            backend: BackendType::Container,
+            reason: format!(
+                "the program exited right after starting ({})",
+                super::tmux::exit_description(status.exit_code, status.exit_signal.as_deref())
+            ),
+            exit_code: status.exit_code,
+            output,
+        })
+    }
+
     fn attach(&self, name: &SessionName) -> Result<()> {
         let found = self.require(name)?;
         let attach_error = |reason: String| Error::SessionAttach {

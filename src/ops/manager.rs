@@ -174,6 +174,21 @@ impl SessionManager {
         self.backend.stop(self.config.name(), &options)
     }
 
+    /// Stops the session if it runs, then starts it again. A declared session starts from
+    /// the config as it is now; another one runs again what it was started with.
+    pub fn restart(&self, options: &StopOptions) -> Result<SessionStatus> {
+        if self.config.is_declared() {
+            match self.stop_with(options) {
+                Ok(_) | Err(Error::SessionNotFound { .. }) => {}
+                Err(err) => return Err(err),
+            }
+            return self.start(SessionOptions::default());
+        }
+        let mut options = *options;
+        options.signal = options.signal.or(self.config.stop_signal());
+        self.backend.restart(self.config.name(), &options)
+    }
+
     /// Attaches the terminal; replaces the current process (see [`SessionBackend::attach`]).
     pub fn attach(&self) -> Result<()> {
         self.backend.attach(self.config.name())

@@ -25,6 +25,7 @@
 pub mod backend;
 pub mod config;
 pub mod container;
+pub mod doctor;
 pub mod error;
 pub mod exec;
 pub mod inventory;

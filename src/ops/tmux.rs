@@ -28,7 +28,7 @@ use super::model::{BackendType, Origin, SessionState, SessionStatus, StopMethod,
 use super::process::{self, ProcessState};
 use super::spec::{SessionConfig, TmuxSocket};
 use super::text::is_blank;
-use super::validate::{self, SessionName, SocketName, StopSignal};
+use super::validate::{self, Command, SessionName, SocketName, StopSignal};
 
 /// How long `start` watches a new program before calling the start a success.
 ///
@@ -352,6 +352,31 @@ impl TmuxRunner {
         args
     }
 
+    /// Watches a program that was just started for [`START_GRACE`]: its row if it still
+    /// runs, else how it ended and its last lines.
+    fn watch(&self, name: &SessionName, pid: Option<u32>) -> Result<Result<Row, FailedStart>> {
+        if let Some(pid) = pid {
+            Self::wait_gone(pid, START_GRACE);
+        }
+        match self.find(name)? {
+            Some(row) if !row.dead => Ok(Ok(row)),
+            row => {
+                let output = self
+                    .capture(name, false)
+                    .map(|lines| last(lines, FAILED_START_LINES))
+                    .unwrap_or_default();
+                let (exit_code, exit_signal) = row
+                    .map(|row| (row.exit_code, row.exit_signal))
+                    .unwrap_or_default();
+                Ok(Err(FailedStart {
+                    exit_code,
+                    exit_signal,
+                    output,
+                }))
+            }
+        }
+    }
+
     /// Waits for the program to die, up to `limit`; true if it did.
     fn wait_gone(pid: u32, limit: Duration) -> bool {
         let deadline = Instant::now() + limit;
@@ -416,11 +441,8 @@ impl SessionBackend for TmuxRunner {
             .lines()
             .next()
             .and_then(|l| l.trim().parse::<u32>().ok());
-        if let Some(pid) = pid {
-            Self::wait_gone(pid, START_GRACE);
-        }
-        match self.find(name)? {
-            Some(row) if !row.dead => {
+        match self.watch(name, pid)? {
+            Ok(row) => {
                 let mut status = self.to_status(row);
                 status.origin = if config.is_declared() {
                     Origin::Config
@@ -429,17 +451,39 @@ impl SessionBackend for TmuxRunner {
                 };
                 Ok(status)
             }
-            row => {
-                let output = self
-                    .capture(name, false)
-                    .map(|lines| last(lines, FAILED_START_LINES))
-                    .unwrap_or_default();
+            Err(failed) => {
+                // Nothing is left behind by a start that failed.
                 self.kill_session(name)?;
-                let (exit_code, exit_signal) = row
-                    .map(|row| (row.exit_code, row.exit_signal))
-                    .unwrap_or_default();
-                Err(quick_exit(config, exit_code, exit_signal, output))
+                Err(failed.into_error(name, config.command(), config.working_dir()))
             }
+        }
+    }
+
+    fn restart(&self, name: &SessionName, options: &StopOptions) -> Result<SessionStatus> {
+        let row = self.require(name)?;
+        if !row.dead {
+            let keep = StopOptions {
+                removal: Removal::Keep,
+                ..*options
+            };
+            self.stop(name, &keep)?;
+        }
+        // The pane runs its command again, in its directory and environment: what the
+        // session was started with, which kstlib does not need to know.
+        let out = self.run(["respawn-pane", "-k", "-t", &pane_target(name)])?;
+        if !out.success() {
+            return Err(Error::SessionStart {
+                name: name.to_string(),
+                backend: BackendType::Tmux,
+                reason: first_line(&out.stderr_text()),
+                exit_code: None,
+                output: Vec::new(),
+            });
+        }
+        let pid = self.find(name)?.and_then(|row| row.pid);
+        match self.watch(name, pid)? {
+            Ok(row) => Ok(self.to_status(row)),
+            Err(failed) => Err(failed.into_error(name, None, None)),
         }
     }
 
@@ -614,32 +658,39 @@ fn write_lines(out: &mut dyn Write, lines: &[String]) -> io::Result<()> {
     out.flush()
 }
 
-fn quick_exit(
-    config: &SessionConfig,
+/// How a program that died right after starting ended.
+struct FailedStart {
     exit_code: Option<i32>,
     exit_signal: Option<String>,
     output: Vec<String>,
-) -> Error {
-    let mut reason = format!(
-        "the program exited right after starting ({})",
-        exit_description(exit_code, exit_signal.as_deref())
-    );
-    if let Some(command) = config.command() {
-        let program = command.program();
-        let found = super::exec::find_program(program.as_ref()).is_some()
-            || config
-                .working_dir()
-                .is_some_and(|dir| dir.join(program).is_file());
-        if !found {
-            reason.push_str(&format!("; '{program}' was not found on PATH"));
+}
+
+impl FailedStart {
+    fn into_error(
+        self,
+        name: &SessionName,
+        command: Option<&Command>,
+        working_dir: Option<&Path>,
+    ) -> Error {
+        let mut reason = format!(
+            "the program exited right after starting ({})",
+            exit_description(self.exit_code, self.exit_signal.as_deref())
+        );
+        if let Some(command) = command {
+            let program = command.program();
+            let found = super::exec::find_program(program.as_ref()).is_some()
+                || working_dir.is_some_and(|dir| dir.join(program).is_file());
+            if !found {
+                reason.push_str(&format!("; '{program}' was not found on PATH"));
+            }
         }
-    }
-    Error::SessionStart {
-        name: config.name().to_string(),
-        backend: BackendType::Tmux,
-        reason,
-        exit_code,
-        output,
+        Error::SessionStart {
+            name: name.to_string(),
+            backend: BackendType::Tmux,
+            reason,
+            exit_code: self.exit_code,
+            output: self.output,
+        }
     }
 }
 

@@ -1,0 +1,362 @@
+//! One function per command: resolve the session, call the library, render the result.
+
+use std::io::{self, Write};
+use std::thread;
+use std::time::Duration;
+
+use crate::ops::backend::DEFAULT_STOP_TIMEOUT;
+use crate::ops::config::{Config, ConfigSource, Overrides};
+use crate::ops::doctor::{self, Health};
+use crate::ops::inventory::{self, Scope};
+use crate::ops::validate::{SocketName, StopSignal, ValidationError};
+use crate::ops::{
+    BackendType, CommandSource, Error, LogOptions, Removal, SessionManager, SessionOptions,
+    SessionStatus, StopOptions, TmuxRunner, TmuxSocket,
+};
+
+use super::args::{
+    AttachArgs, DoctorArgs, DownArgs, ListArgs, LogsArgs, Output, RestartArgs, SendKeysArgs,
+    StartArgs, StatusArgs, StopArgs, StopFlags, Target, UpArgs,
+};
+use super::{CliResult, exit, render};
+
+fn print(text: &str) -> io::Result<()> {
+    let mut stdout = anstream::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()
+}
+
+fn note(text: &str) {
+    let _ = write!(anstream::stderr(), "{text}");
+}
+
+fn scope(target: &Target) -> Result<Scope, ValidationError> {
+    Ok(Scope {
+        backend: target.backend,
+        socket: socket(target)?,
+        runtime: target.runtime,
+    })
+}
+
+fn socket(target: &Target) -> Result<Option<TmuxSocket>, ValidationError> {
+    Ok(match (&target.socket, &target.socket_path) {
+        (Some(name), _) => Some(TmuxSocket::Name(SocketName::new(name)?)),
+        (None, Some(path)) => {
+            let path = crate::ops::spec::absolute(path);
+            crate::ops::validate::check_socket_path(&path)?;
+            Some(TmuxSocket::Path(path))
+        }
+        (None, None) => None,
+    })
+}
+
+pub(super) fn start(config: &Config, args: &StartArgs) -> CliResult {
+    let env = args
+        .env
+        .iter()
+        .map(|item| {
+            item.split_once('=')
+                .map(|(key, value)| (key.to_owned(), value.to_owned()))
+                .ok_or_else(|| ValidationError::new("env", item.as_str(), "expected KEY=VALUE"))
+        })
+        .collect::<Result<_, _>>()?;
+    let options = SessionOptions {
+        command: args.command.clone().map(CommandSource::Line),
+        image: args.image.clone(),
+        working_dir: args.workdir.clone(),
+        env,
+        volumes: args.volume.clone(),
+        ports: args.port.clone(),
+        stop_signal: args.stop_signal.clone(),
+        runtime: args.target.runtime.map(|rt| rt.as_str().to_owned()),
+        socket_name: args.target.socket.clone(),
+        socket_path: args
+            .target
+            .socket_path
+            .as_ref()
+            .map(|path| path.display().to_string()),
+        ..SessionOptions::default()
+    };
+    let overrides = Overrides {
+        backend: args.target.backend,
+        options,
+    };
+    let manager = SessionManager::resolved(config, &args.name, &overrides)?;
+    if let Some(hint) = manager
+        .config()
+        .command()
+        .and_then(|c| c.shell_syntax_hint())
+    {
+        note(&render::warning(&hint));
+    }
+    let status = manager.start(SessionOptions::default())?;
+    print(&match args.output {
+        Output { json: true, .. } => render::json(&status),
+        Output { quiet: true, .. } => format!("{}: {}\n", status.name, status.state),
+        _ => render::started(&status),
+    })?;
+    Ok(exit::OK)
+}
+
+pub(super) fn stop(config: &Config, args: &StopArgs) -> CliResult {
+    let removal = match (args.keep, args.rm) {
+        (true, _) => Removal::Keep,
+        (_, true) => Removal::Remove,
+        _ => Removal::Auto,
+    };
+    let options = stop_options(&args.stop, removal)?;
+    let manager = inventory::locate(config, &args.name, &scope(&args.target)?)?;
+    let report = manager.stop_with(&with_timeout(options, &args.stop, &manager))?;
+    print(&match args.output {
+        Output { json: true, .. } => render::json(&report),
+        Output { quiet: true, .. } => format!("{}: {}\n", report.name, report.method.as_str()),
+        _ => render::stopped(&report, args.keep),
+    })?;
+    Ok(exit::OK)
+}
+
+/// The stop options given on the command line; checked before anything is looked up.
+fn stop_options(flags: &StopFlags, removal: Removal) -> Result<StopOptions, ValidationError> {
+    Ok(StopOptions {
+        graceful: !flags.force,
+        timeout: DEFAULT_STOP_TIMEOUT,
+        signal: flags.signal.as_deref().map(StopSignal::parse).transpose()?,
+        removal,
+    })
+}
+
+/// `--timeout`, else the session's `stop_timeout`, else 10 s.
+fn with_timeout(
+    mut options: StopOptions,
+    flags: &StopFlags,
+    manager: &SessionManager,
+) -> StopOptions {
+    options.timeout = match flags.timeout {
+        Some(secs) => Duration::from_secs_f64(secs),
+        None => manager
+            .config()
+            .stop_timeout()
+            .unwrap_or(DEFAULT_STOP_TIMEOUT),
+    };
+    options
+}
+
+pub(super) fn restart(config: &Config, args: &RestartArgs) -> CliResult {
+    let options = stop_options(&args.stop, Removal::Auto)?;
+    let manager = inventory::locate(config, &args.name, &scope(&args.target)?)?;
+    let status = manager.restart(&with_timeout(options, &args.stop, &manager))?;
+    print(&match args.output {
+        Output { json: true, .. } => render::json(&status),
+        Output { quiet: true, .. } => format!("{}: {}\n", status.name, status.state),
+        _ => render::started(&status).replacen("started", "restarted", 1),
+    })?;
+    Ok(exit::OK)
+}
+
+/// The declared sessions `names` (all of them when empty), each with its manager.
+fn declared(config: &Config, names: &[String]) -> Result<Vec<SessionManager>, Error> {
+    let names: Vec<String> = if names.is_empty() {
+        config.session_names().map(str::to_owned).collect()
+    } else {
+        names.to_vec()
+    };
+    names
+        .iter()
+        .map(|name| SessionManager::from_loaded_config(config, name, &Overrides::default()))
+        .collect()
+}
+
+/// What `up` or `down` did with one session.
+#[derive(serde::Serialize)]
+struct Outcome {
+    name: String,
+    /// `started`, `running`, `stopped`, `not_running` or `failed`.
+    result: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<SessionStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+/// Runs `task` for every manager at once, keeping their order.
+fn each<F>(managers: &[SessionManager], task: F) -> Vec<Outcome>
+where
+    F: Fn(&SessionManager) -> Outcome + Sync,
+{
+    thread::scope(|s| {
+        let handles: Vec<_> = managers
+            .iter()
+            .map(|manager| {
+                let task = &task;
+                s.spawn(move || task(manager))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .zip(managers)
+            .map(|(handle, manager)| {
+                handle.join().unwrap_or_else(|_| Outcome {
+                    name: manager.name().to_owned(),
+                    result: "failed",
+                    status: None,
+                    error: Some("internal error".to_owned()),
+                })
+            })
+            .collect()
+    })
+}
+
+fn outcome(name: &str, result: &'static str, status: Option<SessionStatus>) -> Outcome {
+    Outcome {
+        name: name.to_owned(),
+        result,
+        status,
+        error: None,
+    }
+}
+
+fn failed(name: &str, err: &Error) -> Outcome {
+    Outcome {
+        name: name.to_owned(),
+        result: "failed",
+        status: None,
+        error: Some(err.to_string()),
+    }
+}
+
+/// Prints the outcomes; exit 1 if any failed.
+fn report(outcomes: &[Outcome], output: Output) -> CliResult {
+    let text = match output {
+        Output { json: true, .. } => render::json(outcomes),
+        _ => outcomes
+            .iter()
+            // Quiet: only what went wrong.
+            .filter(|o| !output.quiet || o.error.is_some())
+            .map(|o| match &o.error {
+                Some(err) => format!("{}: failed: {err}\n", o.name),
+                None => format!("{}: {}\n", o.name, o.result.replace('_', " ")),
+            })
+            .collect(),
+    };
+    print(&text)?;
+    let failures = outcomes.iter().filter(|o| o.result == "failed").count();
+    Ok(if failures == 0 {
+        exit::OK
+    } else {
+        exit::FAILED
+    })
+}
+
+pub(super) fn up(config: &Config, args: &UpArgs) -> CliResult {
+    let managers = declared(config, &args.names)?;
+    let outcomes = each(&managers, |manager| match manager.status() {
+        Ok(status) if status.state.is_alive() => outcome(manager.name(), "running", Some(status)),
+        _ => match manager.start(SessionOptions::default()) {
+            Ok(status) => outcome(manager.name(), "started", Some(status)),
+            Err(err) => failed(manager.name(), &err),
+        },
+    });
+    report(&outcomes, args.output)
+}
+
+pub(super) fn down(config: &Config, args: &DownArgs) -> CliResult {
+    let options = stop_options(&args.stop, Removal::Auto)?;
+    let managers = declared(config, &args.names)?;
+    let outcomes = each(&managers, |manager| {
+        match manager.stop_with(&with_timeout(options, &args.stop, manager)) {
+            Ok(_) => outcome(manager.name(), "stopped", None),
+            Err(Error::SessionNotFound { .. }) => outcome(manager.name(), "not_running", None),
+            Err(err) => failed(manager.name(), &err),
+        }
+    });
+    report(&outcomes, args.output)
+}
+
+pub(super) fn send_keys(config: &Config, args: &SendKeysArgs) -> CliResult {
+    let manager = inventory::locate(config, &args.name, &scope(&args.target)?)?;
+    if manager.backend() != BackendType::Tmux {
+        return Err(Error::Invalid(ValidationError::new(
+            "backend",
+            manager.backend().as_str(),
+            "send-keys types into a tmux pane; a container's program reads `kstlib ops attach`",
+        ))
+        .into());
+    }
+    let runner = TmuxRunner::for_session(manager.config());
+    runner.send_keys(
+        manager.config().name(),
+        &args.keys.join(" "),
+        !args.no_enter,
+    )?;
+    Ok(exit::OK)
+}
+
+pub(super) fn doctor(source: &ConfigSource, args: &DoctorArgs) -> CliResult {
+    let checks = doctor::check(source);
+    if args.json {
+        print(&render::json(&checks))?;
+    } else {
+        print(&render::doctor(&checks))?;
+    }
+    Ok(if checks.iter().any(|c| c.health == Health::Broken) {
+        exit::FAILED
+    } else {
+        exit::OK
+    })
+}
+
+pub(super) fn attach(config: &Config, args: &AttachArgs) -> CliResult {
+    let manager = inventory::locate(config, &args.name, &scope(&args.target)?)?;
+    manager.attach()?;
+    Ok(exit::OK)
+}
+
+pub(super) fn status(config: &Config, args: &StatusArgs) -> CliResult {
+    let manager = inventory::locate(config, &args.name, &scope(&args.target)?)?;
+    let status = manager.status()?;
+    print(&match args.output {
+        Output { json: true, .. } => render::json(&status),
+        // Upstream prints the name as typed.
+        Output { quiet: true, .. } => format!("{}: {}\n", args.name, status.state),
+        _ => render::status_table(&status),
+    })?;
+    Ok(exit::OK)
+}
+
+pub(super) fn logs(config: &Config, args: &LogsArgs) -> CliResult {
+    let manager = inventory::locate(config, &args.name, &scope(&args.target)?)?;
+    let options = LogOptions {
+        lines: args.lines,
+        ansi: args.ansi,
+    };
+    if args.follow {
+        let mut stdout = io::stdout().lock();
+        manager.follow(&options, &mut stdout)?;
+        return Ok(exit::OK);
+    }
+    let text = manager.logs_with(&options)?;
+    if text.trim().is_empty() {
+        note(&format!("No logs available for session '{}'.\n", args.name));
+    } else {
+        // Raw bytes on stdout: no re-wrapping, escape sequences only with --ansi.
+        let mut stdout = io::stdout().lock();
+        stdout.write_all(text.as_bytes())?;
+        stdout.flush()?;
+    }
+    Ok(exit::OK)
+}
+
+pub(super) fn list(config: &Config, args: &ListArgs) -> CliResult {
+    let inventory = inventory::list(config, &scope(&args.target)?)?;
+    for warning in &inventory.warnings {
+        note(&render::warning(warning));
+    }
+    let sessions = &inventory.sessions;
+    print(&match args.output {
+        Output { json: true, .. } => render::list_json(sessions),
+        Output { quiet: true, .. } => sessions.iter().map(|s| format!("{}\n", s.name)).collect(),
+        _ if sessions.is_empty() => "No sessions found.\n".to_owned(),
+        _ => render::list_table(sessions),
+    })?;
+    Ok(exit::OK)
+}

@@ -1,0 +1,195 @@
+//! `doctor`: is everything kstlib needs here, and does it answer?
+
+use std::ffi::OsStr;
+
+use serde::Serialize;
+
+use super::config::{Config, ConfigSource};
+use super::error::Error;
+use super::exec::{Executor, Invocation, SystemExecutor, find_program};
+use super::model::Runtime;
+use super::spec::{DEFAULT_TMUX_BINARY, TmuxSocket};
+use super::tmux;
+
+/// How one thing looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Health {
+    /// Present and answering.
+    Ok,
+    /// Not installed; fine unless it is needed.
+    Absent,
+    /// Present but broken: an invalid config, an engine that does not answer.
+    Broken,
+}
+
+/// The result of one check.
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    /// `config`, `tmux`, `podman` or `docker`.
+    pub name: String,
+    /// How it looks.
+    pub health: Health,
+    /// What was found, in one line.
+    pub detail: String,
+    /// What to do about it, if anything.
+    pub hint: Option<String>,
+}
+
+/// Checks the config found from `source`, tmux, and both container runtimes.
+pub fn check(source: &ConfigSource) -> Vec<Check> {
+    let exec = SystemExecutor;
+    let (config_check, tmux_binary) = check_config(source);
+    let mut checks = vec![config_check, check_tmux(&exec, &tmux_binary)];
+    checks.extend(Runtime::ALL.map(|runtime| check_runtime(&exec, runtime)));
+    checks
+}
+
+fn check_config(source: &ConfigSource) -> (Check, String) {
+    let loaded = Config::load(source)
+        .map_err(Error::from)
+        .and_then(|config| config.validate().map(|()| config));
+    match loaded {
+        Ok(config) => {
+            let sessions = config.session_names().count();
+            let files: Vec<String> = config
+                .files()
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect();
+            let detail = if files.is_empty() {
+                "no kstlib.conf.yml found: built-in defaults".to_owned()
+            } else {
+                format!(
+                    "{} file(s), {sessions} declared session(s): {}",
+                    files.len(),
+                    files.join(", ")
+                )
+            };
+            let binary = config
+                .defaults()
+                .map(|d| d.tmux_binary)
+                .unwrap_or_else(|_| DEFAULT_TMUX_BINARY.to_owned());
+            (ok("config", detail), binary)
+        }
+        Err(err) => (
+            Check {
+                name: "config".to_owned(),
+                health: Health::Broken,
+                detail: err.to_string(),
+                hint: Some("`kstlib ops list` shows the error with its context".to_owned()),
+            },
+            DEFAULT_TMUX_BINARY.to_owned(),
+        ),
+    }
+}
+
+fn check_tmux(exec: &dyn Executor, binary: &str) -> Check {
+    let Some(path) = find_program(OsStr::new(binary)) else {
+        return absent(
+            "tmux",
+            &format!("'{binary}' not found"),
+            "apt-get install tmux",
+        );
+    };
+    match exec.output(&Invocation::new(&path).arg("-V")) {
+        Ok(out) if out.success() => {
+            let servers: Vec<String> = tmux::discover_sockets()
+                .iter()
+                .map(|socket| match socket {
+                    TmuxSocket::Default => "default".to_owned(),
+                    TmuxSocket::Name(name) => name.to_string(),
+                    TmuxSocket::Path(path) => path.display().to_string(),
+                })
+                .collect();
+            ok(
+                "tmux",
+                format!(
+                    "{} ({}); live servers in {}: {}",
+                    out.stdout_text().trim(),
+                    path.display(),
+                    tmux::socket_dir().display(),
+                    if servers.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        servers.join(", ")
+                    }
+                ),
+            )
+        }
+        Ok(out) => broken("tmux", &out.stderr_text(), None),
+        Err(err) => broken("tmux", &err.to_string(), None),
+    }
+}
+
+fn check_runtime(exec: &dyn Executor, runtime: Runtime) -> Check {
+    let name = runtime.as_str();
+    if find_program(OsStr::new(name)).is_none() {
+        return absent(
+            name,
+            "not installed",
+            &format!(
+                "apt-get install {}",
+                match runtime {
+                    Runtime::Podman => "podman",
+                    Runtime::Docker => "docker.io",
+                }
+            ),
+        );
+    }
+    // Both ask the engine, not only the client: a Docker CLI without its daemon is the
+    // usual way for `docker` to be broken.
+    let args: &[&str] = match runtime {
+        Runtime::Podman => &[
+            "info",
+            "--format",
+            "{{.Version.Version}}, OCI runtime {{.Host.OCIRuntime.Name}}",
+        ],
+        Runtime::Docker => &[
+            "version",
+            "--format",
+            "client {{.Client.Version}}, engine {{.Server.Version}}",
+        ],
+    };
+    match exec.output(&Invocation::new(name).args(args)) {
+        Ok(out) if out.success() => ok(name, format!("{name} {}", out.stdout_text().trim())),
+        Ok(out) => broken(
+            name,
+            &out.stderr_text(),
+            Some(match runtime {
+                Runtime::Podman => "podman info shows the whole error",
+                Runtime::Docker => "start the engine: systemctl start docker (or dockerd &)",
+            }),
+        ),
+        Err(err) => broken(name, &err.to_string(), None),
+    }
+}
+
+fn ok(name: &str, detail: String) -> Check {
+    Check {
+        name: name.to_owned(),
+        health: Health::Ok,
+        detail,
+        hint: None,
+    }
+}
+
+fn absent(name: &str, detail: &str, install: &str) -> Check {
+    Check {
+        name: name.to_owned(),
+        health: Health::Absent,
+        detail: detail.to_owned(),
+        hint: Some(format!("install it if you need it: {install}")),
+    }
+}
+
+fn broken(name: &str, stderr: &str, hint: Option<&str>) -> Check {
+    Check {
+        name: name.to_owned(),
+        health: Health::Broken,
+        detail: super::validate::escape_control(
+            stderr.lines().next().unwrap_or("no answer").trim(),
+        ),
+        hint: hint.map(str::to_owned),
+    }
+}
