@@ -87,3 +87,46 @@ fn attach_without_a_terminal_is_a_clear_error() {
         "{run}"
     );
 }
+
+#[test]
+fn attach_from_inside_the_same_server_switches_the_client() {
+    require_tmux!();
+    let env = TestEnv::new();
+    env.ops(&["start", "target", "-c", "sleep 300"]).success();
+    // A shell session on the same (default) server, with a client attached to it: the
+    // client lives in a pane of the outer server, as a user's terminal would.
+    env.ops(&["start", "home", "-c", "sh"]).success();
+    let attached = env.tmux(&[
+        "-L",
+        "outer",
+        "new-session",
+        "-d",
+        "-s",
+        "harness",
+        "-x",
+        "100",
+        "-y",
+        "20",
+        "--",
+        // Without -L/-S, tmux would use the outer server named in $TMUX.
+        "env",
+        "-u",
+        "TMUX",
+        "tmux",
+        "attach-session",
+        "-t",
+        "=home",
+    ]);
+    assert!(attached.status.success(), "{attached:?}");
+    let client_session = || {
+        let out = env.tmux(&["list-clients", "-F", "#{client_session}"]);
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    env.wait_for("the client", || client_session() == "home");
+    let kstlib = env!("CARGO_BIN_EXE_kstlib");
+    env.ops(&["send-keys", "home", &format!("{kstlib} ops attach target")])
+        .success();
+    env.wait_for("the switch", || client_session() == "target");
+    // Nothing was nested: the outer pane still runs the one client.
+    assert_eq!(env.ops(&["status", "home", "-q"]).stdout, "home: running\n");
+}
