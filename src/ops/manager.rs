@@ -40,15 +40,13 @@ use super::tmux::TmuxRunner;
 #[derive(Debug)]
 pub struct SessionManager {
     config: SessionConfig,
-    options: SessionOptions,
     backend: Box<dyn SessionBackend>,
 }
 
 impl SessionManager {
     /// An ad-hoc session: `name` on `backend` with `options`, checked now.
     pub fn new(name: &str, backend: BackendType, options: SessionOptions) -> Result<Self> {
-        let config = SessionConfig::new(name, backend, &options)?;
-        Self::with_options(config, options)
+        Self::with_config(SessionConfig::new(name, backend, &options)?)
     }
 
     /// The session declared as `name` in the config files found the usual way
@@ -80,26 +78,17 @@ impl SessionManager {
     /// The session `name`, declared or not, as the CLI resolves it: the declared entry with
     /// `overrides`, or an ad-hoc session of `overrides` and the config's defaults.
     pub fn resolved(config: &Config, name: &str, overrides: &Overrides) -> Result<Self> {
-        let session = config.resolve(name, overrides)?;
-        Self::with_options(session, overrides.options.clone())
+        Self::with_config(config.resolve(name, overrides)?)
     }
 
     /// A manager driving `config` through a backend of the caller's choice.
     pub fn with_backend(config: SessionConfig, backend: Box<dyn SessionBackend>) -> Self {
-        SessionManager {
-            config,
-            options: SessionOptions::default(),
-            backend,
-        }
+        SessionManager { config, backend }
     }
 
-    fn with_options(config: SessionConfig, options: SessionOptions) -> Result<Self> {
+    fn with_config(config: SessionConfig) -> Result<Self> {
         let backend = backend_for(&config)?;
-        Ok(SessionManager {
-            config,
-            options,
-            backend,
-        })
+        Ok(SessionManager { config, backend })
     }
 
     /// The session name.
@@ -123,38 +112,17 @@ impl SessionManager {
         if overrides == SessionOptions::default() {
             return self.backend.start(&self.config);
         }
-        let mut options = self.options.clone();
-        if overrides.command.is_some() {
-            options.command = overrides.command;
-        }
-        macro_rules! replace {
-            ($($field:ident),*) => {$(
-                if overrides.$field.is_some() {
-                    options.$field = overrides.$field;
-                }
-            )*};
-        }
-        replace!(
-            working_dir,
-            image,
-            log_volume,
-            runtime,
-            stop_signal,
-            stop_timeout
-        );
-        for (key, value) in overrides.env {
-            options.env.retain(|(k, _)| *k != key);
-            options.env.push((key, value));
-        }
-        if !overrides.volumes.is_empty() {
-            options.volumes = overrides.volumes;
-        }
-        if !overrides.ports.is_empty() {
-            options.ports = overrides.ports;
-        }
+        let options = self.config.options().overlay(&overrides);
         let mut effective = SessionConfig::new(self.name(), self.backend(), &options)?;
         effective.declared = self.config.is_declared();
-        backend_for(&effective)?.start(&effective)
+        let same_place = effective.socket() == self.config.socket()
+            && effective.tmux_binary() == self.config.tmux_binary()
+            && effective.runtime() == self.config.runtime();
+        if same_place {
+            self.backend.start(&effective)
+        } else {
+            backend_for(&effective)?.start(&effective)
+        }
     }
 
     /// Stops the session: the stop signal, up to `timeout` of waiting, then a kill
@@ -260,5 +228,107 @@ pub(crate) fn backend_for(config: &SessionConfig) -> Result<Box<dyn SessionBacke
     match config.backend() {
         BackendType::Tmux => Ok(Box::new(TmuxRunner::for_session(config))),
         BackendType::Container => Ok(Box::new(ContainerRunner::for_session(config)?)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::path::Path;
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+    use crate::ops::backend::{LogOptions, SessionBackend, StopOptions};
+    use crate::ops::validate::SessionName;
+
+    /// Records what it is asked to start; everything else is not needed here.
+    #[derive(Debug, Default, Clone)]
+    struct Recorder(Arc<Mutex<Vec<SessionConfig>>>);
+
+    impl SessionBackend for Recorder {
+        fn backend_type(&self) -> BackendType {
+            BackendType::Tmux
+        }
+        fn start(&self, config: &SessionConfig) -> Result<SessionStatus> {
+            if let Ok(mut started) = self.0.lock() {
+                started.push(config.clone());
+            }
+            Ok(SessionStatus::new(
+                config.name().as_str(),
+                SessionState::Running,
+                BackendType::Tmux,
+            ))
+        }
+        fn stop(&self, name: &SessionName, _: &StopOptions) -> Result<StopReport> {
+            Err(Error::SessionNotFound {
+                name: name.to_string(),
+                backend: None,
+            })
+        }
+        fn restart(&self, name: &SessionName, _: &StopOptions) -> Result<SessionStatus> {
+            Err(Error::SessionNotFound {
+                name: name.to_string(),
+                backend: None,
+            })
+        }
+        fn attach(&self, _: &SessionName) -> Result<()> {
+            Ok(())
+        }
+        fn status(&self, name: &SessionName) -> Result<SessionStatus> {
+            Err(Error::SessionNotFound {
+                name: name.to_string(),
+                backend: None,
+            })
+        }
+        fn logs(&self, _: &SessionName, _: &LogOptions) -> Result<String> {
+            Ok(String::new())
+        }
+        fn follow(&self, _: &SessionName, _: &LogOptions, _: &mut dyn Write) -> Result<()> {
+            Ok(())
+        }
+        fn list_sessions(&self) -> Result<Vec<SessionStatus>> {
+            Ok(Vec::new())
+        }
+    }
+
+    fn declared(yaml: &str) -> (SessionManager, Recorder) {
+        let config = Config::from_yaml_str(yaml, Path::new("/etc/kstlib/kstlib.conf.yml"))
+            .expect("valid config");
+        let session = config
+            .resolve("bot", &Overrides::default())
+            .expect("valid session");
+        let recorder = Recorder::default();
+        (
+            SessionManager::with_backend(session, Box::new(recorder.clone())),
+            recorder,
+        )
+    }
+
+    #[test]
+    fn start_overrides_apply_on_top_of_the_declared_session() {
+        let (bot, recorder) = declared(
+            "ops:\n  sessions:\n    bot:\n      command: python bot.py\n      working_dir: bots\n      env: {A: '1', B: '2'}\n",
+        );
+        bot.start(SessionOptions::default().env("B", "override").env("C", "3"))
+            .expect("starts");
+        let started = recorder.0.lock().expect("lock");
+        let config = &started[0];
+        assert_eq!(
+            config.command().map(|c| c.display()).as_deref(),
+            Some("python bot.py")
+        );
+        assert_eq!(config.working_dir(), Some(Path::new("/etc/kstlib/bots")));
+        let env: Vec<(&str, &str)> = config.env().iter().map(|v| (v.key(), v.value())).collect();
+        assert_eq!(env, [("A", "1"), ("B", "override"), ("C", "3")]);
+        assert!(config.is_declared());
+    }
+
+    #[test]
+    fn a_declared_session_that_is_not_there_is_defined() {
+        let (bot, _) = declared("ops:\n  sessions:\n    bot: {image: 'app:1', backend: tmux}\n");
+        let status = bot.status().expect("status");
+        assert_eq!(status.state, SessionState::Defined);
+        assert_eq!(status.origin, Origin::Config);
+        assert_eq!(status.image.as_deref(), Some("app:1"));
     }
 }

@@ -142,6 +142,47 @@ impl SessionOptions {
         self.stop_signal = Some(signal.into());
         self
     }
+
+    /// These options with `top`'s on top, upstream's precedence: set fields replace,
+    /// `env` is merged key by key (`top` wins), non-empty `volumes` and `ports` replace the
+    /// lists, and a socket in `top` replaces the other, whichever kind.
+    pub fn overlay(&self, top: &SessionOptions) -> SessionOptions {
+        let mut options = self.clone();
+        macro_rules! replace {
+            ($($field:ident),*) => {$(
+                if top.$field.is_some() {
+                    options.$field = top.$field.clone();
+                }
+            )*};
+        }
+        replace!(
+            command,
+            working_dir,
+            image,
+            log_volume,
+            runtime,
+            tmux_binary,
+            stop_signal,
+            stop_timeout
+        );
+        if top.socket_name.is_some() || top.socket_path.is_some() {
+            options.socket_name = top.socket_name.clone();
+            options.socket_path = top.socket_path.clone();
+        }
+        for (key, value) in &top.env {
+            match options.env.iter_mut().find(|(k, _)| k == key) {
+                Some(slot) => slot.1 = value.clone(),
+                None => options.env.push((key.clone(), value.clone())),
+            }
+        }
+        if !top.volumes.is_empty() {
+            options.volumes = top.volumes.clone();
+        }
+        if !top.ports.is_empty() {
+            options.ports = top.ports.clone();
+        }
+        options
+    }
 }
 
 /// The tmux server a session lives on.
@@ -196,6 +237,8 @@ pub struct SessionConfig {
     pub(crate) stop_signal: Option<StopSignal>,
     pub(crate) stop_timeout: Option<Duration>,
     pub(crate) declared: bool,
+    /// What it was built from, so that overrides for one start can be applied on top.
+    pub(crate) source: SessionOptions,
 }
 
 impl SessionConfig {
@@ -305,6 +348,7 @@ impl SessionConfig {
             stop_signal,
             stop_timeout: options.stop_timeout,
             declared: false,
+            source: options.clone(),
         })
     }
 
@@ -381,6 +425,11 @@ impl SessionConfig {
     /// Whether the session is declared in the config file.
     pub fn is_declared(&self) -> bool {
         self.declared
+    }
+
+    /// The options it was built from.
+    pub fn options(&self) -> &SessionOptions {
+        &self.source
     }
 
     /// A fingerprint of what a container of this session runs (image, command, working

@@ -149,7 +149,7 @@ fn resolve_declared(
     if let Some(timeout) = &raw.stop_timeout {
         from_file.stop_timeout = Some(parse_seconds(timeout).map_err(|err| in_session(err, raw))?);
     }
-    let options = apply(from_file, &overrides.options);
+    let options = from_file.overlay(&overrides.options);
     let mut config = SessionConfig::new(&raw.name.value, backend, &options).map_err(|err| {
         let span = if overridden(&err, overrides) {
             None
@@ -210,45 +210,6 @@ fn options_from_raw(raw: &RawSession, backend: BackendType, defaults: &Defaults)
         stop_signal: text(&raw.stop_signal),
         stop_timeout: None,
     }
-}
-
-/// The config's options with the command line's on top.
-fn apply(mut options: SessionOptions, cli: &SessionOptions) -> SessionOptions {
-    macro_rules! replace {
-        ($($field:ident),*) => {$(
-            if cli.$field.is_some() {
-                options.$field = cli.$field.clone();
-            }
-        )*};
-    }
-    replace!(
-        command,
-        working_dir,
-        image,
-        log_volume,
-        runtime,
-        tmux_binary,
-        stop_signal,
-        stop_timeout
-    );
-    // A socket given on the command line replaces the configured one, whichever kind.
-    if cli.socket_name.is_some() || cli.socket_path.is_some() {
-        options.socket_name = cli.socket_name.clone();
-        options.socket_path = cli.socket_path.clone();
-    }
-    for (key, value) in &cli.env {
-        match options.env.iter_mut().find(|(k, _)| k == key) {
-            Some(slot) => slot.1 = value.clone(),
-            None => options.env.push((key.clone(), value.clone())),
-        }
-    }
-    if !cli.volumes.is_empty() {
-        options.volumes = cli.volumes.clone();
-    }
-    if !cli.ports.is_empty() {
-        options.ports = cli.ports.clone();
-    }
-    options
 }
 
 /// Whether the failing value came from the command line rather than the file.
