@@ -1,20 +1,24 @@
-//! Any text as a kstlib.conf.yml: loading and resolving it may fail, never panic.
+//! Any text as a kstlib.conf.yml: loading, checking and resolving it may fail with an
+//! error that renders, and never panic.
 #![no_main]
 
 use std::path::Path;
 
-use kstlib::ops::Config;
+use kstlib::ops::{Config, Overrides};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
-    if let Ok(config) = Config::from_yaml_str(text, Path::new("/fuzz/kstlib.conf.yml")) {
-        let _ = config.validate();
-        let _ = config.sessions();
-        if let Some(err) = config.validate().err() {
+    match Config::from_yaml_str(text, Path::new("/fuzz/kstlib.conf.yml")) {
+        Ok(config) => {
+            let _ = config.validate().map_err(|err| err.to_string());
+            for name in config.session_names() {
+                let _ = config.resolve(name, &Overrides::default());
+            }
+        }
+        // Rendering the snippet must cope with any span in any text.
+        Err(err) => {
+            let _ = err.render(false);
             let _ = err.to_string();
         }
-    } else if let Err(err) = Config::from_yaml_str(text, Path::new("/fuzz/kstlib.conf.yml")) {
-        // Rendering the snippet must cope with any span.
-        let _ = err.render(false);
     }
 });

@@ -17,9 +17,13 @@ fuzz_target!(|text: &str| {
     if let Ok(command) = Command::parse(text) {
         assert!(!command.argv().is_empty());
         let _ = command.shell_syntax_hint();
-        // What `display` quotes parses back to the same argv.
-        let again = Command::parse(&command.display()).expect("display parses");
-        assert_eq!(again.argv(), command.argv());
+        // What `display` quotes parses back to the same argv (quoting may make it longer
+        // than a command may be).
+        let shown = command.display();
+        if shown.chars().count() <= kstlib::ops::validate::MAX_COMMAND_LENGTH {
+            let again = Command::parse(&shown).expect("display parses");
+            assert_eq!(again.argv(), command.argv());
+        }
     }
     if let Ok(volume) = Volume::parse(text) {
         assert_eq!(Volume::parse(&volume.to_string()).ok(), Some(volume));
