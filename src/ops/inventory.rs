@@ -170,13 +170,46 @@ pub fn locate(config: &Config, name: &str, scope: &Scope) -> Result<SessionManag
     }
     overrides.options.runtime = scope.runtime.map(|runtime| runtime.to_string());
     if config.is_declared(name) {
-        return SessionManager::resolved(config, name, &overrides);
+        let manager = SessionManager::resolved(config, name, &overrides)?;
+        let session = manager.config();
+        // A declared container session that names no runtime may run on either: it is
+        // where `list` shows it, and `defined` (on the default runtime) if nowhere.
+        if session.backend() != BackendType::Container || session.runtime().is_some() {
+            return Ok(manager);
+        }
+        let places: Vec<Place> = runtime::installed()
+            .into_iter()
+            .map(|runtime| Place::Container(ContainerRunner::new(runtime)))
+            .collect();
+        return match find(&places, session.name())? {
+            None => Ok(manager),
+            Some(place) => {
+                place.pin(&mut overrides);
+                SessionManager::resolved(config, name, &overrides)
+            }
+        };
     }
     let session_name = SessionName::new(name)?;
     let places = places(config, &[], scope)?;
+    match find(&places, &session_name)? {
+        Some(place) => {
+            place.pin(&mut overrides);
+            SessionManager::resolved(config, name, &overrides)
+        }
+        None => Err(Error::SessionNotFound {
+            name: name.to_owned(),
+            backend: scope.backend,
+        }),
+    }
+}
+
+/// The one place among `places` that has a session `name`; `SessionAmbiguous` if several
+/// do. When none does but some could not be asked, their error is the answer: "not
+/// found" would be a guess.
+fn find<'a>(places: &'a [Place], name: &SessionName) -> Result<Option<&'a Place>> {
     let mut found = Vec::new();
     let mut errors = Vec::new();
-    for (place, answer) in ask_all(&places, |backend| backend.exists(&session_name)) {
+    for (place, answer) in ask_all(places, |backend| backend.exists(name)) {
         match answer {
             Ok(true) => found.push(place),
             Ok(false) | Err(Error::TmuxNotFound { .. }) => {}
@@ -184,16 +217,10 @@ pub fn locate(config: &Config, name: &str, scope: &Scope) -> Result<SessionManag
         }
     }
     match found.as_slice() {
-        [] => Err(errors.into_iter().next().unwrap_or(Error::SessionNotFound {
-            name: name.to_owned(),
-            backend: scope.backend,
-        })),
-        [place] => {
-            place.pin(&mut overrides);
-            SessionManager::resolved(config, name, &overrides)
-        }
+        [] => errors.into_iter().next().map_or(Ok(None), Err),
+        [place] => Ok(Some(place)),
         several => Err(Error::SessionAmbiguous {
-            name: name.to_owned(),
+            name: name.to_string(),
             places: several.iter().map(|place| place.describe()).collect(),
         }),
     }
