@@ -105,7 +105,7 @@ pub(super) fn stop(config: &Config, args: &StopArgs) -> CliResult {
         _ => Removal::Auto,
     };
     let options = stop_options(&args.stop, removal)?;
-    let manager = inventory::locate(config, &args.name, &scope(&args.target)?)?;
+    let manager = inventory::locate(config, &args.name, &scope(&args.target)?)?.manager;
     let report = manager.stop_with(&with_timeout(options, &args.stop, &manager))?;
     print(&match args.output {
         Output { json: true, .. } => render::json(&report),
@@ -143,7 +143,7 @@ fn with_timeout(
 
 pub(super) fn restart(config: &Config, args: &RestartArgs) -> CliResult {
     let options = stop_options(&args.stop, Removal::Auto)?;
-    let manager = inventory::locate(config, &args.name, &scope(&args.target)?)?;
+    let manager = inventory::locate(config, &args.name, &scope(&args.target)?)?.manager;
     let status = manager.restart(&with_timeout(options, &args.stop, &manager))?;
     print(&match args.output {
         Output { json: true, .. } => render::json(&status),
@@ -273,7 +273,7 @@ pub(super) fn down(config: &Config, args: &DownArgs) -> CliResult {
 }
 
 pub(super) fn send_keys(config: &Config, args: &SendKeysArgs) -> CliResult {
-    let manager = inventory::locate(config, &args.name, &scope(&args.target)?)?;
+    let manager = inventory::locate(config, &args.name, &scope(&args.target)?)?.manager;
     if manager.backend() != BackendType::Tmux {
         return Err(Error::Invalid(ValidationError::new(
             "backend",
@@ -306,14 +306,13 @@ pub(super) fn doctor(source: &ConfigSource, args: &DoctorArgs) -> CliResult {
 }
 
 pub(super) fn attach(config: &Config, args: &AttachArgs) -> CliResult {
-    let manager = inventory::locate(config, &args.name, &scope(&args.target)?)?;
+    let manager = inventory::locate(config, &args.name, &scope(&args.target)?)?.manager;
     manager.attach()?;
     Ok(exit::OK)
 }
 
 pub(super) fn status(config: &Config, args: &StatusArgs) -> CliResult {
-    let manager = inventory::locate(config, &args.name, &scope(&args.target)?)?;
-    let status = manager.status()?;
+    let status = inventory::locate(config, &args.name, &scope(&args.target)?)?.status()?;
     print(&match args.output {
         Output { json: true, .. } => render::json(&status),
         // Upstream prints the name as typed.
@@ -324,7 +323,7 @@ pub(super) fn status(config: &Config, args: &StatusArgs) -> CliResult {
 }
 
 pub(super) fn logs(config: &Config, args: &LogsArgs) -> CliResult {
-    let manager = inventory::locate(config, &args.name, &scope(&args.target)?)?;
+    let manager = inventory::locate(config, &args.name, &scope(&args.target)?)?.manager;
     let options = LogOptions {
         lines: args.lines,
         ansi: args.ansi,

@@ -158,9 +158,33 @@ pub fn list(config: &Config, scope: &Scope) -> Result<Inventory> {
     Ok(inventory)
 }
 
+/// A session found by [`locate`], with its status when finding it already asked for it.
+#[derive(Debug)]
+pub struct Located {
+    /// The session's manager.
+    pub manager: SessionManager,
+    found: Option<SessionStatus>,
+}
+
+impl Located {
+    /// The session's status, without asking its backend again when the search already did.
+    pub fn status(&self) -> Result<SessionStatus> {
+        match &self.found {
+            Some(status) => {
+                let mut status = status.clone();
+                if self.manager.config().is_declared() {
+                    status.origin = Origin::Config;
+                }
+                Ok(status)
+            }
+            None => self.manager.status(),
+        }
+    }
+}
+
 /// Finds the session `name`: the declared one if it is declared, else the one session of
 /// that name in `scope`; `SessionAmbiguous` when several places have it.
-pub fn locate(config: &Config, name: &str, scope: &Scope) -> Result<SessionManager> {
+pub fn locate(config: &Config, name: &str, scope: &Scope) -> Result<Located> {
     let mut overrides = Overrides {
         backend: scope.backend,
         options: SessionOptions::default(),
@@ -169,33 +193,37 @@ pub fn locate(config: &Config, name: &str, scope: &Scope) -> Result<SessionManag
         pin_socket(socket, &mut overrides.options);
     }
     overrides.options.runtime = scope.runtime.map(|runtime| runtime.to_string());
-    if config.is_declared(name) {
+    let (places, session_name) = if config.is_declared(name) {
         let manager = SessionManager::resolved(config, name, &overrides)?;
         let session = manager.config();
         // A declared container session that names no runtime may run on either: it is
         // where `list` shows it, and `defined` (on the default runtime) if nowhere.
         if session.backend() != BackendType::Container || session.runtime().is_some() {
-            return Ok(manager);
+            return Ok(Located {
+                manager,
+                found: None,
+            });
         }
         let places: Vec<Place> = runtime::installed()
             .into_iter()
             .map(|runtime| Place::Container(ContainerRunner::new(runtime)))
             .collect();
-        return match find(&places, session.name())? {
-            None => Ok(manager),
-            Some(place) => {
-                place.pin(&mut overrides);
-                SessionManager::resolved(config, name, &overrides)
-            }
-        };
-    }
-    let session_name = SessionName::new(name)?;
-    let places = places(config, &[], scope)?;
+        (places, session.name().clone())
+    } else {
+        (places(config, &[], scope)?, SessionName::new(name)?)
+    };
     match find(&places, &session_name)? {
-        Some(place) => {
+        Some((place, status)) => {
             place.pin(&mut overrides);
-            SessionManager::resolved(config, name, &overrides)
+            Ok(Located {
+                manager: SessionManager::resolved(config, name, &overrides)?,
+                found: Some(status),
+            })
         }
+        None if config.is_declared(name) => Ok(Located {
+            manager: SessionManager::resolved(config, name, &overrides)?,
+            found: None,
+        }),
         None => Err(Error::SessionNotFound {
             name: name.to_owned(),
             backend: scope.backend,
@@ -203,26 +231,28 @@ pub fn locate(config: &Config, name: &str, scope: &Scope) -> Result<SessionManag
     }
 }
 
-/// The one place among `places` that has a session `name`; `SessionAmbiguous` if several
-/// do. When none does but some could not be asked, their error is the answer: "not
-/// found" would be a guess.
-fn find<'a>(places: &'a [Place], name: &SessionName) -> Result<Option<&'a Place>> {
+/// The one place among `places` that has a session `name`, with its status;
+/// `SessionAmbiguous` if several do. When none does but some could not be asked, their
+/// error is the answer: "not found" would be a guess.
+fn find<'a>(places: &'a [Place], name: &SessionName) -> Result<Option<(&'a Place, SessionStatus)>> {
     let mut found = Vec::new();
     let mut errors = Vec::new();
-    for (place, answer) in ask_all(places, |backend| backend.exists(name)) {
+    for (place, answer) in ask_all(places, |backend| backend.status(name)) {
         match answer {
-            Ok(true) => found.push(place),
-            Ok(false) | Err(Error::TmuxNotFound { .. }) => {}
+            Ok(status) => found.push((place, status)),
+            Err(Error::SessionNotFound { .. } | Error::TmuxNotFound { .. }) => {}
             Err(err) => errors.push(err),
         }
     }
-    match found.as_slice() {
-        [] => errors.into_iter().next().map_or(Ok(None), Err),
-        [place] => Ok(Some(place)),
-        several => Err(Error::SessionAmbiguous {
+    if found.len() > 1 {
+        return Err(Error::SessionAmbiguous {
             name: name.to_string(),
-            places: several.iter().map(|place| place.describe()).collect(),
-        }),
+            places: found.iter().map(|(place, _)| place.describe()).collect(),
+        });
+    }
+    match found.pop() {
+        Some(one) => Ok(Some(one)),
+        None => errors.into_iter().next().map_or(Ok(None), Err),
     }
 }
 

@@ -42,7 +42,7 @@ pub use backend::{LogOptions, Removal, SessionBackend, StopOptions};
 pub use config::{Config, ConfigError, ConfigSource, Overrides};
 pub use container::ContainerRunner;
 pub use error::{Error, ErrorKind, Result};
-pub use inventory::{Inventory, Scope};
+pub use inventory::{Inventory, Located, Scope};
 pub use manager::SessionManager;
 pub use model::{
     BackendType, Origin, Runtime, SessionState, SessionStatus, StopMethod, StopReport,
