@@ -7,4 +7,5 @@ mod env;
 mod attach;
 mod cli;
 mod config;
+mod container;
 mod tmux;
