@@ -8,4 +8,7 @@ mod attach;
 mod cli;
 mod config;
 mod container;
+mod container_attach;
+mod container_logs;
+mod container_stop;
 mod tmux;
