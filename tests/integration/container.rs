@@ -37,6 +37,7 @@ on_both_runtimes!(
     a_missing_image_is_one_clear_line,
     one_character_names_are_refused_for_containers,
     inspect_matches_only_containers_not_images_volumes_or_networks,
+    created_and_paused_containers_have_one_state_in_status_and_list,
 );
 
 fn start_ad_hoc_reports_a_running_labelled_container(rt: Rt) {
@@ -520,4 +521,85 @@ fn inspect_matches_only_containers_not_images_volumes_or_networks(rt: Rt) {
         env.ops(&["status", &name, "-q"]).stdout,
         format!("{name}: running\n")
     );
+}
+
+fn created_and_paused_containers_have_one_state_in_status_and_list(rt: Rt) {
+    // §11.12: upstream's `status` and `list` disagreed on `created`, and a paused container
+    // was `running` on Docker but `stopped` on Podman.
+    let env = TestEnv::new();
+    let name = env.name("states");
+    let image = test_image();
+    env.rt(
+        rt,
+        &[
+            "create",
+            "--name",
+            &name,
+            &image,
+            "sh",
+            "-c",
+            "trap 'exit 0' TERM; while :; do sleep 0.1; done",
+        ],
+    )
+    .success();
+    let state_everywhere = |env: &TestEnv| {
+        let status = env.ops(&["status", &name, "--json"]).json();
+        let list = env.ops(&["list", "--json"]).json();
+        let row = list
+            .as_array()
+            .expect("an array")
+            .iter()
+            .find(|row| row["name"] == name.as_str())
+            .cloned()
+            .unwrap_or_else(|| panic!("{name} missing: {list}"));
+        assert_eq!(row["state"], status["state"], "list {row}\nstatus {status}");
+        assert_eq!(row["pid"], status["pid"], "list {row}\nstatus {status}");
+        status["state"].as_str().expect("state").to_owned()
+    };
+    // Created, never started.
+    assert_eq!(state_everywhere(&env), "stopped");
+    // Started as it is (it is not ours: `-b container` says where to look, no image needed).
+    env.ops(&["start", &name, "-b", "container", "--runtime", rt.as_str()])
+        .success();
+    assert_eq!(state_everywhere(&env), "running");
+    env.rt(rt, &["pause", &name]).success();
+    assert_eq!(state_everywhere(&env), "paused");
+    assert!(
+        env.ops(&["status", &name, "--json"]).json()["pid"].is_u64(),
+        "a paused program is still there"
+    );
+    // A paused program cannot handle its stop signal: it is resumed first.
+    let run = env.ops(&["stop", &name, "--json"]);
+    run.success();
+    assert_eq!(run.json()["method"], "graceful", "{run}");
+    assert_eq!(run.json()["exit_code"], 0, "{run}");
+    assert_eq!(state_everywhere(&env), "exited");
+}
+
+#[test]
+fn a_missing_runtime_is_exit_5_with_a_hint() {
+    let env = TestEnv::new();
+    // A PATH with neither podman nor docker on it.
+    let empty = env.root().join("empty-path");
+    std::fs::create_dir_all(&empty).expect("mkdir");
+    let path = [("PATH", empty.as_os_str())];
+    let run = env.ops_with_env(&path, &["status", "web", "--runtime", "docker"]);
+    run.code(5);
+    assert_eq!(
+        run.stderr,
+        "error: container runtime 'docker' not found in PATH\n\
+         hint: install podman or docker (apt-get install podman), or set ops.container_runtime\n"
+    );
+    let run = env.ops_with_env(&path, &["start", "web", "-i", &test_image()]);
+    run.code(5);
+    assert!(
+        run.stderr.starts_with(
+            "error: no container runtime found: neither podman nor docker is in PATH\n"
+        ),
+        "{run}"
+    );
+    // `list` has nothing to ask and nothing to complain about.
+    let run = env.ops_with_env(&path, &["list", "--json"]);
+    run.success();
+    assert_eq!(run.json(), serde_json::json!([]));
 }

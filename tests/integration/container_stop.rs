@@ -13,6 +13,7 @@ on_both_runtimes!(
     force_kills_at_once,
     keep_leaves_the_exited_container_and_its_logs,
     foreign_containers_are_stopped_but_removed_only_with_rm,
+    the_stop_signal_comes_from_start_or_from_stop,
 );
 
 fn graceful_stop_lets_a_program_that_traps_term_exit_zero(rt: Rt) {
@@ -144,4 +145,31 @@ fn foreign_containers_are_stopped_but_removed_only_with_rm(rt: Rt) {
     run.success();
     assert_eq!(run.json()["removed"], true, "{run}");
     assert!(env.inspect(rt, &name).is_none(), "not removed with --rm");
+}
+
+fn the_stop_signal_comes_from_start_or_from_stop(rt: Rt) {
+    let env = TestEnv::new();
+    // `--stop-signal` at start is the container's own stop signal.
+    let name = env.name("onint");
+    let on_int = "sh -c 'trap \"exit 4\" INT; while :; do sleep 0.1; done'";
+    env.start_container(rt, &name, on_int, &["--stop-signal", "INT"])
+        .success();
+    let run = env.ops(&["stop", &name, "-t", "5", "--json"]);
+    run.success();
+    let report = run.json();
+    assert_eq!(report["method"], "graceful", "{run}");
+    assert_eq!(report["signal"], "SIGINT", "{run}");
+    assert_eq!(report["exit_code"], 4, "{run}");
+
+    // `--signal` at stop wins over it.
+    let name = env.name("onusr1");
+    let on_usr1 = "sh -c 'trap \"exit 6\" USR1; while :; do sleep 0.1; done'";
+    env.start_container(rt, &name, on_usr1, &["--stop-signal", "INT"])
+        .success();
+    let run = env.ops(&["stop", &name, "--signal", "USR1", "-t", "5", "--json"]);
+    run.success();
+    let report = run.json();
+    assert_eq!(report["method"], "graceful", "{run}");
+    assert_eq!(report["signal"], "SIGUSR1", "{run}");
+    assert_eq!(report["exit_code"], 6, "{run}");
 }

@@ -9,6 +9,8 @@ mod cli;
 mod config;
 mod container;
 mod container_attach;
+mod container_docker20;
+mod container_list;
 mod container_logs;
 mod container_stop;
 mod tmux;
