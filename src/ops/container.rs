@@ -387,7 +387,7 @@ impl ContainerRunner {
             return Ok(());
         }
         let stderr = out.stderr_text();
-        if stderr.contains("already in use") {
+        if name_in_use(&stderr) {
             return Err(Error::SessionExists {
                 name: name.to_string(),
                 where_: self.runtime.to_string(),
@@ -723,6 +723,16 @@ fn unavailable(stderr: &str) -> bool {
         || stderr.contains("Is the docker daemon running")
 }
 
+/// Another container holds the name (a start racing ours). Not any "already in use": a
+/// published port that is taken ends in "bind: address already in use", and that container
+/// was created by this `run` and must be removed, not reported as an existing session.
+fn name_in_use(stderr: &str) -> bool {
+    // Docker: `The container name "/web" is already in use by container "…"`;
+    // Podman: `the container name "web" is already in use by …`.
+    let stderr = stderr.to_ascii_lowercase();
+    stderr.contains("container name") && stderr.contains("is already in use by")
+}
+
 fn is_missing(stderr: &str) -> bool {
     let stderr = stderr.to_ascii_lowercase();
     stderr.contains("no such container") || stderr.contains("no container with name or id")
@@ -816,6 +826,27 @@ mod tests {
             last_line(stderr),
             "docker: Error response from daemon: No such image: x:1."
         );
+    }
+
+    #[test]
+    fn a_taken_port_is_not_a_taken_name() {
+        for taken_name in [
+            "docker: Error response from daemon: Conflict. The container name \"/web\" is \
+             already in use by container \"5ba0\". You have to remove (or rename) that container",
+            "Error: creating container storage: the container name \"web\" is already in use \
+             by 1a1c. You have to remove that container to be able to reuse that name",
+        ] {
+            assert!(name_in_use(taken_name), "{taken_name}");
+        }
+        for taken_port in [
+            "docker: Error response from daemon: driver failed programming external \
+             connectivity on endpoint web (9d10): Error starting userland proxy: listen tcp4 \
+             127.0.0.1:18777: bind: address already in use",
+            "Error: cannot listen on the TCP port: listen tcp4 127.0.0.1:18777: bind: address \
+             already in use",
+        ] {
+            assert!(!name_in_use(taken_port), "{taken_port}");
+        }
     }
 
     #[test]

@@ -35,6 +35,7 @@ on_both_runtimes!(
     a_stopped_foreign_container_is_started_as_it_is,
     a_program_that_exits_at_once_is_a_failed_start_and_leaves_nothing,
     a_missing_image_is_one_clear_line,
+    a_port_in_use_is_a_failed_start_not_an_existing_session,
     one_character_names_are_refused_for_containers,
     inspect_matches_only_containers_not_images_volumes_or_networks,
     created_and_paused_containers_have_one_state_in_status_and_list,
@@ -467,6 +468,28 @@ fn a_missing_image_is_one_clear_line(rt: Rt) {
         "{run}"
     );
     assert!(env.inspect(rt, &name).is_none(), "left behind");
+}
+
+fn a_port_in_use_is_a_failed_start_not_an_existing_session(rt: Rt) {
+    let env = TestEnv::new();
+    let name = env.name("busyport");
+    // Held by the test for the whole run.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("address").port();
+    let publish = format!("127.0.0.1:{port}:80");
+    let run = env.start_container(rt, &name, FOREVER, &["-p", &publish]);
+    run.code(1);
+    assert!(
+        run.stderr.starts_with(&format!(
+            "error: failed to start container session '{name}': "
+        )),
+        "{run}"
+    );
+    assert!(run.stderr.contains("address already in use"), "{run}");
+    assert!(!run.stderr.contains("already exists"), "{run}");
+    // The runtime created the container before failing to publish the port: removed.
+    assert!(env.inspect(rt, &name).is_none(), "left behind");
+    drop(taken);
 }
 
 fn one_character_names_are_refused_for_containers(rt: Rt) {
