@@ -14,6 +14,7 @@ use crate::{on_both_runtimes, require_runtime, require_tmux};
 on_both_runtimes!(
     a_container_started_by_hand_can_be_listed_status_logged_and_stopped,
     the_same_name_in_tmux_and_a_container_is_ambiguous,
+    a_declared_session_without_a_runtime_is_found_on_either_runtime,
 );
 
 /// The rows of `list --json` for `names`, by name; each name must appear at most once.
@@ -337,6 +338,37 @@ fn a_hung_docker_engine_is_an_error_not_a_hang() {
         let list = env.ops_with_env(&vars, &["list", "--json"]).json();
         assert_eq!(rows(&list, &[&podman]).len(), 1, "{list}");
     }
+}
+
+fn a_declared_session_without_a_runtime_is_found_on_either_runtime(rt: Rt) {
+    // §11.11 and DESIGN §2a: one answer for `status` and `list`. A declared session that
+    // names no runtime may run on either (here: put on one with --runtime); every command
+    // must find it where `list` shows it.
+    let env = TestEnv::new();
+    let name = env.name("anyrt");
+    env.write_config(&format!(
+        "ops:\n  sessions:\n    {name}:\n      backend: container\n      image: {image}\n      command: sleep 300\n",
+        image = test_image()
+    ));
+    env.ops(&["start", &name, "--runtime", rt.as_str()])
+        .success();
+    let list = env.ops(&["list", "--json"]).json();
+    let row = &rows(&list, &[&name])[name.as_str()];
+    assert_eq!(summary(row), ("running", rt.as_str(), "config"), "{row}");
+
+    let status = env.ops(&["status", &name, "--json"]);
+    status.success();
+    let json = status.json();
+    assert_eq!(
+        (json["state"].as_str(), json["runtime"].as_str()),
+        (Some("running"), Some(rt.as_str())),
+        "`list` says running on {rt}, `status` says otherwise\n{status}"
+    );
+    let logs = env.ops(&["logs", &name]);
+    logs.success();
+    let stop = env.ops(&["stop", &name, "--force"]);
+    stop.success();
+    assert!(env.inspect(rt, &name).is_none(), "not stopped\n{stop}");
 }
 
 #[test]

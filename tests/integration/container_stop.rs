@@ -1,7 +1,7 @@
 //! Stopping containers: the signal, the wait, the kill, and what is removed. Every scenario
 //! runs on both runtimes.
 
-use crate::env::{Rt, TestEnv};
+use crate::env::{Rt, TestEnv, test_image};
 use crate::on_both_runtimes;
 
 /// Exits 0 on SIGTERM (the containers' default stop signal).
@@ -14,6 +14,7 @@ on_both_runtimes!(
     keep_leaves_the_exited_container_and_its_logs,
     foreign_containers_are_stopped_but_removed_only_with_rm,
     the_stop_signal_comes_from_start_or_from_stop,
+    stop_timeout_from_the_config_is_honoured,
 );
 
 fn graceful_stop_lets_a_program_that_traps_term_exit_zero(rt: Rt) {
@@ -172,4 +173,26 @@ fn the_stop_signal_comes_from_start_or_from_stop(rt: Rt) {
     assert_eq!(report["method"], "graceful", "{run}");
     assert_eq!(report["signal"], "SIGUSR1", "{run}");
     assert_eq!(report["exit_code"], 6, "{run}");
+}
+
+fn stop_timeout_from_the_config_is_honoured(rt: Rt) {
+    // `stop_timeout` of a declared session is how long a graceful stop waits when
+    // `--timeout` is not given (precedence CLI > config > default 10 s).
+    let env = TestEnv::new();
+    let name = env.name("patience");
+    env.write_config(&format!(
+        "ops:\n  sessions:\n    {name}:\n      backend: container\n      image: {image}\n      runtime: {rt}\n      command: sleep 300\n      stop_timeout: 1\n",
+        image = test_image()
+    ));
+    env.ops(&["start", &name]).success();
+    let run = env.ops(&["stop", &name, "--json"]);
+    run.success();
+    let report = run.json();
+    assert_eq!(report["method"], "killed", "{run}");
+    // Killed after the configured 1 s, not the default 10 s (generous bounds).
+    let waited = report["elapsed_ms"].as_u64().expect("elapsed_ms");
+    assert!(
+        (900..6000).contains(&waited),
+        "killed after {waited} ms, not after stop_timeout: 1\n{run}"
+    );
 }
