@@ -38,6 +38,7 @@ on_both_runtimes!(
     a_port_in_use_is_a_failed_start_not_an_existing_session,
     one_character_names_are_refused_for_containers,
     inspect_matches_only_containers_not_images_volumes_or_networks,
+    a_name_that_is_a_prefix_of_a_container_id_is_not_that_container,
     created_and_paused_containers_have_one_state_in_status_and_list,
 );
 
@@ -543,6 +544,39 @@ fn inspect_matches_only_containers_not_images_volumes_or_networks(rt: Rt) {
     assert_eq!(
         env.ops(&["status", &name, "-q"]).stdout,
         format!("{name}: running\n")
+    );
+}
+
+fn a_name_that_is_a_prefix_of_a_container_id_is_not_that_container(rt: Rt) {
+    // Both runtimes' `inspect` also match ID prefixes: a session name that happens to be
+    // the start of another container's ID must not find that container.
+    let env = TestEnv::new();
+    let image = test_image();
+    // Session names start with a letter: create (never start) containers until one's ID
+    // starts with a-f (6 IDs in 16 do; 40 misses in a row happen once in 10^8).
+    let id = (0..40)
+        .map(|_| {
+            let name = env.name("idsrc");
+            env.rt(rt, &["create", "--name", &name, &image, "sleep", "300"])
+                .stdout
+                .trim()
+                .to_owned()
+        })
+        .find(|id| id.starts_with(|c: char| matches!(c, 'a'..='f')))
+        .expect("an ID starting with a letter");
+    let prefix = &id[..12];
+    env.adopt(prefix);
+    env.ops(&["status", prefix, "--runtime", rt.as_str()])
+        .code(4);
+    env.ops(&["stop", prefix, "--runtime", rt.as_str()]).code(4);
+    env.start_container(rt, prefix, FOREVER, &[]).success();
+    let json = env.ops(&["status", prefix, "--json"]).json();
+    assert_eq!(json["name"], prefix);
+    assert_ne!(json["id"], id.as_str());
+    env.ops(&["stop", prefix, "-f"]).success();
+    assert!(
+        env.inspect(rt, &id).is_some(),
+        "the other container was touched"
     );
 }
 

@@ -99,6 +99,13 @@ ops:
         assert_eq!(row["backend"], "container", "{row}");
         assert_eq!(row["pid"].is_u64(), want.0 == "running", "{row}");
         assert_eq!(row["socket_name"], serde_json::Value::Null, "{row}");
+        if want.0 == "running" {
+            let created = row["created_at"].as_str().expect("created_at");
+            assert!(
+                created.parse::<jiff::Timestamp>().is_ok(),
+                "RFC 3339: {row}"
+            );
+        }
     }
     assert_eq!(found[idle.as_str()]["image"], image.as_str());
     assert_eq!(

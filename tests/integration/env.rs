@@ -265,6 +265,12 @@ impl TestEnv {
         self.ops(&args)
     }
 
+    /// Registers a container name that the test had to choose itself (it must be unique on
+    /// the host), for removal on drop like the names of [`Self::name`].
+    pub fn adopt(&self, name: &str) {
+        self.containers.lock().expect("lock").push(name.to_owned());
+    }
+
     /// Runs the runtime's own CLI (`docker …`, `podman …`) with this test's environment.
     pub fn rt(&self, rt: Rt, args: &[&str]) -> Run {
         let mut command = Command::new(rt.as_str());
