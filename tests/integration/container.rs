@@ -380,16 +380,14 @@ fn a_stopped_container_of_ours_is_started_again_or_recreated(rt: Rt) {
     env.start_container(rt, &name, command, &["-e", "X=1"])
         .success();
     assert_eq!(id(&env), first);
-    env.wait_for("output", || {
-        env.ops(&["logs", &name]).stdout == "X=1\nX=1\n"
-    });
+    env.wait_for_stdout(&["logs", &name], "X=1\nX=1\n");
 
     // Another config: a new container with the new config.
     env.ops(&["stop", &name, "--force", "--keep"]).success();
     env.start_container(rt, &name, command, &["-e", "X=2"])
         .success();
     assert_ne!(id(&env), first);
-    env.wait_for("output", || env.ops(&["logs", &name]).stdout == "X=2\n");
+    env.wait_for_stdout(&["logs", &name], "X=2\n");
     let inspect = env.inspect(rt, &name).expect("exists");
     let env_vars = inspect["Config"]["Env"].to_string();
     assert!(env_vars.contains("\"X=2\""), "{env_vars}");
@@ -400,9 +398,7 @@ fn a_stopped_foreign_container_is_started_as_it_is(rt: Rt) {
     let name = env.name("byhand");
     let id = env.run_foreign(rt, &name, &["sh", "-c", "echo by hand; exec sleep 300"]);
     env.rt(rt, &["kill", &name]).success();
-    env.wait_for("exit", || {
-        env.ops(&["status", &name, "-q"]).stdout == format!("{name}: exited\n")
-    });
+    env.wait_for_stdout(&["status", &name, "-q"], &format!("{name}: exited\n"));
     // Neither the image nor the command given here replace what it was created with.
     let run = env.start_container(rt, &name, "sh -c 'echo replaced; exec sleep 300'", &[]);
     run.success();
@@ -410,9 +406,7 @@ fn a_stopped_foreign_container_is_started_as_it_is(rt: Rt) {
     assert_eq!(json["id"], id.as_str());
     assert_eq!(json["state"], "running");
     assert_eq!(json["origin"], "foreign");
-    env.wait_for("output", || {
-        env.ops(&["logs", &name]).stdout == "by hand\nby hand\n"
-    });
+    env.wait_for_stdout(&["logs", &name], "by hand\nby hand\n");
     let labels = &env.inspect(rt, &name).expect("exists")["Config"]["Labels"];
     assert!(
         labels.get("io.kstlib.ops.managed").is_none(),

@@ -130,9 +130,7 @@ fn attach_to_an_exited_container_says_it_is_not_running(rt: Rt) {
     let name = env.name("gone");
     env.start_container(rt, &name, "sh -c 'sleep 0.8; exit 5'", &[])
         .success();
-    env.wait_for("exit", || {
-        env.ops(&["status", &name, "-q"]).stdout == format!("{name}: exited\n")
-    });
+    env.wait_for_stdout(&["status", &name, "-q"], &format!("{name}: exited\n"));
     let run = env.ops(&["attach", &name]);
     run.code(1);
     assert!(

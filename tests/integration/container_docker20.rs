@@ -49,9 +49,7 @@ fn docker_cli_20_start_status_logs_list_stop() {
         "{json}"
     );
 
-    env.wait_for("output", || {
-        env.ops(&["logs", &name]).stdout == "out\nerr\n"
-    });
+    env.wait_for_stdout(&["logs", &name], "out\nerr\n");
     assert_eq!(env.ops(&["logs", &name, "-n", "1"]).stdout, "err\n");
 
     let list = env

@@ -190,7 +190,7 @@ fn a_container_started_by_hand_can_be_listed_status_logged_and_stopped(rt: Rt) {
     assert_eq!(row["pid"], json["pid"]);
     assert_eq!(row["image"], rt.image_as_reported().as_str());
 
-    env.wait_for("output", || env.ops(&["logs", &name]).stdout == "by hand\n");
+    env.wait_for_stdout(&["logs", &name], "by hand\n");
     let run = env.ops(&["stop", &name, "--json"]);
     run.success();
     let report = run.json();

@@ -34,7 +34,7 @@ fn logs_n_prints_exactly_the_last_n_lines_of_both_streams(rt: Rt) {
         ],
     );
     let all = "out 1\nerr 1\nout 2\nerr 2\nout 3\nerr 3\ncr\n";
-    env.wait_for("all output", || env.ops(&["logs", &name]).stdout == all);
+    env.wait_for_stdout(&["logs", &name], all);
     for (n, expected) in [
         ("1", "cr\n"),
         ("3", "out 3\nerr 3\ncr\n"),
@@ -64,10 +64,7 @@ fn logs_of_a_tty_container_are_clean_text_unless_ansi(rt: Rt) {
         &[],
     )
     .success();
-    env.wait_for("output", || {
-        env.ops(&["logs", &name]).stdout.ends_with("cr\n")
-    });
-    assert_eq!(env.ops(&["logs", &name]).stdout, "one\nred\nerr\ncr\n");
+    env.wait_for_stdout(&["logs", &name], "one\nred\nerr\ncr\n");
     assert_eq!(
         env.ops(&["logs", &name, "-n", "3"]).stdout,
         "red\nerr\ncr\n"
@@ -121,5 +118,7 @@ fn follow_streams_until_the_container_exits(rt: Rt) {
     );
     let status = child.wait_timeout(limit).expect("wait").expect("exited");
     assert_eq!(status.code(), Some(0));
+    // The engine may record the exit a moment after the log stream ends.
+    env.wait_for_stdout(&["status", &name, "-q"], &format!("{name}: exited\n"));
     assert_eq!(env.ops(&["status", &name, "--json"]).json()["exit_code"], 0);
 }

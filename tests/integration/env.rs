@@ -306,6 +306,23 @@ impl TestEnv {
         self.leftovers.lock().expect("lock").push((rt, args));
     }
 
+    /// Runs `kstlib ops ARGS…` until its stdout is `expected`, up to 10 s; on timeout the
+    /// assertion shows what the last run printed.
+    #[track_caller]
+    pub fn wait_for_stdout(&self, args: &[&str], expected: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let run = self.ops(args);
+            if run.stdout == expected {
+                return;
+            }
+            if Instant::now() >= deadline {
+                assert_eq!(run.stdout, expected, "timed out waiting: {args:?}\n{run}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Replaces this test's temp paths in `text`, for snapshots.
     pub fn redact(&self, text: &str) -> String {
         text.replace(&self.root.path().display().to_string(), "[ROOT]")
