@@ -417,15 +417,20 @@ impl ContainerRunner {
             .is_ok_and(|out| out.success())
     }
 
-    /// The last lines of a container's output, both streams in order.
+    /// A container's output, both streams in order: on Docker its last `lines` lines, on
+    /// Podman all of it, for the caller to cut ([`text::last_lines`], or the `skip` of
+    /// [`LineFilter`] when following).
+    ///
+    /// Podman 4's `--tail` cannot be trusted: a line written in several pieces is stored
+    /// as partial records, and `--tail` drops the first piece and moves line ends
+    /// (`printf one; sleep 1; echo " more"` comes back as " more"), TTY or not; without a
+    /// TTY it also counts stdout and stderr apart. Its plain `logs` is right.
     fn log_text(&self, found: &Inspect, lines: usize, follow: bool) -> Invocation {
         let mut invocation = self.invocation().arg("logs");
         if follow {
             invocation = invocation.arg("--follow");
         }
-        // Podman 4's --tail counts stdout and stderr apart for a container without a TTY
-        // and returns the wrong lines: read all and cut here.
-        if self.runtime == Runtime::Docker || found.config.tty || follow {
+        if self.runtime == Runtime::Docker {
             invocation = invocation.arg("--tail").arg(lines.to_string());
         }
         invocation.arg(&found.id).merge_stderr()
@@ -625,10 +630,26 @@ impl SessionBackend for ContainerRunner {
 
     fn follow(&self, name: &SessionName, options: &LogOptions, out: &mut dyn Write) -> Result<()> {
         let found = self.require(name)?;
+        // Podman streams the whole history first (see `log_text`): count it, and skip all
+        // but its last lines. Lines written meanwhile come after it in the stream.
+        let skip = match self.runtime {
+            Runtime::Docker => 0,
+            Runtime::Podman => {
+                let out = self
+                    .exec
+                    .output(&self.log_text(&found, options.lines, false))
+                    .map_err(|err| Error::from_exec(err, self.runtime.as_str()))?;
+                if !out.success() {
+                    return Err(self.failure(&out, "logs"));
+                }
+                line_count(&out.stdout).saturating_sub(options.lines)
+            }
+        };
         let mut filter = LineFilter {
             out,
             partial: String::new(),
             ansi: options.ansi,
+            skip,
         };
         self.exec
             .stream(&self.log_text(&found, options.lines, true), &mut filter)
@@ -659,10 +680,16 @@ struct LineFilter<'a> {
     out: &'a mut dyn Write,
     partial: String,
     ansi: bool,
+    /// How many lines to drop first (history already counted, beyond the last N).
+    skip: usize,
 }
 
 impl LineFilter<'_> {
     fn emit(&mut self, line: &str) -> io::Result<()> {
+        if self.skip > 0 {
+            self.skip -= 1;
+            return Ok(());
+        }
         let line = if self.ansi {
             line.trim_end_matches('\r').to_owned()
         } else {
@@ -693,6 +720,12 @@ impl Write for LineFilter<'_> {
     fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
     }
+}
+
+/// Lines as [`LineFilter`] will see them: one per `\n`, plus an unfinished last one.
+fn line_count(bytes: &[u8]) -> usize {
+    let ends = bytes.iter().filter(|&&byte| byte == b'\n').count();
+    ends + usize::from(bytes.last().is_some_and(|&byte| byte != b'\n'))
 }
 
 fn first_line(text: &str) -> String {
@@ -856,10 +889,33 @@ mod tests {
             out: &mut out,
             partial: String::new(),
             ansi: false,
+            skip: 0,
         };
         filter.write_all(b"\x1b[32mgr").expect("write");
         filter.write_all(b"een\x1b[0m\r\nnext").expect("write");
         filter.finish().expect("finish");
         assert_eq!(String::from_utf8(out).expect("utf-8"), "green\nnext\n");
+    }
+
+    #[test]
+    fn line_filter_skips_the_history_beyond_the_last_lines() {
+        let history = b"one\ntwo\nthree";
+        assert_eq!(line_count(history), 3);
+        assert_eq!(line_count(b"one\ntwo\n"), 2);
+        assert_eq!(line_count(b""), 0);
+        let mut out = Vec::new();
+        let mut filter = LineFilter {
+            out: &mut out,
+            partial: String::new(),
+            ansi: false,
+            skip: line_count(history).saturating_sub(2),
+        };
+        filter.write_all(b"one\ntw").expect("write");
+        filter.write_all(b"o\nthree more\nnew\n").expect("write");
+        filter.finish().expect("finish");
+        assert_eq!(
+            String::from_utf8(out).expect("utf-8"),
+            "two\nthree more\nnew\n"
+        );
     }
 }

@@ -15,6 +15,7 @@ on_both_runtimes!(
     logs_n_prints_exactly_the_last_n_lines_of_both_streams,
     logs_of_a_tty_container_are_clean_text_unless_ansi,
     follow_streams_until_the_container_exits,
+    lines_written_in_pieces_are_whole_lines_in_logs,
 );
 
 fn logs_n_prints_exactly_the_last_n_lines_of_both_streams(rt: Rt) {
@@ -121,4 +122,42 @@ fn follow_streams_until_the_container_exits(rt: Rt) {
     // The engine may record the exit a moment after the log stream ends.
     env.wait_for_stdout(&["status", &name, "-q"], &format!("{name}: exited\n"));
     assert_eq!(env.ops(&["status", &name, "--json"]).json()["exit_code"], 0);
+}
+
+fn lines_written_in_pieces_are_whole_lines_in_logs(rt: Rt) {
+    // A line written in several writes is stored by the runtime as partial records. Podman
+    // 4.3's `logs --tail` drops or reorders those (its plain `logs` does not), so a busy
+    // program's first line went missing from `logs` at random.
+    let env = TestEnv::new();
+    let script = "printf one; sleep 0.3; echo \" more\"; echo two; printf three; sleep 0.3; echo; \
+                  sleep 1; exit 0";
+    let ours = env.name("pieces");
+    env.start_container(rt, &ours, &format!("sh -c '{script}'"), &[])
+        .success();
+    let theirs = env.name("piecesbyhand");
+    env.run_foreign(rt, &theirs, &["sh", "-c", script]);
+    for name in [&ours, &theirs] {
+        env.wait_for_stdout(&["status", name, "-q"], &format!("{name}: exited\n"));
+        for (args, expected) in [
+            (vec!["logs", name.as_str()], "one more\ntwo\nthree\n"),
+            (
+                vec!["logs", name.as_str(), "-n", "3"],
+                "one more\ntwo\nthree\n",
+            ),
+            (vec!["logs", name.as_str(), "-n", "2"], "two\nthree\n"),
+            (vec!["logs", name.as_str(), "-n", "1"], "three\n"),
+            (
+                vec!["logs", name.as_str(), "--follow", "-n", "2"],
+                "two\nthree\n",
+            ),
+            (
+                vec!["logs", name.as_str(), "--follow", "-n", "3"],
+                "one more\ntwo\nthree\n",
+            ),
+        ] {
+            let run = env.ops(&args);
+            run.success();
+            assert_eq!(run.stdout, expected, "{args:?}\n{run}");
+        }
+    }
 }
