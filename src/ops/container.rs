@@ -387,7 +387,7 @@ impl ContainerRunner {
             return Ok(());
         }
         let stderr = out.stderr_text();
-        if stderr.contains("already in use") {
+        if name_in_use(&stderr) {
             return Err(Error::SessionExists {
                 name: name.to_string(),
                 where_: self.runtime.to_string(),
@@ -417,15 +417,20 @@ impl ContainerRunner {
             .is_ok_and(|out| out.success())
     }
 
-    /// The last lines of a container's output, both streams in order.
+    /// A container's output, both streams in order: on Docker its last `lines` lines, on
+    /// Podman all of it, for the caller to cut ([`text::last_lines`], or the `skip` of
+    /// [`LineFilter`] when following).
+    ///
+    /// Podman 4's `--tail` cannot be trusted: a line written in several pieces is stored
+    /// as partial records, and `--tail` drops the first piece and moves line ends
+    /// (`printf one; sleep 1; echo " more"` comes back as " more"), TTY or not; without a
+    /// TTY it also counts stdout and stderr apart. Its plain `logs` is right.
     fn log_text(&self, found: &Inspect, lines: usize, follow: bool) -> Invocation {
         let mut invocation = self.invocation().arg("logs");
         if follow {
             invocation = invocation.arg("--follow");
         }
-        // Podman 4's --tail counts stdout and stderr apart for a container without a TTY
-        // and returns the wrong lines: read all and cut here.
-        if self.runtime == Runtime::Docker || found.config.tty || follow {
+        if self.runtime == Runtime::Docker {
             invocation = invocation.arg("--tail").arg(lines.to_string());
         }
         invocation.arg(&found.id).merge_stderr()
@@ -667,10 +672,26 @@ impl SessionBackend for ContainerRunner {
 
     fn follow(&self, name: &SessionName, options: &LogOptions, out: &mut dyn Write) -> Result<()> {
         let found = self.require(name)?;
+        // Podman streams the whole history first (see `log_text`): count it, and skip all
+        // but its last lines. Lines written meanwhile come after it in the stream.
+        let skip = match self.runtime {
+            Runtime::Docker => 0,
+            Runtime::Podman => {
+                let out = self
+                    .exec
+                    .output(&self.log_text(&found, options.lines, false))
+                    .map_err(|err| Error::from_exec(err, self.runtime.as_str()))?;
+                if !out.success() {
+                    return Err(self.failure(&out, "logs"));
+                }
+                line_count(&out.stdout).saturating_sub(options.lines)
+            }
+        };
         let mut filter = LineFilter {
             out,
             partial: String::new(),
             ansi: options.ansi,
+            skip,
         };
         self.exec
             .stream(&self.log_text(&found, options.lines, true), &mut filter)
@@ -701,10 +722,16 @@ struct LineFilter<'a> {
     out: &'a mut dyn Write,
     partial: String,
     ansi: bool,
+    /// How many lines to drop first (history already counted, beyond the last N).
+    skip: usize,
 }
 
 impl LineFilter<'_> {
     fn emit(&mut self, line: &str) -> io::Result<()> {
+        if self.skip > 0 {
+            self.skip -= 1;
+            return Ok(());
+        }
         let line = if self.ansi {
             line.trim_end_matches('\r').to_owned()
         } else {
@@ -737,6 +764,12 @@ impl Write for LineFilter<'_> {
     }
 }
 
+/// Lines as [`LineFilter`] will see them: one per `\n`, plus an unfinished last one.
+fn line_count(bytes: &[u8]) -> usize {
+    let ends = bytes.iter().filter(|&&byte| byte == b'\n').count();
+    ends + usize::from(bytes.last().is_some_and(|&byte| byte != b'\n'))
+}
+
 fn first_line(text: &str) -> String {
     let line = text.lines().next().unwrap_or("").trim();
     if line.is_empty() {
@@ -763,6 +796,16 @@ fn unavailable(stderr: &str) -> bool {
         || stderr.contains("Cannot connect to Podman")
         || stderr.contains("permission denied while trying to connect")
         || stderr.contains("Is the docker daemon running")
+}
+
+/// Another container holds the name (a start racing ours). Not any "already in use": a
+/// published port that is taken ends in "bind: address already in use", and that container
+/// was created by this `run` and must be removed, not reported as an existing session.
+fn name_in_use(stderr: &str) -> bool {
+    // Docker: `The container name "/web" is already in use by container "…"`;
+    // Podman: `the container name "web" is already in use by …`.
+    let stderr = stderr.to_ascii_lowercase();
+    stderr.contains("container name") && stderr.contains("is already in use by")
 }
 
 fn is_missing(stderr: &str) -> bool {
@@ -861,16 +904,60 @@ mod tests {
     }
 
     #[test]
+    fn a_taken_port_is_not_a_taken_name() {
+        for taken_name in [
+            "docker: Error response from daemon: Conflict. The container name \"/web\" is \
+             already in use by container \"5ba0\". You have to remove (or rename) that container",
+            "Error: creating container storage: the container name \"web\" is already in use \
+             by 1a1c. You have to remove that container to be able to reuse that name",
+        ] {
+            assert!(name_in_use(taken_name), "{taken_name}");
+        }
+        for taken_port in [
+            "docker: Error response from daemon: driver failed programming external \
+             connectivity on endpoint web (9d10): Error starting userland proxy: listen tcp4 \
+             127.0.0.1:18777: bind: address already in use",
+            "Error: cannot listen on the TCP port: listen tcp4 127.0.0.1:18777: bind: address \
+             already in use",
+        ] {
+            assert!(!name_in_use(taken_port), "{taken_port}");
+        }
+    }
+
+    #[test]
     fn line_filter_strips_and_joins_partial_lines() {
         let mut out = Vec::new();
         let mut filter = LineFilter {
             out: &mut out,
             partial: String::new(),
             ansi: false,
+            skip: 0,
         };
         filter.write_all(b"\x1b[32mgr").expect("write");
         filter.write_all(b"een\x1b[0m\r\nnext").expect("write");
         filter.finish().expect("finish");
         assert_eq!(String::from_utf8(out).expect("utf-8"), "green\nnext\n");
+    }
+
+    #[test]
+    fn line_filter_skips_the_history_beyond_the_last_lines() {
+        let history = b"one\ntwo\nthree";
+        assert_eq!(line_count(history), 3);
+        assert_eq!(line_count(b"one\ntwo\n"), 2);
+        assert_eq!(line_count(b""), 0);
+        let mut out = Vec::new();
+        let mut filter = LineFilter {
+            out: &mut out,
+            partial: String::new(),
+            ansi: false,
+            skip: line_count(history).saturating_sub(2),
+        };
+        filter.write_all(b"one\ntw").expect("write");
+        filter.write_all(b"o\nthree more\nnew\n").expect("write");
+        filter.finish().expect("finish");
+        assert_eq!(
+            String::from_utf8(out).expect("utf-8"),
+            "two\nthree more\nnew\n"
+        );
     }
 }

@@ -826,8 +826,17 @@ fn first_line(text: &str) -> String {
     }
 }
 
+/// tmux's ways of saying there is no server: none was running, its socket is dead, or
+/// it was shutting down (its last session just ended) while we asked.
 fn no_server(stderr: &str) -> bool {
-    stderr.contains("no server running") || stderr.contains("error connecting to")
+    [
+        "no server running",
+        "error connecting to",
+        "server exited unexpectedly",
+        "lost server",
+    ]
+    .iter()
+    .any(|words| stderr.contains(words))
 }
 
 fn missing_session(stderr: &str) -> bool {

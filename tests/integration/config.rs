@@ -23,7 +23,7 @@ ops:
         LOG_LEVEL: 10
 "#,
     );
-    let list = env.ops(&["list", "--json"]).json();
+    let list = env.ops(&["list", "--json", "-b", "tmux"]).json();
     assert_eq!(list[0]["name"], "astro-dev");
     assert_eq!(list[0]["state"], "defined");
     assert_eq!(list[0]["origin"], "config");
@@ -36,7 +36,7 @@ ops:
     env.wait_for("output", || {
         env.ops(&["logs", "astro-dev"]).stdout == "paper 10\n"
     });
-    let list = env.ops(&["list", "--json"]).json();
+    let list = env.ops(&["list", "--json", "-b", "tmux"]).json();
     assert_eq!(
         list.as_array().map(Vec::len),
         Some(1),
@@ -189,7 +189,7 @@ fn defaults_are_honoured_by_list_and_start() {
     env.ops(&["start", "adhoc", "-c", "sleep 300"]).success();
     env.ops(&["start", "declared"]).success();
     std::fs::remove_file(&log).expect("log written by start");
-    let list = env.ops(&["list", "--json"]).json();
+    let list = env.ops(&["list", "--json", "-b", "tmux"]).json();
     assert_eq!(list.as_array().map(Vec::len), Some(2), "{list}");
     let calls = std::fs::read_to_string(&log).expect("list used the configured binary");
     assert!(calls.contains("list-sessions"), "{calls}");
@@ -217,7 +217,7 @@ fn includes_merge_under_the_including_file() {
     env.write_config(
         "include: conf.d/bots.yml\nops:\n  sessions:\n    inc:\n      env: {A: from-main}\n",
     );
-    let run = env.ops(&["list", "--json"]);
+    let run = env.ops(&["list", "--json", "-b", "tmux"]);
     assert_eq!(run.json()[0]["name"], "inc");
     env.write(&env.root().join("outside.yml"), "ops: {}\n");
     env.write_config("include: ../outside.yml\n");
@@ -255,10 +255,13 @@ fn config_search_order_and_explicit_files() {
         "ops:\n  sessions:\n    z: {command: sleep 1}\n",
     );
     let only = only.to_str().expect("utf-8");
-    assert_eq!(names(env.ops(&["list", "--json", "--config", only])), ["z"]);
+    assert_eq!(
+        names(env.ops(&["list", "--json", "-b", "tmux", "--config", only])),
+        ["z"]
+    );
     let run = env
         .command()
-        .args(["ops", "list", "--json"])
+        .args(["ops", "list", "--json", "-b", "tmux"])
         .env("KSTLIB_CONFIG", only)
         .output()
         .expect("run");

@@ -160,7 +160,7 @@ fn a_program_that_ends_later_stays_as_exited_with_its_code() {
     assert_eq!(json["pid"], serde_json::Value::Null);
     // Its output outlives it, without tmux's "Pane is dead" line.
     assert_eq!(env.ops(&["logs", "job"]).stdout, "working\ndone\n");
-    let list = env.ops(&["list", "--json"]).json();
+    let list = env.ops(&["list", "--json", "-b", "tmux"]).json();
     assert_eq!(list[0]["state"], "exited");
     assert_eq!(list[0]["exit_code"], 7);
     // Attaching to it makes no sense; the error says where its output is.
@@ -360,7 +360,7 @@ fn socket_option_targets_that_server_everywhere() {
     // Found without --socket: every live socket is searched.
     let json = env.ops(&["status", "orion", "--json"]).json();
     assert_eq!(json["socket_name"], "orion");
-    let list = env.ops(&["list", "--json"]).json();
+    let list = env.ops(&["list", "--json", "-b", "tmux"]).json();
     assert_eq!(list[0]["socket_name"], "orion");
     env.ops(&["stop", "orion", "-L", "orion"]).success();
     assert!(env.tmux_sessions(Some("orion")).is_empty());
@@ -431,10 +431,10 @@ fn list_shows_foreign_sessions_and_skips_dead_sockets() {
             .success()
     );
     env.ops(&["start", "mine", "-c", "sleep 300"]).success();
-    let run = env.ops(&["list"]);
+    let run = env.ops(&["list", "-b", "tmux"]);
     run.success();
     assert!(run.stderr.is_empty(), "no warning for a dead socket\n{run}");
-    let list = env.ops(&["list", "--json"]).json();
+    let list = env.ops(&["list", "--json", "-b", "tmux"]).json();
     let rows: Vec<(String, String)> = list
         .as_array()
         .expect("array")
@@ -482,8 +482,13 @@ fn piping_into_head_is_not_an_error() {
     require_tmux!();
     let env = TestEnv::new();
     for i in 0..3 {
-        env.ops(&["start", &format!("s{i}"), "-c", "sleep 300"])
-            .success();
+        env.ops(&[
+            "start",
+            &format!("s{i}"),
+            "-c",
+            "sh -c 'echo hi; exec sleep 300'",
+        ])
+        .success();
     }
     let mut child = env
         .command()
@@ -491,7 +496,13 @@ fn piping_into_head_is_not_an_error() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("spawn");
-    drop(child.stdout.take());
+    // Once its first line is read, the follower has found the session: stopping it now
+    // cannot race the follower's own lookup (which would end in "not found", exit 4).
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut first = [0u8; 3];
+    std::io::Read::read_exact(&mut stdout, &mut first).expect("first line");
+    assert_eq!(&first, b"hi\n");
+    drop(stdout);
     env.ops(&["stop", "s0"]).success();
     let status = child.wait().expect("wait");
     assert_eq!(status.code(), Some(0));

@@ -1,0 +1,142 @@
+//! `attach` to containers, through an outer tmux server that plays the user's terminal (as
+//! in `attach.rs`): its pane runs `kstlib ops attach`, its screen is what the user sees, and
+//! keys are typed into it. Every scenario runs on both runtimes.
+
+use std::time::Duration;
+
+use crate::env::{Rt, TestEnv};
+use crate::{on_both_runtimes, require_tmux};
+
+/// Says it is alive, over and over.
+const CHATTY: &str = "while :; do echo inner alive; sleep 0.3; done";
+
+on_both_runtimes!(
+    attach_shows_the_program_and_detach_keys_leave_it_running,
+    attach_without_a_terminal_is_a_clear_error,
+    attach_to_an_exited_container_says_it_is_not_running,
+);
+
+fn outer(env: &TestEnv, args: &[&str]) -> std::process::Output {
+    let mut full = vec!["-L", "outer"];
+    full.extend_from_slice(args);
+    env.tmux(&full)
+}
+
+fn screen(env: &TestEnv, pane: &str) -> String {
+    let out = outer(env, &["capture-pane", "-p", "-t", &format!("={pane}:")]);
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Runs `kstlib ops attach NAME` in a new pane `pane` of the outer server, checks that the
+/// program's output shows, detaches with Ctrl-P Ctrl-Q and waits for the client to end.
+fn attach_and_detach(env: &TestEnv, name: &str, pane: &str) {
+    let kstlib = env!("CARGO_BIN_EXE_kstlib");
+    let target = format!("={pane}:");
+    let started = outer(
+        env,
+        &[
+            "new-session",
+            "-d",
+            "-s",
+            pane,
+            "-x",
+            "100",
+            "-y",
+            "20",
+            "--",
+            kstlib,
+            "ops",
+            "attach",
+            name,
+            ";",
+            "set-option",
+            "-w",
+            "-t",
+            &target,
+            "remain-on-exit",
+            "on",
+        ],
+    );
+    assert!(started.status.success(), "{started:?}");
+    env.wait_for("the program's output", || {
+        screen(env, pane).contains("inner alive")
+    });
+    // The runtime's detach keys, as two separate key presses: Podman 4.3 ignores them when
+    // both arrive in one read.
+    for key in ["C-p", "C-q"] {
+        let sent = outer(env, &["send-keys", "-t", &target, key]);
+        assert!(sent.status.success(), "{sent:?}");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    env.wait_for("the detach", || {
+        let out = outer(
+            env,
+            &["display-message", "-p", "-t", &target, "#{pane_dead}"],
+        );
+        String::from_utf8_lossy(&out.stdout).trim() == "1"
+    });
+}
+
+fn attach_shows_the_program_and_detach_keys_leave_it_running(rt: Rt) {
+    require_tmux!();
+    let env = TestEnv::new();
+    let ours = env.name("inner");
+    env.start_container(rt, &ours, &format!("sh -c '{CHATTY}'"), &[])
+        .success();
+    attach_and_detach(&env, &ours, "mine");
+    assert_eq!(
+        env.ops(&["status", &ours, "-q"]).stdout,
+        format!("{ours}: running\n")
+    );
+
+    // A container started by hand with a terminal (`run -dit`) works the same (interop).
+    let foreign = env.name("byhand");
+    let image = crate::env::test_image();
+    env.rt(
+        rt,
+        &[
+            "run", "-dit", "--name", &foreign, &image, "sh", "-c", CHATTY,
+        ],
+    )
+    .success();
+    attach_and_detach(&env, &foreign, "theirs");
+    assert_eq!(
+        env.ops(&["status", &foreign, "-q"]).stdout,
+        format!("{foreign}: running\n")
+    );
+}
+
+fn attach_without_a_terminal_is_a_clear_error(rt: Rt) {
+    let env = TestEnv::new();
+    let name = env.name("noterm");
+    env.start_container(rt, &name, "sleep 300", &[]).success();
+    let run = env.ops(&["attach", &name]);
+    run.code(1);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: failed to attach to container session '{name}': stdin is not a terminal; attach needs an interactive terminal\n"
+        ),
+        "{run}"
+    );
+    assert_eq!(
+        env.ops(&["status", &name, "-q"]).stdout,
+        format!("{name}: running\n")
+    );
+}
+
+fn attach_to_an_exited_container_says_it_is_not_running(rt: Rt) {
+    let env = TestEnv::new();
+    let name = env.name("gone");
+    env.start_container(rt, &name, "sh -c 'sleep 0.8; exit 5'", &[])
+        .success();
+    env.wait_for_stdout(&["status", &name, "-q"], &format!("{name}: exited\n"));
+    let run = env.ops(&["attach", &name]);
+    run.code(1);
+    assert!(
+        run.stderr.starts_with(&format!(
+            "error: failed to attach to container session '{name}': it is not running (exit code 5); `kstlib ops logs {name}` shows its last output\n"
+        )),
+        "{run}"
+    );
+}

@@ -1,0 +1,405 @@
+//! `list` across runtimes, containers started by hand (interop), names found in several
+//! places, and a container engine that does not answer.
+//!
+//! `list` shows every container on the host, including other tests' and other programs':
+//! assertions look only at the rows of this test's names.
+
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
+use std::time::{Duration, Instant};
+
+use crate::env::{HungEngine, Rt, TestEnv, have_runtime, test_image};
+use crate::{on_both_runtimes, require_runtime, require_tmux};
+
+on_both_runtimes!(
+    a_container_started_by_hand_can_be_listed_status_logged_and_stopped,
+    the_same_name_in_tmux_and_a_container_is_ambiguous,
+    a_declared_session_without_a_runtime_is_found_on_either_runtime,
+);
+
+/// The rows of `list --json` for `names`, by name; each name must appear at most once.
+fn rows(list: &serde_json::Value, names: &[&String]) -> BTreeMap<String, serde_json::Value> {
+    let mut rows = BTreeMap::new();
+    for row in list.as_array().expect("an array") {
+        let name = row["name"].as_str().expect("name");
+        if names.iter().any(|wanted| wanted.as_str() == name) {
+            let previous = rows.insert(name.to_owned(), row.clone());
+            assert!(previous.is_none(), "{name} listed twice: {list}");
+        }
+    }
+    rows
+}
+
+/// `(state, runtime, origin)` of a row.
+fn summary(row: &serde_json::Value) -> (&str, &str, &str) {
+    (
+        row["state"].as_str().unwrap_or("?"),
+        row["runtime"].as_str().unwrap_or("?"),
+        row["origin"].as_str().unwrap_or("?"),
+    )
+}
+
+#[test]
+fn list_shows_both_runtimes_each_row_with_its_runtime_and_origin() {
+    // §11.11: with both installed, upstream only ever looked at Podman.
+    require_runtime!(Rt::Podman);
+    require_runtime!(Rt::Docker);
+    let env = TestEnv::new();
+    let image = test_image();
+    let [cfg_p, cfg_d, idle, ours_p, ours_d, hand_p, hand_d] =
+        ["cfgp", "cfgd", "idle", "oursp", "oursd", "handp", "handd"].map(|b| env.name(b));
+    env.write_config(&format!(
+        r#"
+ops:
+  sessions:
+    {cfg_p}:
+      backend: container
+      image: {image}
+      command: sleep 300
+      runtime: podman
+    {cfg_d}:
+      backend: container
+      image: {image}
+      command: sleep 300
+      runtime: docker
+    {idle}:
+      backend: container
+      image: {image}
+      runtime: docker
+"#
+    ));
+    env.ops(&["start", &cfg_p]).success();
+    env.ops(&["start", &cfg_d]).success();
+    env.start_container(Rt::Podman, &ours_p, "sleep 300", &[])
+        .success();
+    env.start_container(Rt::Docker, &ours_d, "sleep 300", &[])
+        .success();
+    env.run_foreign(Rt::Podman, &hand_p, &["sleep", "300"]);
+    env.run_foreign(Rt::Docker, &hand_d, &["sleep", "300"]);
+    let names = [&cfg_p, &cfg_d, &idle, &ours_p, &ours_d, &hand_p, &hand_d];
+
+    let run = env.ops(&["list", "--json"]);
+    run.success();
+    let list = run.json();
+    let found = rows(&list, &names);
+    let expected = [
+        (&cfg_p, ("running", "podman", "config")),
+        (&cfg_d, ("running", "docker", "config")),
+        (&idle, ("defined", "docker", "config")),
+        (&ours_p, ("running", "podman", "managed")),
+        (&ours_d, ("running", "docker", "managed")),
+        (&hand_p, ("running", "podman", "foreign")),
+        (&hand_d, ("running", "docker", "foreign")),
+    ];
+    for (name, want) in expected {
+        let row = found
+            .get(name.as_str())
+            .unwrap_or_else(|| panic!("{name} missing\n{run}"));
+        assert_eq!(summary(row), want, "{row}");
+        assert_eq!(row["backend"], "container", "{row}");
+        assert_eq!(row["pid"].is_u64(), want.0 == "running", "{row}");
+        assert_eq!(row["socket_name"], serde_json::Value::Null, "{row}");
+        if want.0 == "running" {
+            let created = row["created_at"].as_str().expect("created_at");
+            assert!(
+                created.parse::<jiff::Timestamp>().is_ok(),
+                "RFC 3339: {row}"
+            );
+        }
+    }
+    assert_eq!(found[idle.as_str()]["image"], image.as_str());
+    assert_eq!(
+        found[hand_p.as_str()]["image"],
+        Rt::Podman.image_as_reported().as_str()
+    );
+
+    // The table says the same, in words (NAME STATE BACKEND SOCKET RUNTIME PID IMAGE ORIGIN).
+    let table = env.ops(&["list"]);
+    table.success();
+    for (name, (state, runtime, origin)) in expected {
+        let line = table
+            .stdout
+            .lines()
+            .find(|line| line.split_whitespace().next() == Some(name.as_str()))
+            .unwrap_or_else(|| panic!("{name} missing\n{table}"));
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(
+            (words[1], words[2], words[4], words[words.len() - 1]),
+            (state, "container", runtime, origin),
+            "{line}"
+        );
+    }
+
+    // --backend container: valid JSON, upstream's keys first, only containers.
+    let run = env.ops(&["list", "--backend", "container", "--json"]);
+    run.success();
+    let list = run.json();
+    assert!(
+        list.as_array()
+            .expect("an array")
+            .iter()
+            .all(|row| row["backend"] == "container"),
+        "{run}"
+    );
+    assert_eq!(rows(&list, &names).len(), names.len(), "{run}");
+    let keys: Vec<&str> = run
+        .stdout
+        .lines()
+        .skip(1)
+        .take_while(|line| line.trim() != "}," && line.trim() != "}")
+        .filter_map(|line| line.trim().strip_prefix('"')?.split('"').next())
+        .collect();
+    assert_eq!(
+        keys[..6],
+        ["name", "state", "backend", "pid", "image", "socket_name"],
+        "{run}"
+    );
+
+    // --runtime: that runtime's containers, and the sessions declared for it.
+    let list = env.ops(&["list", "--runtime", "podman", "--json"]).json();
+    let podman_only: Vec<String> = rows(&list, &names).into_keys().collect();
+    let mut want = vec![cfg_p.clone(), ours_p.clone(), hand_p.clone()];
+    want.sort();
+    assert_eq!(podman_only, want, "{list}");
+}
+
+fn a_container_started_by_hand_can_be_listed_status_logged_and_stopped(rt: Rt) {
+    let env = TestEnv::new();
+    let name = env.name("byhand");
+    let id = env.run_foreign(
+        rt,
+        &name,
+        &[
+            "sh",
+            "-c",
+            "echo by hand; trap 'exit 0' TERM; while :; do sleep 0.1; done",
+        ],
+    );
+    let status = env.ops(&["status", &name, "--json"]);
+    status.success();
+    let json = status.json();
+    assert_eq!(json["state"], "running", "{status}");
+    assert_eq!(json["runtime"], rt.as_str());
+    assert_eq!(json["origin"], "foreign");
+    assert_eq!(json["id"], id.as_str());
+    assert!(json["pid"].is_u64(), "{status}");
+
+    let list = env.ops(&["list", "--json"]).json();
+    let row = &rows(&list, &[&name])[name.as_str()];
+    assert_eq!(summary(row), ("running", rt.as_str(), "foreign"));
+    assert_eq!(row["pid"], json["pid"]);
+    assert_eq!(row["image"], rt.image_as_reported().as_str());
+
+    env.wait_for_stdout(&["logs", &name], "by hand\n");
+    let run = env.ops(&["stop", &name, "--json"]);
+    run.success();
+    let report = run.json();
+    assert_eq!(report["method"], "graceful", "{run}");
+    assert_eq!(report["removed"], false, "{run}");
+    assert_eq!(
+        env.inspect(rt, &name).expect("not removed")["State"]["Status"],
+        "exited"
+    );
+}
+
+fn the_same_name_in_tmux_and_a_container_is_ambiguous(rt: Rt) {
+    // §11.17: upstream listed duplicates and acted on whichever it found first.
+    require_tmux!();
+    let env = TestEnv::new();
+    let name = env.name("twin");
+    env.ops(&["start", &name, "-c", "sleep 300"]).success();
+    env.start_container(rt, &name, "sleep 300", &[]).success();
+    for command in ["stop", "status", "logs", "attach"] {
+        let run = env.ops(&[command, &name]);
+        run.code(3);
+        assert!(
+            run.stderr.starts_with(&format!(
+                "error: session '{name}' found in several places: tmux, {rt}\n"
+            )),
+            "{command}\n{run}"
+        );
+        assert!(
+            run.stderr.contains("hint: choose one with --backend"),
+            "{run}"
+        );
+    }
+    let json = env
+        .ops(&["status", &name, "--backend", "container", "--json"])
+        .json();
+    assert_eq!(json["runtime"], rt.as_str());
+    assert_eq!(
+        env.ops(&["status", &name, "-b", "tmux", "--json"]).json()["backend"],
+        "tmux"
+    );
+    env.ops(&["stop", &name, "--backend", "tmux"]).success();
+    assert!(env.tmux_sessions(None).is_empty());
+    assert_eq!(
+        env.inspect(rt, &name).expect("untouched")["State"]["Running"],
+        true
+    );
+    // Now only one is left: no option needed.
+    env.ops(&["stop", &name, "-f"]).success();
+    assert!(env.inspect(rt, &name).is_none());
+}
+
+#[test]
+fn the_same_name_in_both_runtimes_is_ambiguous() {
+    require_runtime!(Rt::Podman);
+    require_runtime!(Rt::Docker);
+    let env = TestEnv::new();
+    let name = env.name("twin");
+    for rt in Rt::ALL {
+        env.start_container(rt, &name, "sleep 300", &[]).success();
+    }
+    let run = env.ops(&["status", &name]);
+    run.code(3);
+    assert!(
+        run.stderr.starts_with(&format!(
+            "error: session '{name}' found in several places: podman, docker\n"
+        )),
+        "{run}"
+    );
+    env.ops(&["stop", &name, "--backend", "container"]).code(3);
+    for rt in Rt::ALL {
+        let json = env
+            .ops(&["status", &name, "--runtime", rt.as_str(), "--json"])
+            .json();
+        assert_eq!(json["runtime"], rt.as_str(), "{json}");
+    }
+    env.ops(&["stop", &name, "--runtime", "docker", "-f"])
+        .success();
+    assert!(env.inspect(Rt::Docker, &name).is_none());
+    assert!(env.inspect(Rt::Podman, &name).is_some());
+    assert_eq!(
+        env.ops(&["status", &name, "--json"]).json()["runtime"],
+        "podman"
+    );
+}
+
+#[test]
+fn a_hung_docker_engine_is_an_error_not_a_hang() {
+    // §11.20: upstream had no timeouts; a wedged daemon hung every command.
+    require_tmux!();
+    if !crate::env::have("docker") {
+        return;
+    }
+    let env = TestEnv::new();
+    let session = env.name("tmuxside");
+    env.ops(&["start", &session, "-c", "sleep 300"]).success();
+    let engine = HungEngine::new(env.root());
+    let host = engine.docker_host();
+    let vars = [
+        ("DOCKER_HOST", OsStr::new(&host)),
+        ("KSTLIB_BACKEND_TIMEOUT", OsStr::new("1")),
+    ];
+    let name = env.name("hung");
+    let image = test_image();
+    // Generous: the point is that it ends, with a clear error, not that it is quick.
+    let limit = Duration::from_secs(15);
+    for args in [
+        vec!["status", &name, "--runtime", "docker"],
+        vec!["logs", &name, "--runtime", "docker"],
+        vec!["stop", &name, "--runtime", "docker"],
+        vec!["attach", &name, "--runtime", "docker"],
+        vec!["start", &name, "-i", &image, "--runtime", "docker"],
+    ] {
+        let started = Instant::now();
+        let run = env.ops_with_env(&vars, &args);
+        assert!(started.elapsed() < limit, "{args:?} took too long\n{run}");
+        run.code(5);
+        assert!(
+            run.stderr.starts_with("error: docker is not answering: "),
+            "{args:?}\n{run}"
+        );
+    }
+
+    // `list` still lists everything else and says what it could not ask.
+    for json in [false, true] {
+        let args: &[&str] = if json { &["list", "--json"] } else { &["list"] };
+        let started = Instant::now();
+        let run = env.ops_with_env(&vars, args);
+        assert!(started.elapsed() < limit, "list took too long\n{run}");
+        run.success();
+        assert!(
+            run.stderr.contains("warning: docker is not answering: "),
+            "{run}"
+        );
+        if json {
+            let list = run.json();
+            let row = &rows(&list, &[&session])[session.as_str()];
+            assert_eq!(row["backend"], "tmux");
+            assert_eq!(row["state"], "running");
+        } else {
+            assert!(
+                run.stdout
+                    .lines()
+                    .any(|line| line.starts_with(&format!("{session} "))),
+                "{run}"
+            );
+        }
+    }
+    // Podman, which does not use DOCKER_HOST, is still asked.
+    if have_runtime(Rt::Podman) {
+        let podman = env.name("stillthere");
+        env.run_foreign(Rt::Podman, &podman, &["sleep", "300"]);
+        let list = env.ops_with_env(&vars, &["list", "--json"]).json();
+        assert_eq!(rows(&list, &[&podman]).len(), 1, "{list}");
+    }
+}
+
+fn a_declared_session_without_a_runtime_is_found_on_either_runtime(rt: Rt) {
+    // §11.11 and DESIGN §2a: one answer for `status` and `list`. A declared session that
+    // names no runtime may run on either (here: put on one with --runtime); every command
+    // must find it where `list` shows it.
+    let env = TestEnv::new();
+    let name = env.name("anyrt");
+    env.write_config(&format!(
+        "ops:\n  sessions:\n    {name}:\n      backend: container\n      image: {image}\n      command: sleep 300\n",
+        image = test_image()
+    ));
+    env.ops(&["start", &name, "--runtime", rt.as_str()])
+        .success();
+    let list = env.ops(&["list", "--json"]).json();
+    let row = &rows(&list, &[&name])[name.as_str()];
+    assert_eq!(summary(row), ("running", rt.as_str(), "config"), "{row}");
+
+    let status = env.ops(&["status", &name, "--json"]);
+    status.success();
+    let json = status.json();
+    assert_eq!(
+        (json["state"].as_str(), json["runtime"].as_str()),
+        (Some("running"), Some(rt.as_str())),
+        "`list` says running on {rt}, `status` says otherwise\n{status}"
+    );
+    let logs = env.ops(&["logs", &name]);
+    logs.success();
+    let stop = env.ops(&["stop", &name, "--force"]);
+    stop.success();
+    assert!(env.inspect(rt, &name).is_none(), "not stopped\n{stop}");
+}
+
+#[test]
+fn a_docker_engine_that_is_down_is_exit_5_and_list_warns() {
+    if !crate::env::have("docker") {
+        return;
+    }
+    let env = TestEnv::new();
+    let host = format!("unix://{}", env.root().join("no-engine.sock").display());
+    let vars = [("DOCKER_HOST", OsStr::new(&host))];
+    let run = env.ops_with_env(&vars, &["status", "web", "--runtime", "docker"]);
+    run.code(5);
+    assert!(
+        run.stderr.starts_with(&format!(
+            "error: docker is not answering: Cannot connect to the Docker daemon at {host}"
+        )),
+        "{run}"
+    );
+    let run = env.ops_with_env(&vars, &["list", "--runtime", "docker", "--json"]);
+    run.success();
+    assert_eq!(run.json(), serde_json::json!([]));
+    assert!(
+        run.stderr
+            .starts_with("warning: docker is not answering: Cannot connect to the Docker daemon"),
+        "{run}"
+    );
+}
