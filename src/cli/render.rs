@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::ops::validate::escape_control;
 use crate::ops::{
-    Error, Origin, SessionState, SessionStatus, StopMethod, StopReport, tmux::exit_description,
+    Error, Origin, SessionState, SessionStatus, StopMethod, StopReport, model::exit_description,
 };
 
 const BOLD: Style = Style::new().bold();

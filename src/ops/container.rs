@@ -29,6 +29,7 @@ use super::error::{Error, Result};
 use super::exec::{Executor, Invocation, Output, SystemExecutor};
 use super::model::{
     BackendType, Origin, Runtime, SessionState, SessionStatus, StopMethod, StopReport,
+    exit_description,
 };
 use super::runtime;
 use super::spec::SessionConfig;
@@ -412,6 +413,34 @@ impl ContainerRunner {
         Err(self.start_error(name, last_line(&stderr)))
     }
 
+    /// Watches a container that was just started for [`START_GRACE`]: it if it still
+    /// runs, else a failed start with its exit code and last lines of output.
+    fn watch(&self, name: &SessionName) -> Result<Inspect> {
+        thread::sleep(START_GRACE);
+        let found = self.require(name)?;
+        if found.state().is_alive() {
+            return Ok(found);
+        }
+        let output = self
+            .exec
+            .output(&self.log_text(&found, FAILED_START_LINES, false))
+            .map(|out| {
+                text::last_lines(&out.stdout_text(), FAILED_START_LINES, false)
+                    .lines()
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let status = found.to_status(self.runtime);
+        Err(Error::exited_at_start(
+            name,
+            BackendType::Container,
+            status.exit_code,
+            status.exit_signal.as_deref(),
+            output,
+        ))
+    }
+
     fn image_exists(&self, image: &str) -> bool {
         self.run(["image", "inspect", image])
             .is_ok_and(|out| out.success())
@@ -474,39 +503,22 @@ impl SessionBackend for ContainerRunner {
                 true
             }
         };
-        thread::sleep(START_GRACE);
-        let found = self.require(name)?;
-        if found.state().is_alive() {
-            let mut status = found.to_status(self.runtime);
-            if config.is_declared() {
-                status.origin = Origin::Config;
+        match self.watch(name) {
+            Ok(found) => {
+                let mut status = found.to_status(self.runtime);
+                if config.is_declared() {
+                    status.origin = Origin::Config;
+                }
+                Ok(status)
             }
-            return Ok(status);
+            Err(err) => {
+                // Nothing is left behind by a start that failed, but what was there before.
+                if created {
+                    self.remove(name)?;
+                }
+                Err(err)
+            }
         }
-        let output = self
-            .exec
-            .output(&self.log_text(&found, FAILED_START_LINES, false))
-            .map(|out| {
-                text::last_lines(&out.stdout_text(), FAILED_START_LINES, false)
-                    .lines()
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
-        let status = found.to_status(self.runtime);
-        if created {
-            self.remove(name)?;
-        }
-        Err(Error::SessionStart {
-            name: name.to_string(),
-            backend: BackendType::Container,
-            reason: format!(
-                "the program exited right after starting ({})",
-                super::tmux::exit_description(status.exit_code, status.exit_signal.as_deref())
-            ),
-            exit_code: status.exit_code,
-            output,
-        })
     }
 
     fn stop(&self, name: &SessionName, options: &StopOptions) -> Result<StopReport> {
@@ -592,32 +604,7 @@ impl SessionBackend for ContainerRunner {
         if !out.success() {
             return Err(self.start_error(name, last_line(&out.stderr_text())));
         }
-        thread::sleep(START_GRACE);
-        let found = self.require(name)?;
-        if found.state().is_alive() {
-            return Ok(found.to_status(self.runtime));
-        }
-        let status = found.to_status(self.runtime);
-        let output = self
-            .exec
-            .output(&self.log_text(&found, FAILED_START_LINES, false))
-            .map(|out| {
-                text::last_lines(&out.stdout_text(), FAILED_START_LINES, false)
-                    .lines()
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
-        Err(Error::SessionStart {
-            name: name.to_string(),
-            backend: BackendType::Container,
-            reason: format!(
-                "the program exited right after starting ({})",
-                super::tmux::exit_description(status.exit_code, status.exit_signal.as_deref())
-            ),
-            exit_code: status.exit_code,
-            output,
-        })
+        Ok(self.watch(name)?.to_status(self.runtime))
     }
 
     fn attach(&self, name: &SessionName) -> Result<()> {
@@ -632,10 +619,8 @@ impl SessionBackend for ContainerRunner {
             return Err(attach_error(format!(
                 "it is not running ({}); `kstlib ops logs {name}` shows its last output",
                 match status.state {
-                    SessionState::Exited => super::tmux::exit_description(
-                        status.exit_code,
-                        status.exit_signal.as_deref()
-                    ),
+                    SessionState::Exited =>
+                        exit_description(status.exit_code, status.exit_signal.as_deref()),
                     state => state.to_string(),
                 }
             )));

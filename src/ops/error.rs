@@ -4,8 +4,8 @@
 
 use super::config::ConfigError;
 use super::exec::ExecError;
-use super::model::BackendType;
-use super::validate::ValidationError;
+use super::model::{BackendType, exit_description};
+use super::validate::{SessionName, ValidationError};
 
 /// What went wrong, coarsely: the CLI turns this into its exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,6 +166,26 @@ impl Error {
                     .to_owned(),
             ),
             _ => None,
+        }
+    }
+
+    /// A start that failed because the program exited at once, with how and its output.
+    pub(crate) fn exited_at_start(
+        name: &SessionName,
+        backend: BackendType,
+        exit_code: Option<i32>,
+        exit_signal: Option<&str>,
+        output: Vec<String>,
+    ) -> Error {
+        Error::SessionStart {
+            name: name.to_string(),
+            backend,
+            reason: format!(
+                "the program exited right after starting ({})",
+                exit_description(exit_code, exit_signal)
+            ),
+            exit_code,
+            output,
         }
     }
 

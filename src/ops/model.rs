@@ -270,6 +270,15 @@ fn is_default_socket(path: &std::path::Path) -> bool {
     path.file_name().is_some_and(|name| name == "default")
 }
 
+/// `exit code 1`, `killed by SIGTERM`, for messages.
+pub fn exit_description(code: Option<i32>, signal: Option<&str>) -> String {
+    match (signal, code) {
+        (Some(signal), _) => format!("killed by {signal}"),
+        (None, Some(code)) => format!("exit code {code}"),
+        (None, None) => "exit code unknown".to_owned(),
+    }
+}
+
 /// How a stop ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -24,7 +24,9 @@ use nix::sys::signal::Signal;
 use super::backend::{LogOptions, Removal, SessionBackend, StopOptions};
 use super::error::{Error, Result};
 use super::exec::{Executor, Invocation, Output, SystemExecutor};
-use super::model::{BackendType, Origin, SessionState, SessionStatus, StopMethod, StopReport};
+use super::model::{
+    BackendType, Origin, SessionState, SessionStatus, StopMethod, StopReport, exit_description,
+};
 use super::process::{self, ProcessState};
 use super::spec::{SessionConfig, TmuxSocket};
 use super::text::is_blank;
@@ -672,34 +674,21 @@ impl FailedStart {
         command: Option<&Command>,
         working_dir: Option<&Path>,
     ) -> Error {
-        let mut reason = format!(
-            "the program exited right after starting ({})",
-            exit_description(self.exit_code, self.exit_signal.as_deref())
+        let missing = command.map(Command::program).filter(|program| {
+            super::exec::find_program(program.as_ref()).is_none()
+                && !working_dir.is_some_and(|dir| dir.join(program).is_file())
+        });
+        let mut err = Error::exited_at_start(
+            name,
+            BackendType::Tmux,
+            self.exit_code,
+            self.exit_signal.as_deref(),
+            self.output,
         );
-        if let Some(command) = command {
-            let program = command.program();
-            let found = super::exec::find_program(program.as_ref()).is_some()
-                || working_dir.is_some_and(|dir| dir.join(program).is_file());
-            if !found {
-                reason.push_str(&format!("; '{program}' was not found on PATH"));
-            }
+        if let (Some(program), Error::SessionStart { reason, .. }) = (missing, &mut err) {
+            reason.push_str(&format!("; '{program}' was not found on PATH"));
         }
-        Error::SessionStart {
-            name: name.to_string(),
-            backend: BackendType::Tmux,
-            reason,
-            exit_code: self.exit_code,
-            output: self.output,
-        }
-    }
-}
-
-/// `exit code 1`, `killed by SIGTERM`, for messages.
-pub(crate) fn exit_description(code: Option<i32>, signal: Option<&str>) -> String {
-    match (signal, code) {
-        (Some(signal), _) => format!("killed by {signal}"),
-        (None, Some(code)) => format!("exit code {code}"),
-        (None, None) => "exit code unknown".to_owned(),
+        err
     }
 }
 
