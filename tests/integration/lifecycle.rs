@@ -69,7 +69,7 @@ fn restart_runs_the_same_command_again() {
         "start",
         "r",
         "-c",
-        "sh -c 'echo run; exec sleep 300'",
+        "sh -c 'echo run $X; exec sleep 300'",
         "-e",
         "X=kept",
     ])
@@ -79,8 +79,9 @@ fn restart_runs_the_same_command_again() {
     run.success();
     assert_eq!(run.json()["state"], "running");
     assert_ne!(run.json()["pid"], before);
+    // tmux clears the pane's screen when it respawns it: what was on it may be gone.
     env.wait_for("second run", || {
-        env.ops(&["logs", "r"]).stdout == "run\nrun\n"
+        env.ops(&["logs", "r", "-n", "1"]).stdout == "run kept\n"
     });
     // A declared session restarts from the config as it is now.
     env.write_config(
