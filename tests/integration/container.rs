@@ -508,7 +508,10 @@ fn inspect_matches_only_containers_not_images_volumes_or_networks(rt: Rt) {
     env.remove_on_drop(rt, &["rmi", &name]);
     env.rt(rt, &["volume", "create", &name]).success();
     env.remove_on_drop(rt, &["volume", "rm", "-f", &name]);
-    env.rt(rt, &["network", "create", &name]).success();
+    // Podman's network setup sometimes fails while other tests create and remove
+    // containers ("route ip+net: no such network interface"); that is not what this tests.
+    let created = (0..5).any(|_| env.rt(rt, &["network", "create", &name]).code == Some(0));
+    assert!(created, "could not create the network {name}");
     env.remove_on_drop(rt, &["network", "rm", &name]);
 
     for args in [
