@@ -756,12 +756,7 @@ fn line_count(bytes: &[u8]) -> usize {
 }
 
 fn first_line(text: &str) -> String {
-    let line = text.lines().next().unwrap_or("").trim();
-    if line.is_empty() {
-        "the runtime gave no reason".to_owned()
-    } else {
-        validate::escape_control(line)
-    }
+    text::first_line(text, "the runtime")
 }
 
 /// The runtime's real complaint: Docker ends its errors with "See 'docker run --help'.".

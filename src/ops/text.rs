@@ -63,6 +63,17 @@ pub(crate) fn last_lines(text: &str, n: usize, keep_escapes: bool) -> String {
     out
 }
 
+/// The first line of a backend's stderr, trimmed and safe to print, for a one-line error;
+/// "`who` gave no reason" when there is none.
+pub(crate) fn first_line(text: &str, who: &str) -> String {
+    let line = text.lines().next().unwrap_or("").trim();
+    if line.is_empty() {
+        format!("{who} gave no reason")
+    } else {
+        super::validate::escape_control(line)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

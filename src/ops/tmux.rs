@@ -29,7 +29,7 @@ use super::model::{
 };
 use super::process::{self, ProcessState};
 use super::spec::{SessionConfig, TmuxSocket};
-use super::text::is_blank;
+use super::text::{self, is_blank};
 use super::validate::{self, Command, SessionName, SocketName, StopSignal};
 
 /// How long `start` watches a new program before calling the start a success.
@@ -807,12 +807,7 @@ fn escape_semicolon(arg: &str) -> String {
 }
 
 fn first_line(text: &str) -> String {
-    let line = text.lines().next().unwrap_or("").trim();
-    if line.is_empty() {
-        "tmux gave no reason".to_owned()
-    } else {
-        validate::escape_control(line)
-    }
+    text::first_line(text, "tmux")
 }
 
 /// tmux's ways of saying there is no server: none was running, its socket is dead, or

@@ -4,11 +4,6 @@
 use crate::env::TestEnv;
 use crate::require_tmux;
 
-fn screen(env: &TestEnv) -> String {
-    let out = env.tmux(&["-L", "outer", "capture-pane", "-p", "-t", "=harness:"]);
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 #[test]
 fn attach_shows_the_program_and_detach_leaves_it_running() {
     require_tmux!();
@@ -20,53 +15,17 @@ fn attach_shows_the_program_and_detach_leaves_it_running() {
         "sh -c 'while :; do echo inner alive; sleep 0.3; done'",
     ])
     .success();
-    let kstlib = env!("CARGO_BIN_EXE_kstlib");
-    let started = env.tmux(&[
-        "-L",
-        "outer",
-        "new-session",
-        "-d",
-        "-s",
+    let terminal = env.terminal(
         "harness",
-        "-x",
-        "100",
-        "-y",
-        "20",
-        "--",
-        kstlib,
-        "ops",
-        "attach",
-        "inner",
-        ";",
-        "set-option",
-        "-w",
-        "-t",
-        "=harness:",
-        "remain-on-exit",
-        "on",
-    ]);
-    assert!(started.status.success(), "{started:?}");
+        &[env!("CARGO_BIN_EXE_kstlib"), "ops", "attach", "inner"],
+    );
     env.wait_for("the program's output", || {
-        screen(&env).contains("inner alive")
+        terminal.screen().contains("inner alive")
     });
-    // The prefix and `d`, typed into the attached client: detach.
-    let keys = env.tmux(&["-L", "outer", "send-keys", "-t", "=harness:", "C-b", "d"]);
-    assert!(keys.status.success());
-    // The attached client exits: kstlib (replaced by tmux) is gone from the outer pane.
-    // (Not the "Pane is dead" line: tmux only writes it once it has reaped the process,
-    // which tmux 3.3a sometimes fails to do.)
-    env.wait_for("the detach", || {
-        let out = env.tmux(&[
-            "-L",
-            "outer",
-            "display-message",
-            "-p",
-            "-t",
-            "=harness:",
-            "#{pane_dead}",
-        ]);
-        String::from_utf8_lossy(&out.stdout).trim() == "1"
-    });
+    // The prefix and `d`, typed into the attached client: detach, and kstlib (replaced by
+    // tmux) is gone from the terminal.
+    terminal.keys(&["C-b", "d"]);
+    env.wait_for("the detach", || terminal.ended());
     assert_eq!(
         env.ops(&["status", "inner", "-q"]).stdout,
         "inner: running\n"
@@ -96,28 +55,11 @@ fn attach_from_inside_the_same_server_switches_the_client() {
     // A shell session on the same (default) server, with a client attached to it: the
     // client lives in a pane of the outer server, as a user's terminal would.
     env.ops(&["start", "home", "-c", "sh"]).success();
-    let attached = env.tmux(&[
-        "-L",
-        "outer",
-        "new-session",
-        "-d",
-        "-s",
+    // Without -L/-S, tmux would use the outer server named in $TMUX.
+    env.terminal(
         "harness",
-        "-x",
-        "100",
-        "-y",
-        "20",
-        "--",
-        // Without -L/-S, tmux would use the outer server named in $TMUX.
-        "env",
-        "-u",
-        "TMUX",
-        "tmux",
-        "attach-session",
-        "-t",
-        "=home",
-    ]);
-    assert!(attached.status.success(), "{attached:?}");
+        &["env", "-u", "TMUX", "tmux", "attach-session", "-t", "=home"],
+    );
     let client_session = || {
         let out = env.tmux(&["list-clients", "-F", "#{client_session}"]);
         String::from_utf8_lossy(&out.stdout).trim().to_owned()

@@ -64,15 +64,8 @@ fn start_ad_hoc_reports_a_running_labelled_container(rt: Rt) {
     assert_eq!(json["image"], rt.image_as_reported().as_str());
     assert_eq!(json["ports"], serde_json::json!([]));
     assert_eq!(json["exit_code"], serde_json::Value::Null);
-    let created = json["created_at"].as_str().expect("created_at");
-    assert!(
-        created.parse::<jiff::Timestamp>().is_ok(),
-        "RFC 3339: {created}"
-    );
     // The host PID of the container's main process, not the runtime's or a shim's.
-    let pid = json["pid"].as_u64().expect("pid");
-    let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).expect("pid exists");
-    assert_eq!(comm.trim(), "sleep");
+    crate::env::assert_created_and_program(&json, "sleep");
 
     // What the runtime itself says: the same container, with kstlib's labels on it.
     let inspect = env.inspect(rt, &name).expect("the container exists");

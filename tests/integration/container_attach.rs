@@ -16,65 +16,20 @@ on_both_runtimes!(
     attach_to_an_exited_container_says_it_is_not_running,
 );
 
-fn outer(env: &TestEnv, args: &[&str]) -> std::process::Output {
-    let mut full = vec!["-L", "outer"];
-    full.extend_from_slice(args);
-    env.tmux(&full)
-}
-
-fn screen(env: &TestEnv, pane: &str) -> String {
-    let out = outer(env, &["capture-pane", "-p", "-t", &format!("={pane}:")]);
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// Runs `kstlib ops attach NAME` in a new pane `pane` of the outer server, checks that the
-/// program's output shows, detaches with Ctrl-P Ctrl-Q and waits for the client to end.
+/// Runs `kstlib ops attach NAME` in a terminal `pane`, checks that the program's output
+/// shows, detaches with Ctrl-P Ctrl-Q and waits for the client to end.
 fn attach_and_detach(env: &TestEnv, name: &str, pane: &str) {
-    let kstlib = env!("CARGO_BIN_EXE_kstlib");
-    let target = format!("={pane}:");
-    let started = outer(
-        env,
-        &[
-            "new-session",
-            "-d",
-            "-s",
-            pane,
-            "-x",
-            "100",
-            "-y",
-            "20",
-            "--",
-            kstlib,
-            "ops",
-            "attach",
-            name,
-            ";",
-            "set-option",
-            "-w",
-            "-t",
-            &target,
-            "remain-on-exit",
-            "on",
-        ],
-    );
-    assert!(started.status.success(), "{started:?}");
+    let terminal = env.terminal(pane, &[env!("CARGO_BIN_EXE_kstlib"), "ops", "attach", name]);
     env.wait_for("the program's output", || {
-        screen(env, pane).contains("inner alive")
+        terminal.screen().contains("inner alive")
     });
     // The runtime's detach keys, as two separate key presses: Podman 4.3 ignores them when
     // both arrive in one read.
     for key in ["C-p", "C-q"] {
-        let sent = outer(env, &["send-keys", "-t", &target, key]);
-        assert!(sent.status.success(), "{sent:?}");
+        terminal.keys(&[key]);
         std::thread::sleep(Duration::from_millis(300));
     }
-    env.wait_for("the detach", || {
-        let out = outer(
-            env,
-            &["display-message", "-p", "-t", &target, "#{pane_dead}"],
-        );
-        String::from_utf8_lossy(&out.stdout).trim() == "1"
-    });
+    env.wait_for("the detach", || terminal.ended());
 }
 
 fn attach_shows_the_program_and_detach_keys_leave_it_running(rt: Rt) {

@@ -630,3 +630,89 @@ macro_rules! on_both_runtimes {
         }
     )*};
 }
+
+/// A terminal for interactive commands: a pane of an outer tmux server (`-L outer`) that
+/// runs one command. Its screen is what the user would see; keys are typed into it.
+pub struct Terminal<'a> {
+    env: &'a TestEnv,
+    target: String,
+}
+
+impl TestEnv {
+    /// Opens a terminal named `pane` running `argv`; the pane stays after the command
+    /// ends, so that its last screen can be read.
+    #[track_caller]
+    pub fn terminal(&self, pane: &str, argv: &[&str]) -> Terminal<'_> {
+        let target = format!("={pane}:");
+        let mut args = vec![
+            "-L",
+            "outer",
+            "new-session",
+            "-d",
+            "-s",
+            pane,
+            "-x",
+            "100",
+            "-y",
+            "20",
+            "--",
+        ];
+        args.extend_from_slice(argv);
+        args.extend([
+            ";",
+            "set-option",
+            "-w",
+            "-t",
+            &target,
+            "remain-on-exit",
+            "on",
+        ]);
+        let started = self.tmux(&args);
+        assert!(started.status.success(), "{started:?}");
+        Terminal { env: self, target }
+    }
+}
+
+impl Terminal<'_> {
+    fn outer(&self, args: &[&str]) -> Output {
+        let mut full = vec!["-L", "outer"];
+        full.extend_from_slice(args);
+        self.env.tmux(&full)
+    }
+
+    /// What the screen shows.
+    pub fn screen(&self) -> String {
+        let out = self.outer(&["capture-pane", "-p", "-t", &self.target]);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Types `keys` (tmux key names) in one go.
+    #[track_caller]
+    pub fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", self.target.as_str()];
+        args.extend_from_slice(keys);
+        let sent = self.outer(&args);
+        assert!(sent.status.success(), "{sent:?}");
+    }
+
+    /// Whether the command has ended. (Not the "Pane is dead" line: tmux writes it only
+    /// once it has reaped the process, which tmux 3.3a sometimes fails to do.)
+    pub fn ended(&self) -> bool {
+        let out = self.outer(&["display-message", "-p", "-t", &self.target, "#{pane_dead}"]);
+        String::from_utf8_lossy(&out.stdout).trim() == "1"
+    }
+}
+
+/// Asserts what every status of a live session must hold: `created_at` in RFC 3339, and a
+/// `pid` that is the program itself (`program` in /proc), not tmux's or the runtime's.
+#[track_caller]
+pub fn assert_created_and_program(json: &serde_json::Value, program: &str) {
+    let created = json["created_at"].as_str().expect("created_at");
+    assert!(
+        created.parse::<jiff::Timestamp>().is_ok(),
+        "RFC 3339: {created}"
+    );
+    let pid = json["pid"].as_u64().expect("pid");
+    let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).expect("pid exists");
+    assert_eq!(comm.trim(), program);
+}

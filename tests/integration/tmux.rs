@@ -35,15 +35,8 @@ fn start_status_logs_stop_round_trip() {
     assert_eq!(json["window_count"], 1);
     assert_eq!(json["socket_name"], serde_json::Value::Null);
     assert_eq!(json["origin"], "managed");
-    let created = json["created_at"].as_str().expect("created_at");
-    assert!(
-        created.parse::<jiff::Timestamp>().is_ok(),
-        "RFC 3339: {created}"
-    );
     // The program's PID (§11.13): `sleep` exec'd by the shell, not the tmux server.
-    let pid = json["pid"].as_u64().expect("pid");
-    let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).expect("pid exists");
-    assert_eq!(comm.trim(), "sleep");
+    crate::env::assert_created_and_program(&json, "sleep");
 
     env.wait_for("output", || {
         env.ops(&["logs", "dev"]).stdout == "hello from dev\n"
