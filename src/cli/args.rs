@@ -92,6 +92,8 @@ pub enum OpsCommand {
     Down(DownArgs),
     /// Type keys into a tmux session (then Enter).
     SendKeys(SendKeysArgs),
+    /// Run a command in a container session (`kstlib ops exec web -- sh`).
+    Exec(ExecArgs),
     /// Check the config, tmux, Podman and Docker.
     Doctor(DoctorArgs),
 }
@@ -302,6 +304,21 @@ pub struct SendKeysArgs {
     /// Do not press Enter after the keys.
     #[arg(long)]
     pub no_enter: bool,
+
+    /// Where the session is.
+    #[command(flatten)]
+    pub target: Target,
+}
+
+/// `kstlib ops exec`.
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// Session name.
+    pub name: String,
+
+    /// The command and its arguments, after `--`; run without a shell.
+    #[arg(required = true, last = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
 
     /// Where the session is.
     #[command(flatten)]

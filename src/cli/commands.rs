@@ -8,15 +8,15 @@ use crate::ops::backend::DEFAULT_STOP_TIMEOUT;
 use crate::ops::config::{Config, ConfigSource, Overrides};
 use crate::ops::doctor::{self, Health};
 use crate::ops::inventory::{self, Scope};
-use crate::ops::validate::{SocketName, StopSignal, ValidationError};
+use crate::ops::validate::{Command, SocketName, StopSignal, ValidationError};
 use crate::ops::{
-    BackendType, CommandSource, Error, LogOptions, Removal, SessionManager, SessionOptions,
-    SessionStatus, StopOptions, TmuxRunner, TmuxSocket,
+    BackendType, CommandSource, ContainerRunner, Error, LogOptions, Removal, SessionManager,
+    SessionOptions, SessionStatus, StopOptions, TmuxRunner, TmuxSocket,
 };
 
 use super::args::{
-    AttachArgs, DoctorArgs, DownArgs, ListArgs, LogsArgs, Output, RestartArgs, SendKeysArgs,
-    StartArgs, StatusArgs, StopArgs, StopFlags, Target, UpArgs,
+    AttachArgs, DoctorArgs, DownArgs, ExecArgs, ListArgs, LogsArgs, Output, RestartArgs,
+    SendKeysArgs, StartArgs, StatusArgs, StopArgs, StopFlags, Target, UpArgs,
 };
 use super::{CliResult, exit, render};
 
@@ -288,6 +288,22 @@ pub(super) fn send_keys(config: &Config, args: &SendKeysArgs) -> CliResult {
         &args.keys.join(" "),
         !args.no_enter,
     )?;
+    Ok(exit::OK)
+}
+
+pub(super) fn exec(config: &Config, args: &ExecArgs) -> CliResult {
+    let command = Command::from_argv(args.command.clone())?;
+    let manager = inventory::locate(config, &args.name, &scope(&args.target)?)?.manager;
+    if manager.backend() != BackendType::Container {
+        return Err(Error::Invalid(ValidationError::new(
+            "backend",
+            manager.backend().as_str(),
+            "exec runs a command in a container; for a tmux session use send-keys or attach",
+        ))
+        .into());
+    }
+    let runner = ContainerRunner::for_session(manager.config())?;
+    runner.exec_interactive(manager.config().name(), &command)?;
     Ok(exit::OK)
 }
 

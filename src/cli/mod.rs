@@ -133,6 +133,7 @@ fn run(cli: &Cli) -> CliResult {
         OpsCommand::Up(args) => commands::up(&config, args),
         OpsCommand::Down(args) => commands::down(&config, args),
         OpsCommand::SendKeys(args) => commands::send_keys(&config, args),
+        OpsCommand::Exec(args) => commands::exec(&config, args),
         OpsCommand::Doctor(_) => unreachable!("handled before the config is loaded"),
     }
 }

@@ -35,7 +35,7 @@ use super::runtime;
 use super::spec::SessionConfig;
 use super::text;
 use super::tmux::START_GRACE;
-use super::validate::{self, SessionName, StopSignal};
+use super::validate::{self, Command, SessionName, StopSignal};
 
 /// Label set on every container kstlib creates.
 pub const MANAGED_LABEL: &str = "io.kstlib.ops.managed";
@@ -219,6 +219,52 @@ impl ContainerRunner {
 
     fn invocation(&self) -> Invocation {
         Invocation::new(self.runtime.as_str())
+    }
+
+    /// Runs `command` in the running container `name` and returns what it printed (upstream's
+    /// `ContainerRunner.exec`); the argv is handed to the runtime as is, no shell involved.
+    pub fn exec(&self, name: &SessionName, command: &Command) -> Result<Output> {
+        self.require_running(name)?;
+        self.run(
+            ["exec", name.as_str()]
+                .into_iter()
+                .map(str::to_owned)
+                .chain(command.argv().iter().cloned()),
+        )
+    }
+
+    /// Replaces the current process with `command` running in the container, attached to
+    /// this terminal (`exec -it`), or to this stdin when it is not a terminal (`exec -i`).
+    /// Returns only on failure; the exit code is the command's.
+    pub fn exec_interactive(&self, name: &SessionName, command: &Command) -> Result<()> {
+        self.require_running(name)?;
+        let flags = if io::IsTerminal::is_terminal(&io::stdin()) {
+            "-it"
+        } else {
+            "-i"
+        };
+        let invocation = self
+            .invocation()
+            .args(["exec", flags, name.as_str()])
+            .args(command.argv());
+        Err(Error::Backend {
+            command: invocation.to_string(),
+            code: None,
+            stderr: self.exec.replace(&invocation).to_string(),
+        })
+    }
+
+    fn require_running(&self, name: &SessionName) -> Result<Inspect> {
+        let found = self.require(name)?;
+        if found.state().is_alive() {
+            Ok(found)
+        } else {
+            Err(Error::Backend {
+                command: format!("{} exec {name}", self.runtime),
+                code: None,
+                stderr: format!("the container is {}, not running", found.state()),
+            })
+        }
     }
 
     fn run<I, S>(&self, args: I) -> Result<Output>

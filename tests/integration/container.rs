@@ -25,6 +25,7 @@ pub fn wait_for_file(env: &TestEnv, path: &std::path::Path) -> String {
 }
 
 on_both_runtimes!(
+    exec_runs_a_command_in_the_container_with_its_exit_code,
     start_ad_hoc_reports_a_running_labelled_container,
     options_from_the_command_line_reach_the_container,
     a_declared_session_runs_with_paths_relative_to_its_config_file,
@@ -649,4 +650,20 @@ fn a_missing_runtime_is_exit_5_with_a_hint() {
     let run = env.ops_with_env(&path, &["list", "--json"]);
     run.success();
     assert_eq!(run.json(), serde_json::json!([]));
+}
+
+fn exec_runs_a_command_in_the_container_with_its_exit_code(rt: Rt) {
+    let env = TestEnv::new();
+    let name = env.name("ex");
+    env.start_container(rt, &name, FOREVER, &["-e", "GREETING=hi there"])
+        .success();
+    let run = env.ops(&["exec", &name, "--", "sh", "-c", "echo \"$GREETING\""]);
+    run.success();
+    assert_eq!(run.stdout, "hi there\n");
+    // kstlib is replaced by the runtime's exec: the command's exit code is the answer.
+    env.ops(&["exec", &name, "--", "sh", "-c", "exit 3"])
+        .code(3);
+    // No shell in between: `;` and `$HOME` reach the program as they are.
+    let run = env.ops(&["exec", &name, "--", "echo", "a;", "$HOME"]);
+    assert_eq!(run.stdout, "a; $HOME\n");
 }

@@ -162,3 +162,16 @@ fn completions_and_man_page() {
     run.success();
     assert!(run.stdout.contains(".TH kstlib 1"), "{run}");
 }
+
+#[test]
+fn exec_is_for_containers() {
+    require_tmux!();
+    let env = TestEnv::new();
+    env.ops(&["start", "t", "-c", "sleep 300"]).success();
+    let run = env.ops(&["exec", "t", "--", "ls"]);
+    run.code(3);
+    assert!(
+        run.stderr.contains("exec runs a command in a container"),
+        "{run}"
+    );
+}
