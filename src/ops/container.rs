@@ -570,15 +570,11 @@ impl SessionBackend for ContainerRunner {
     fn stop(&self, name: &SessionName, options: &StopOptions) -> Result<StopReport> {
         let started = Instant::now();
         let found = self.require(name)?;
-        let mut report = StopReport {
-            name: name.to_string(),
-            backend: BackendType::Container,
-            method: StopMethod::AlreadyExited,
-            signal: None,
-            exit_code: found.to_status(self.runtime).exit_code,
-            removed: false,
-            elapsed_ms: 0,
-        };
+        let mut report = StopReport::already_exited(
+            name.as_str(),
+            BackendType::Container,
+            found.to_status(self.runtime).exit_code,
+        );
         if found.state().is_alive() {
             if found.state() == SessionState::Paused {
                 // A paused program cannot handle its signal (and Podman refuses to stop it).

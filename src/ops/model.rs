@@ -324,3 +324,19 @@ pub struct StopReport {
     /// How long the stop took, in milliseconds.
     pub elapsed_ms: u64,
 }
+
+impl StopReport {
+    /// The report of a stop that finds the program already exited; a stop that has to
+    /// end the program changes `method`, `signal` and `exit_code`.
+    pub(crate) fn already_exited(name: &str, backend: BackendType, exit_code: Option<i32>) -> Self {
+        StopReport {
+            name: name.to_owned(),
+            backend,
+            method: StopMethod::AlreadyExited,
+            signal: None,
+            exit_code,
+            removed: false,
+            elapsed_ms: 0,
+        }
+    }
+}

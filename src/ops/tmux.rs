@@ -492,15 +492,8 @@ impl SessionBackend for TmuxRunner {
     fn stop(&self, name: &SessionName, options: &StopOptions) -> Result<StopReport> {
         let started = Instant::now();
         let row = self.require(name)?;
-        let mut report = StopReport {
-            name: name.to_string(),
-            backend: BackendType::Tmux,
-            method: StopMethod::AlreadyExited,
-            signal: None,
-            exit_code: row.exit_code,
-            removed: false,
-            elapsed_ms: 0,
-        };
+        let mut report =
+            StopReport::already_exited(name.as_str(), BackendType::Tmux, row.exit_code);
         if let (false, Some(pid)) = (row.dead, row.pid) {
             report.method = if options.graceful {
                 let signal = options.signal.or(row.stop_signal).unwrap_or_default();
