@@ -93,7 +93,7 @@ pub(super) fn start(config: &Config, args: &StartArgs) -> CliResult {
     print(&match args.output {
         Output { json: true, .. } => render::json(&status),
         Output { quiet: true, .. } => format!("{}: {}\n", status.name, status.state),
-        _ => render::started(&status),
+        _ => render::started(&status, "started"),
     })?;
     Ok(exit::OK)
 }
@@ -148,7 +148,7 @@ pub(super) fn restart(config: &Config, args: &RestartArgs) -> CliResult {
     print(&match args.output {
         Output { json: true, .. } => render::json(&status),
         Output { quiet: true, .. } => format!("{}: {}\n", status.name, status.state),
-        _ => render::started(&status).replacen("started", "restarted", 1),
+        _ => render::started(&status, "restarted"),
     })?;
     Ok(exit::OK)
 }

@@ -241,14 +241,14 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> String {
     text
 }
 
-/// `start` for people.
-pub fn started(status: &SessionStatus) -> String {
+/// `start` and `restart` for people: `Session 'web' started (podman, pid 42).`
+pub fn started(status: &SessionStatus, verb: &str) -> String {
     let pid = status
         .pid
         .map(|pid| format!(", pid {pid}"))
         .unwrap_or_default();
     format!(
-        "Session '{}' started ({}{pid}).\n",
+        "Session '{}' {verb} ({}{pid}).\n",
         clean(&status.name),
         status.location()
     )

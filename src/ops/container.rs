@@ -276,12 +276,15 @@ impl ContainerRunner {
     }
 
     fn run_invocation(&self, invocation: Invocation) -> Result<Output> {
-        self.exec.output(&invocation).map_err(|err| {
-            match Error::from_exec(err, self.runtime.as_str()) {
-                Error::ContainerRuntimeNotFound { .. } => Error::ContainerRuntimeNotFound {
-                    runtime: Some(self.runtime.to_string()),
-                },
-                other => other,
+        self.exec
+            .output(&invocation)
+            .map_err(|err| self.exec_error(err))
+    }
+
+    fn exec_error(&self, err: super::exec::ExecError) -> Error {
+        Error::from_exec(err, self.runtime.as_str(), || {
+            Error::ContainerRuntimeNotFound {
+                runtime: Some(self.runtime.to_string()),
             }
         })
     }
@@ -683,10 +686,7 @@ impl SessionBackend for ContainerRunner {
 
     fn logs(&self, name: &SessionName, options: &LogOptions) -> Result<String> {
         let found = self.require(name)?;
-        let out = self
-            .exec
-            .output(&self.log_text(&found, options.lines, false));
-        let out = out.map_err(|err| Error::from_exec(err, self.runtime.as_str()))?;
+        let out = self.run_invocation(self.log_text(&found, options.lines, false))?;
         if !out.success() {
             return Err(self.failure(&out, "logs"));
         }
@@ -704,10 +704,7 @@ impl SessionBackend for ContainerRunner {
         let skip = match self.runtime {
             Runtime::Docker => 0,
             Runtime::Podman => {
-                let out = self
-                    .exec
-                    .output(&self.log_text(&found, options.lines, false))
-                    .map_err(|err| Error::from_exec(err, self.runtime.as_str()))?;
+                let out = self.run_invocation(self.log_text(&found, options.lines, false))?;
                 if !out.success() {
                     return Err(self.failure(&out, "logs"));
                 }
@@ -722,7 +719,7 @@ impl SessionBackend for ContainerRunner {
         };
         self.exec
             .stream(&self.log_text(&found, options.lines, true), &mut filter)
-            .map_err(|err| Error::from_exec(err, self.runtime.as_str()))?;
+            .map_err(|err| self.exec_error(err))?;
         let _ = filter.finish();
         Ok(())
     }

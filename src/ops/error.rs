@@ -189,24 +189,12 @@ impl Error {
         }
     }
 
-    /// Turns a failure to run a backend program into the right error.
-    pub(crate) fn from_exec(err: ExecError, what: &str) -> Error {
+    /// Turns a failure to run a backend program into the right error: `missing` when the
+    /// program is not there, `Unavailable` (naming `what`) when it hung or could not run.
+    pub(crate) fn from_exec(err: ExecError, what: &str, missing: impl FnOnce() -> Error) -> Error {
         match err {
-            ExecError::NotFound { program } => {
-                let binary = program.display().to_string();
-                if what.starts_with("tmux") {
-                    Error::TmuxNotFound { binary }
-                } else {
-                    Error::ContainerRuntimeNotFound {
-                        runtime: Some(binary),
-                    }
-                }
-            }
-            ExecError::Timeout { .. } => Error::Unavailable {
-                what: what.to_owned(),
-                reason: err.to_string(),
-            },
-            ExecError::Io { .. } => Error::Unavailable {
+            ExecError::NotFound { .. } => missing(),
+            ExecError::Timeout { .. } | ExecError::Io { .. } => Error::Unavailable {
                 what: what.to_owned(),
                 reason: err.to_string(),
             },

@@ -173,18 +173,11 @@ impl TmuxRunner {
         S: Into<OsString>,
     {
         let invocation = self.invocation().args(args);
-        self.exec
-            .output(&invocation)
-            .map_err(|err| match Error::from_exec(err, "tmux") {
-                Error::TmuxNotFound { .. } => Error::TmuxNotFound {
-                    binary: self.binary.clone(),
-                },
-                Error::Unavailable { reason, .. } => Error::Unavailable {
-                    what: self.describe(),
-                    reason,
-                },
-                other => other,
+        self.exec.output(&invocation).map_err(|err| {
+            Error::from_exec(err, &self.describe(), || Error::TmuxNotFound {
+                binary: self.binary.clone(),
             })
+        })
     }
 
     /// Every session on this server; none when the server is not running.
