@@ -8,7 +8,7 @@ use crate::ops::backend::DEFAULT_STOP_TIMEOUT;
 use crate::ops::config::{Config, ConfigSource, Overrides};
 use crate::ops::doctor::{self, Health};
 use crate::ops::inventory::{self, Scope};
-use crate::ops::validate::{Command, SocketName, StopSignal, ValidationError};
+use crate::ops::validate::{Command, EnvVar, StopSignal, ValidationError};
 use crate::ops::{
     BackendType, CommandSource, ContainerRunner, Error, LogOptions, Removal, SessionManager,
     SessionOptions, SessionStatus, StopOptions, TmuxRunner, TmuxSocket,
@@ -39,26 +39,21 @@ fn scope(target: &Target) -> Result<Scope, ValidationError> {
 }
 
 fn socket(target: &Target) -> Result<Option<TmuxSocket>, ValidationError> {
-    Ok(match (&target.socket, &target.socket_path) {
-        (Some(name), _) => Some(TmuxSocket::Name(SocketName::new(name)?)),
-        (None, Some(path)) => {
-            let path = crate::ops::spec::absolute(path);
-            crate::ops::validate::check_socket_path(&path)?;
-            Some(TmuxSocket::Path(path))
-        }
-        (None, None) => None,
-    })
+    let path = target
+        .socket_path
+        .as_ref()
+        .map(|path| path.display().to_string());
+    match (&target.socket, path) {
+        (None, None) => Ok(None),
+        (name, path) => TmuxSocket::new(name.as_deref(), path.as_deref()).map(Some),
+    }
 }
 
 pub(super) fn start(config: &Config, args: &StartArgs) -> CliResult {
     let env = args
         .env
         .iter()
-        .map(|item| {
-            item.split_once('=')
-                .map(|(key, value)| (key.to_owned(), value.to_owned()))
-                .ok_or_else(|| ValidationError::new("env", item.as_str(), "expected KEY=VALUE"))
-        })
+        .map(|item| EnvVar::parse_assignment(item).map(EnvVar::into_parts))
         .collect::<Result<_, _>>()?;
     let options = SessionOptions {
         command: args.command.clone().map(CommandSource::Line),

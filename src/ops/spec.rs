@@ -198,6 +198,25 @@ pub enum TmuxSocket {
 }
 
 impl TmuxSocket {
+    /// The server named by a socket name (`-L`) or a socket path (`-S`, `~` expanded, made
+    /// absolute), or the default one; not both.
+    pub fn new(name: Option<&str>, path: Option<&str>) -> Result<TmuxSocket, ValidationError> {
+        match (name, path) {
+            (Some(_), Some(path)) => Err(ValidationError::new(
+                "socket_path",
+                path,
+                "socket_name and socket_path cannot both be set",
+            )),
+            (Some(name), None) => Ok(TmuxSocket::Name(SocketName::new(name)?)),
+            (None, Some(path)) => {
+                let path = absolute(&expand_home(path));
+                validate::check_socket_path(&path)?;
+                Ok(TmuxSocket::Path(path))
+            }
+            (None, None) => Ok(TmuxSocket::Default),
+        }
+    }
+
     /// The `-L NAME` / `-S PATH` arguments that select this server.
     pub fn args(&self) -> Vec<std::ffi::OsString> {
         match self {
@@ -304,22 +323,10 @@ impl SessionConfig {
             .as_deref()
             .map(str::parse::<Runtime>)
             .transpose()?;
-        let socket = match (&options.socket_name, &options.socket_path) {
-            (Some(_), Some(path)) => {
-                return Err(ValidationError::new(
-                    "socket_path",
-                    path.as_str(),
-                    "socket_name and socket_path cannot both be set",
-                ));
-            }
-            (Some(socket_name), None) => TmuxSocket::Name(SocketName::new(socket_name)?),
-            (None, Some(path)) => {
-                let path = absolute(&expand_home(path));
-                validate::check_socket_path(&path)?;
-                TmuxSocket::Path(path)
-            }
-            (None, None) => TmuxSocket::Default,
-        };
+        let socket = TmuxSocket::new(
+            options.socket_name.as_deref(),
+            options.socket_path.as_deref(),
+        )?;
         let tmux_binary = match &options.tmux_binary {
             Some(binary) => {
                 validate::check_path_text("tmux_binary", binary)?;
