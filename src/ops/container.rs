@@ -4,8 +4,9 @@
 //! - lookups use `container inspect`, so an image, network or volume of the session's name
 //!   is never mistaken for a container; and the returned `Name` must equal the name asked
 //!   for, because both runtimes also match ID prefixes;
-//! - one state table for `status` and `list`: `list` inspects every container in one call
-//!   (after `ps -aq`) and maps them with the same code as `status`;
+//! - one state table for `status` and `list`: `status` reads `container inspect`, `list`
+//!   one `ps` per runtime whatever the number of containers (see `parse`), and both go
+//!   through the same mapping;
 //! - containers kstlib creates carry labels (`io.kstlib.ops.*`), so they are told apart
 //!   from foreign ones, and a changed config is noticed;
 //! - `stop` runs the ladder itself (signal, `wait` up to the timeout, SIGKILL), so it knows
@@ -15,14 +16,14 @@
 //!
 //! Facts about the CLIs this relies on are in DESIGN.md §7.
 
-use std::collections::BTreeMap;
+mod parse;
+
+use parse::Inspect;
+
 use std::io::{self, Write};
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
-
-use jiff::Timestamp;
-use serde::Deserialize;
 
 use super::backend::{LogOptions, Removal, SessionBackend, StopOptions};
 use super::error::{Error, Result};
@@ -35,7 +36,7 @@ use super::runtime;
 use super::spec::SessionConfig;
 use super::text;
 use super::tmux::START_GRACE;
-use super::validate::{self, Command, SessionName, StopSignal};
+use super::validate::{Command, SessionName, StopSignal};
 
 /// Label set on every container kstlib creates.
 pub const MANAGED_LABEL: &str = "io.kstlib.ops.managed";
@@ -55,145 +56,6 @@ const FAILED_START_LINES: usize = 10;
 pub struct ContainerRunner {
     runtime: Runtime,
     exec: Arc<dyn Executor>,
-}
-
-/// What `container inspect` says of one container (both runtimes' shapes).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
-struct Inspect {
-    id: String,
-    name: String,
-    created: Option<String>,
-    state: InspectState,
-    config: InspectConfig,
-    network_settings: Option<NetworkSettings>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
-struct InspectState {
-    status: String,
-    running: bool,
-    paused: bool,
-    restarting: bool,
-    pid: i64,
-    exit_code: i64,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
-struct InspectConfig {
-    image: String,
-    labels: Option<BTreeMap<String, String>>,
-    tty: bool,
-    /// A name on Docker (`SIGTERM`), sometimes a number on Podman.
-    stop_signal: Option<serde_json::Value>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
-struct NetworkSettings {
-    ports: Option<BTreeMap<String, Option<Vec<PortBinding>>>>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "PascalCase", default)]
-struct PortBinding {
-    host_ip: String,
-    host_port: String,
-}
-
-impl Inspect {
-    /// The name without Docker's leading `/`.
-    fn name(&self) -> &str {
-        self.name.trim_start_matches('/')
-    }
-
-    fn label(&self, key: &str) -> Option<&str> {
-        self.config.labels.as_ref()?.get(key).map(String::as_str)
-    }
-
-    fn is_managed(&self) -> bool {
-        self.label(MANAGED_LABEL) == Some("1")
-    }
-
-    /// The one state table (DESIGN §2a), for `status` and `list` alike.
-    fn state(&self) -> SessionState {
-        let state = &self.state;
-        match state.status.to_ascii_lowercase().as_str() {
-            _ if state.restarting => SessionState::Restarting,
-            // Docker says `running` with Paused=true in some versions; Podman `paused`.
-            _ if state.paused => SessionState::Paused,
-            "running" => SessionState::Running,
-            "paused" => SessionState::Paused,
-            "restarting" => SessionState::Restarting,
-            "exited" => SessionState::Exited,
-            "created" | "stopped" | "configured" | "initialized" => SessionState::Stopped,
-            _ => SessionState::Unknown,
-        }
-    }
-
-    fn stop_signal(&self) -> Option<StopSignal> {
-        match self.config.stop_signal.as_ref()? {
-            serde_json::Value::String(name) => StopSignal::parse(name).ok(),
-            serde_json::Value::Number(n) => StopSignal::parse(&n.to_string()).ok(),
-            _ => None,
-        }
-    }
-
-    fn to_status(&self, runtime: Runtime) -> SessionStatus {
-        let state = self.state();
-        let mut status = SessionStatus::new(self.name(), state, BackendType::Container);
-        status.pid = u32::try_from(self.state.pid)
-            .ok()
-            .filter(|&pid| pid > 0 && state.is_alive());
-        status.created_at = self
-            .created
-            .as_deref()
-            .and_then(|created| created.parse::<Timestamp>().ok());
-        status.image = Some(self.config.image.clone());
-        status.exit_code = (state == SessionState::Exited)
-            .then(|| i32::try_from(self.state.exit_code).ok())
-            .flatten();
-        if let Some(code) = status.exit_code.filter(|&code| code > 128) {
-            status.exit_signal = nix::sys::signal::Signal::try_from(code - 128)
-                .ok()
-                .map(|signal| signal.as_str().to_owned());
-        }
-        status.runtime = Some(runtime);
-        status.id = Some(self.id.clone());
-        status.origin = if self.is_managed() {
-            Origin::Managed
-        } else {
-            Origin::Foreign
-        };
-        status.ports = self.ports();
-        if state == SessionState::Unknown {
-            status.detail = Some(validate::escape_control(&self.state.status));
-        }
-        status
-    }
-
-    /// `0.0.0.0:8080->80/tcp`, as `docker ps` shows them.
-    fn ports(&self) -> Vec<String> {
-        let mut ports: Vec<String> = self
-            .network_settings
-            .iter()
-            .flat_map(|settings| settings.ports.iter().flatten())
-            .flat_map(|(container, bindings)| {
-                bindings.iter().flatten().map(move |binding| {
-                    let ip = match binding.host_ip.as_str() {
-                        "" => "0.0.0.0",
-                        ip => ip,
-                    };
-                    format!("{ip}:{}->{container}", binding.host_port)
-                })
-            })
-            .collect();
-        ports.sort();
-        ports.dedup();
-        ports
-    }
 }
 
 impl ContainerRunner {
@@ -724,18 +586,30 @@ impl SessionBackend for ContainerRunner {
         Ok(())
     }
 
+    /// One `ps` call, whatever the number of containers. Podman's JSON has everything;
+    /// Docker's `ps` has no PID (`status` reads it from `container inspect`).
     fn list_sessions(&self) -> Result<Vec<SessionStatus>> {
-        let out = self.run(["ps", "-a", "-q", "--no-trunc"])?;
+        let out = match self.runtime {
+            Runtime::Podman => self.run(["ps", "-a", "--format", "json"])?,
+            Runtime::Docker => self.run([
+                "ps",
+                "-a",
+                "--no-trunc",
+                "--format",
+                parse::DOCKER_PS_FORMAT,
+            ])?,
+        };
         if !out.success() {
             return Err(self.failure(&out, "ps"));
         }
-        let text = out.stdout_text();
-        let ids: Vec<&str> = text.split_whitespace().collect();
-        let mut sessions: Vec<SessionStatus> = self
-            .inspect(&ids)?
-            .iter()
-            .map(|found| found.to_status(self.runtime))
-            .collect();
+        let mut sessions = match self.runtime {
+            Runtime::Podman => parse::podman_ps(&out.stdout).map_err(|err| Error::Backend {
+                command: "podman ps -a --format json".to_owned(),
+                code: out.code,
+                stderr: format!("unreadable output: {err}"),
+            })?,
+            Runtime::Docker => parse::docker_ps(&out.stdout_text()),
+        };
         sessions.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(sessions)
     }
@@ -839,78 +713,6 @@ fn not_running(stderr: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const DOCKER_PAUSED: &str = r#"[{"Id":"abc","Created":"2026-11-26T11:37:07.123456789Z",
-        "Name":"/web","State":{"Status":"paused","Running":true,"Paused":true,
-        "Restarting":false,"Pid":4242,"ExitCode":0},
-        "Config":{"Image":"nginx:1","Labels":{"io.kstlib.ops.managed":"1"},"Tty":true},
-        "NetworkSettings":{"Ports":{"80/tcp":[{"HostIp":"0.0.0.0","HostPort":"8080"},
-        {"HostIp":"::","HostPort":"8080"}],"443/tcp":null}}}]"#;
-
-    const PODMAN_EXITED: &str = r#"[{"Id":"def","Created":"2026-11-26T12:37:30.380523098+01:00",
-        "Name":"job","State":{"Status":"exited","Running":false,"Paused":false,"Pid":0,
-        "ExitCode":137},"Config":{"Image":"localhost/job:1","Labels":null,"StopSignal":15}}]"#;
-
-    fn parse(json: &str) -> Inspect {
-        let values: Vec<serde_json::Value> = serde_json::from_str(json).expect("json");
-        serde_json::from_value(values[0].clone()).expect("inspect")
-    }
-
-    #[test]
-    fn docker_paused_is_paused_not_running() {
-        let found = parse(DOCKER_PAUSED);
-        assert_eq!(found.name(), "web");
-        let status = found.to_status(Runtime::Docker);
-        assert_eq!(status.state, SessionState::Paused);
-        assert_eq!(status.pid, Some(4242));
-        assert_eq!(status.origin, Origin::Managed);
-        assert_eq!(status.ports, ["0.0.0.0:8080->80/tcp", ":::8080->80/tcp"]);
-        assert_eq!(
-            status.created_at.map(|t| t.to_string()).as_deref(),
-            Some("2026-11-26T11:37:07.123456789Z")
-        );
-    }
-
-    #[test]
-    fn podman_exited_keeps_code_signal_and_time_zone() {
-        let found = parse(PODMAN_EXITED);
-        let status = found.to_status(Runtime::Podman);
-        assert_eq!(status.state, SessionState::Exited);
-        assert_eq!(status.exit_code, Some(137));
-        assert_eq!(status.exit_signal.as_deref(), Some("SIGKILL"));
-        assert_eq!(status.pid, None);
-        assert_eq!(status.origin, Origin::Foreign);
-        assert_eq!(
-            status.created_at.map(|t| t.to_string()).as_deref(),
-            Some("2026-11-26T11:37:30.380523098Z")
-        );
-        assert_eq!(found.stop_signal(), StopSignal::parse("TERM").ok());
-    }
-
-    #[test]
-    fn unknown_states_keep_the_runtime_word() {
-        let mut found = parse(PODMAN_EXITED);
-        found.state.status = "removing".to_owned();
-        let status = found.to_status(Runtime::Podman);
-        assert_eq!(status.state, SessionState::Unknown);
-        assert_eq!(status.detail.as_deref(), Some("removing"));
-        found.state.status = "created".to_owned();
-        assert_eq!(found.state(), SessionState::Stopped);
-    }
-
-    #[test]
-    fn odd_json_never_panics() {
-        for json in [
-            "[{}]",
-            r#"[{"State":null}]"#,
-            r#"[{"State":{"Pid":"x"}}]"#,
-            r#"[{"Config":{"Labels":{"a":1}}}]"#,
-        ] {
-            let values: Vec<serde_json::Value> = serde_json::from_str(json).expect("json");
-            let _ = serde_json::from_value::<Inspect>(values[0].clone())
-                .map(|found| found.to_status(Runtime::Docker));
-        }
-    }
 
     #[test]
     fn the_real_complaint_is_picked_from_run_errors() {

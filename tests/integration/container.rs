@@ -601,7 +601,10 @@ fn created_and_paused_containers_have_one_state_in_status_and_list(rt: Rt) {
             .cloned()
             .unwrap_or_else(|| panic!("{name} missing: {list}"));
         assert_eq!(row["state"], status["state"], "list {row}\nstatus {status}");
-        assert_eq!(row["pid"], status["pid"], "list {row}\nstatus {status}");
+        // Docker's `ps` has no PIDs: only Podman's rows can be compared.
+        if rt == Rt::Podman {
+            assert_eq!(row["pid"], status["pid"], "list {row}\nstatus {status}");
+        }
         status["state"].as_str().expect("state").to_owned()
     };
     // Created, never started.

@@ -1,0 +1,476 @@
+//! What the runtimes say about containers, as [`SessionStatus`]es: `container inspect`
+//! (both runtimes, for `status`) and `ps` (each runtime its own shape, for `list`, one call
+//! whatever the number of containers). One state table serves them all.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use serde::Deserialize;
+
+use super::MANAGED_LABEL;
+use crate::ops::model::{BackendType, Origin, Runtime, SessionState, SessionStatus};
+use crate::ops::validate::{self, StopSignal};
+
+/// The one state table (DESIGN §2a), for `status` and `list` alike, from the runtime's
+/// word for the state (`running`, `exited`, …) and its paused and restarting flags.
+fn state_of(word: &str, paused: bool, restarting: bool) -> SessionState {
+    match word.to_ascii_lowercase().as_str() {
+        _ if restarting => SessionState::Restarting,
+        // Docker says `running` with Paused=true in some versions; Podman `paused`.
+        _ if paused => SessionState::Paused,
+        "running" => SessionState::Running,
+        "paused" => SessionState::Paused,
+        "restarting" => SessionState::Restarting,
+        "exited" => SessionState::Exited,
+        "created" | "stopped" | "configured" | "initialized" => SessionState::Stopped,
+        _ => SessionState::Unknown,
+    }
+}
+
+/// What every shape says of a container, on its way to a [`SessionStatus`].
+struct Facts<'a> {
+    name: &'a str,
+    id: &'a str,
+    word: &'a str,
+    state: SessionState,
+    pid: i64,
+    exit_code: i64,
+    image: &'a str,
+    managed: bool,
+}
+
+impl Facts<'_> {
+    fn into_status(self, runtime: Runtime) -> SessionStatus {
+        let state = self.state;
+        let mut status = SessionStatus::new(self.name, state, BackendType::Container);
+        status.pid = u32::try_from(self.pid)
+            .ok()
+            .filter(|&pid| pid > 0 && state.is_alive());
+        status.image = Some(self.image.to_owned());
+        status.exit_code = (state == SessionState::Exited)
+            .then(|| i32::try_from(self.exit_code).ok())
+            .flatten();
+        // Runtimes report death by signal N as 128 + N.
+        if let Some(code) = status.exit_code.filter(|&code| code > 128) {
+            status.exit_signal = nix::sys::signal::Signal::try_from(code - 128)
+                .ok()
+                .map(|signal| signal.as_str().to_owned());
+        }
+        status.runtime = Some(runtime);
+        status.id = Some(self.id.to_owned());
+        status.origin = if self.managed {
+            Origin::Managed
+        } else {
+            Origin::Foreign
+        };
+        if state == SessionState::Unknown {
+            status.detail = Some(validate::escape_control(self.word));
+        }
+        status
+    }
+}
+
+/// What `container inspect` says of one container (both runtimes' shapes).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub(super) struct Inspect {
+    pub(super) id: String,
+    name: String,
+    created: Option<String>,
+    pub(super) state: InspectState,
+    pub(super) config: InspectConfig,
+    network_settings: Option<NetworkSettings>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub(super) struct InspectState {
+    pub(super) status: String,
+    running: bool,
+    paused: bool,
+    restarting: bool,
+    pid: i64,
+    exit_code: i64,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub(super) struct InspectConfig {
+    image: String,
+    labels: Option<BTreeMap<String, String>>,
+    pub(super) tty: bool,
+    /// A name on Docker (`SIGTERM`), sometimes a number on Podman.
+    stop_signal: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct NetworkSettings {
+    ports: Option<BTreeMap<String, Option<Vec<PortBinding>>>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct PortBinding {
+    host_ip: String,
+    host_port: String,
+}
+
+impl Inspect {
+    /// The name without Docker's leading `/`.
+    pub(super) fn name(&self) -> &str {
+        self.name.trim_start_matches('/')
+    }
+
+    pub(super) fn label(&self, key: &str) -> Option<&str> {
+        self.config.labels.as_ref()?.get(key).map(String::as_str)
+    }
+
+    pub(super) fn is_managed(&self) -> bool {
+        self.label(MANAGED_LABEL) == Some("1")
+    }
+
+    /// The state, from the one table.
+    pub(super) fn state(&self) -> SessionState {
+        state_of(&self.state.status, self.state.paused, self.state.restarting)
+    }
+
+    pub(super) fn stop_signal(&self) -> Option<StopSignal> {
+        match self.config.stop_signal.as_ref()? {
+            serde_json::Value::String(name) => StopSignal::parse(name).ok(),
+            serde_json::Value::Number(n) => StopSignal::parse(&n.to_string()).ok(),
+            _ => None,
+        }
+    }
+
+    pub(super) fn to_status(&self, runtime: Runtime) -> SessionStatus {
+        let mut status = Facts {
+            name: self.name(),
+            id: &self.id,
+            word: &self.state.status,
+            state: self.state(),
+            pid: self.state.pid,
+            exit_code: self.state.exit_code,
+            image: &self.config.image,
+            managed: self.is_managed(),
+        }
+        .into_status(runtime);
+        status.created_at = self
+            .created
+            .as_deref()
+            .and_then(|created| created.parse::<Timestamp>().ok());
+        status.ports = self.ports();
+        status
+    }
+
+    /// `0.0.0.0:8080->80/tcp`, as `docker ps` shows them.
+    fn ports(&self) -> Vec<String> {
+        let mut ports: Vec<String> = self
+            .network_settings
+            .iter()
+            .flat_map(|settings| settings.ports.iter().flatten())
+            .flat_map(|(container, bindings)| {
+                bindings.iter().flatten().map(move |binding| {
+                    let ip = match binding.host_ip.as_str() {
+                        "" => "0.0.0.0",
+                        ip => ip,
+                    };
+                    format!("{ip}:{}->{container}", binding.host_port)
+                })
+            })
+            .collect();
+        ports.sort();
+        ports.dedup();
+        ports
+    }
+}
+
+/// One container in `podman ps -a --format json` (one array, with PIDs and exit codes).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct PodmanPs {
+    id: String,
+    names: Vec<String>,
+    image: String,
+    state: String,
+    exit_code: i64,
+    pid: i64,
+    labels: Option<BTreeMap<String, String>>,
+    /// Seconds since the epoch.
+    created: i64,
+    ports: Option<Vec<PodmanPort>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+struct PodmanPort {
+    host_ip: String,
+    container_port: u32,
+    host_port: u32,
+    protocol: String,
+}
+
+/// Every container of `podman ps -a --format json`.
+pub(super) fn podman_ps(json: &[u8]) -> Result<Vec<SessionStatus>, serde_json::Error> {
+    let values: Vec<serde_json::Value> = serde_json::from_slice(json)?;
+    Ok(values
+        .into_iter()
+        .filter_map(|value| serde_json::from_value::<PodmanPs>(value).ok())
+        .map(|ps| {
+            let managed = ps
+                .labels
+                .as_ref()
+                .is_some_and(|labels| labels.get(MANAGED_LABEL).is_some_and(|v| v == "1"));
+            let mut status = Facts {
+                name: ps.names.first().map_or("", String::as_str),
+                id: &ps.id,
+                word: &ps.state,
+                state: state_of(&ps.state, false, false),
+                pid: ps.pid,
+                exit_code: ps.exit_code,
+                image: &ps.image,
+                managed,
+            }
+            .into_status(Runtime::Podman);
+            status.created_at = Timestamp::from_second(ps.created).ok();
+            status.ports = ps
+                .ports
+                .iter()
+                .flatten()
+                .map(|port| {
+                    let ip = if port.host_ip.is_empty() {
+                        "0.0.0.0"
+                    } else {
+                        &port.host_ip
+                    };
+                    format!(
+                        "{ip}:{}->{}/{}",
+                        port.host_port, port.container_port, port.protocol
+                    )
+                })
+                .collect();
+            status
+        })
+        .collect())
+}
+
+/// The `docker ps` template: the fields `list` needs and no more. (`{{json .}}` would make
+/// the engine compute every container's size.) Docker's `ps` has no PID; `status` has it.
+pub(super) const DOCKER_PS_FORMAT: &str = "{\"ID\":{{json .ID}},\"Names\":{{json .Names}},\
+\"Image\":{{json .Image}},\"State\":{{json .State}},\"Status\":{{json .Status}},\
+\"Labels\":{{json .Labels}},\"CreatedAt\":{{json .CreatedAt}},\"Ports\":{{json .Ports}}}";
+
+/// One line of `docker ps` with [`DOCKER_PS_FORMAT`].
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct DockerPs {
+    #[serde(rename = "ID")]
+    id: String,
+    names: String,
+    image: String,
+    state: String,
+    /// `Exited (3) 2 minutes ago`, `Up 5 seconds (Paused)`.
+    status: String,
+    /// `a=b,c=d`.
+    labels: String,
+    /// `2026-11-26 11:37:07 +0000 UTC`.
+    created_at: String,
+    /// `0.0.0.0:8080->80/tcp, :::8080->80/tcp`.
+    ports: String,
+}
+
+/// Every container of `docker ps -a --no-trunc --format DOCKER_PS_FORMAT`, one per line.
+pub(super) fn docker_ps(text: &str) -> Vec<SessionStatus> {
+    text.lines()
+        .filter_map(|line| serde_json::from_str::<DockerPs>(line).ok())
+        .map(|ps| {
+            // Only our own labels matter here, and their values never hold a comma.
+            let managed = ps
+                .labels
+                .split(',')
+                .any(|label| label == format!("{MANAGED_LABEL}=1"));
+            // A container with links lists several names; its own comes first.
+            let name = ps.names.split(',').next().unwrap_or_default();
+            let mut status = Facts {
+                name,
+                id: &ps.id,
+                word: &ps.state,
+                state: state_of(&ps.state, false, false),
+                pid: 0,
+                exit_code: exit_code_of(&ps.status).unwrap_or_default(),
+                image: &ps.image,
+                managed,
+            }
+            .into_status(Runtime::Docker);
+            status.created_at = docker_time(&ps.created_at);
+            status.ports = ps
+                .ports
+                .split(", ")
+                .filter(|port| !port.is_empty())
+                // Docker 28 writes IPv6 addresses in brackets, 20.10 and `inspect` do not.
+                .map(|port| port.replacen("[::]", "::", 1))
+                .collect();
+            status
+        })
+        .collect()
+}
+
+/// The code in `Exited (3) 2 minutes ago`.
+fn exit_code_of(status: &str) -> Option<i64> {
+    let rest = status.strip_prefix("Exited (")?;
+    rest[..rest.find(')')?].parse().ok()
+}
+
+/// `2026-11-26 11:37:07 +0000 UTC` (Go's default time format, in the CLI's time zone).
+fn docker_time(text: &str) -> Option<Timestamp> {
+    let without_zone_name = text.rsplit_once(' ').map_or(text, |(time, _)| time);
+    jiff::fmt::strtime::parse("%Y-%m-%d %H:%M:%S %z", without_zone_name)
+        .and_then(|parsed| parsed.to_timestamp())
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOCKER_PAUSED: &str = r#"[{"Id":"abc","Created":"2026-11-26T11:37:07.123456789Z",
+        "Name":"/web","State":{"Status":"paused","Running":true,"Paused":true,
+        "Restarting":false,"Pid":4242,"ExitCode":0},
+        "Config":{"Image":"nginx:1","Labels":{"io.kstlib.ops.managed":"1"},"Tty":true},
+        "NetworkSettings":{"Ports":{"80/tcp":[{"HostIp":"0.0.0.0","HostPort":"8080"},
+        {"HostIp":"::","HostPort":"8080"}],"443/tcp":null}}}]"#;
+
+    const PODMAN_EXITED: &str = r#"[{"Id":"def","Created":"2026-11-26T12:37:30.380523098+01:00",
+        "Name":"job","State":{"Status":"exited","Running":false,"Paused":false,"Pid":0,
+        "ExitCode":137},"Config":{"Image":"localhost/job:1","Labels":null,"StopSignal":15}}]"#;
+
+    fn parse(json: &str) -> Inspect {
+        let values: Vec<serde_json::Value> = serde_json::from_str(json).expect("json");
+        serde_json::from_value(values[0].clone()).expect("inspect")
+    }
+
+    #[test]
+    fn docker_paused_is_paused_not_running() {
+        let found = parse(DOCKER_PAUSED);
+        assert_eq!(found.name(), "web");
+        let status = found.to_status(Runtime::Docker);
+        assert_eq!(status.state, SessionState::Paused);
+        assert_eq!(status.pid, Some(4242));
+        assert_eq!(status.origin, Origin::Managed);
+        assert_eq!(status.ports, ["0.0.0.0:8080->80/tcp", ":::8080->80/tcp"]);
+        assert_eq!(
+            status.created_at.map(|t| t.to_string()).as_deref(),
+            Some("2026-11-26T11:37:07.123456789Z")
+        );
+    }
+
+    #[test]
+    fn podman_exited_keeps_code_signal_and_time_zone() {
+        let found = parse(PODMAN_EXITED);
+        let status = found.to_status(Runtime::Podman);
+        assert_eq!(status.state, SessionState::Exited);
+        assert_eq!(status.exit_code, Some(137));
+        assert_eq!(status.exit_signal.as_deref(), Some("SIGKILL"));
+        assert_eq!(status.pid, None);
+        assert_eq!(status.origin, Origin::Foreign);
+        assert_eq!(
+            status.created_at.map(|t| t.to_string()).as_deref(),
+            Some("2026-11-26T11:37:30.380523098Z")
+        );
+        assert_eq!(found.stop_signal(), StopSignal::parse("TERM").ok());
+    }
+
+    #[test]
+    fn unknown_states_keep_the_runtime_word() {
+        let mut found = parse(PODMAN_EXITED);
+        found.state.status = "removing".to_owned();
+        let status = found.to_status(Runtime::Podman);
+        assert_eq!(status.state, SessionState::Unknown);
+        assert_eq!(status.detail.as_deref(), Some("removing"));
+        found.state.status = "created".to_owned();
+        assert_eq!(found.state(), SessionState::Stopped);
+    }
+
+    #[test]
+    fn odd_json_never_panics() {
+        for json in [
+            "[{}]",
+            r#"[{"State":null}]"#,
+            r#"[{"State":{"Pid":"x"}}]"#,
+            r#"[{"Config":{"Labels":{"a":1}}}]"#,
+        ] {
+            let values: Vec<serde_json::Value> = serde_json::from_str(json).expect("json");
+            let _ = serde_json::from_value::<Inspect>(values[0].clone())
+                .map(|found| found.to_status(Runtime::Docker));
+        }
+    }
+
+    #[test]
+    fn podman_ps_has_pids_codes_labels_and_ports() {
+        let json = br#"[{"Id":"e73a","Names":["web"],"Image":"localhost/app:1","State":"running",
+            "ExitCode":0,"Pid":24044,"Labels":{"io.kstlib.ops.managed":"1"},"Created":1795698917,
+            "Ports":[{"host_ip":"127.0.0.1","container_port":80,"host_port":18999,"range":1,
+            "protocol":"tcp"}]},
+            {"Id":"f00","Names":["job"],"Image":"x","State":"exited","ExitCode":137,"Pid":0,
+            "Labels":null,"Created":1795698917,"Ports":null},
+            {"Id":"bad","Names":"not a list"}]"#;
+        let rows = podman_ps(json).expect("json");
+        assert_eq!(rows.len(), 2, "the malformed entry is skipped");
+        assert_eq!(rows[0].state, SessionState::Running);
+        assert_eq!(rows[0].pid, Some(24044));
+        assert_eq!(rows[0].origin, Origin::Managed);
+        assert_eq!(rows[0].ports, ["127.0.0.1:18999->80/tcp"]);
+        assert_eq!(
+            rows[0].created_at.map(|t| t.to_string()).as_deref(),
+            Some("2026-11-26T13:15:17Z")
+        );
+        assert_eq!(
+            (rows[1].exit_code, rows[1].exit_signal.as_deref()),
+            (Some(137), Some("SIGKILL"))
+        );
+        assert_eq!(rows[1].origin, Origin::Foreign);
+    }
+
+    #[test]
+    fn docker_ps_lines_parse_on_both_clis() {
+        let text = concat!(
+            r#"{"ID":"fdc7","Names":"job","Image":"kstlib-test/busybox:1","State":"exited","#,
+            r#""Status":"Exited (3) Less than a second ago","Labels":"a=b,io.kstlib.ops.managed=1","#,
+            r#""CreatedAt":"2026-11-26 13:15:18 +0000 UTC","Ports":""}"#,
+            "\n",
+            r#"{"ID":"abc","Names":"web","Image":"nginx","State":"paused","Status":"Up 5 seconds (Paused)","#,
+            r#""Labels":"","CreatedAt":"2026-11-26 14:15:18 +0100 CET","#,
+            r#""Ports":"0.0.0.0:8080->80/tcp, [::]:8080->80/tcp"}"#,
+            "\nnot json\n"
+        );
+        let rows = docker_ps(text);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            (rows[0].state, rows[0].exit_code),
+            (SessionState::Exited, Some(3))
+        );
+        assert_eq!(rows[0].origin, Origin::Managed);
+        assert_eq!(rows[0].pid, None);
+        assert_eq!(rows[1].state, SessionState::Paused);
+        assert_eq!(rows[1].ports, ["0.0.0.0:8080->80/tcp", ":::8080->80/tcp"]);
+        assert_eq!(
+            rows[1].created_at.map(|t| t.to_string()).as_deref(),
+            Some("2026-11-26T13:15:18Z")
+        );
+    }
+
+    #[test]
+    fn ps_of_every_state_maps_like_inspect() {
+        for (word, state) in [
+            ("running", SessionState::Running),
+            ("paused", SessionState::Paused),
+            ("restarting", SessionState::Restarting),
+            ("exited", SessionState::Exited),
+            ("created", SessionState::Stopped),
+            ("dead", SessionState::Unknown),
+        ] {
+            let line = format!(r#"{{"ID":"i","Names":"n","State":"{word}","Status":""}}"#);
+            assert_eq!(docker_ps(&line)[0].state, state, "{word}");
+        }
+    }
+}
