@@ -101,8 +101,6 @@ fn init_logging(cli: &Cli) {
 fn run(cli: &Cli) -> CliResult {
     let source = ConfigSource::from_env(cli.config.clone());
     let command = match &cli.command {
-        // doctor reports a broken config instead of stopping at it.
-        Command::Ops(OpsCommand::Doctor(args)) => return commands::doctor(&source, args),
         Command::Ops(command) => command,
         Command::Completions { shell } => {
             let mut out = Vec::new();
@@ -117,23 +115,27 @@ fn run(cli: &Cli) -> CliResult {
             return Ok(exit::OK);
         }
     };
-    let config = Config::load(&source).map_err(Error::from)?;
     // The config file is the single source of truth: a mistake anywhere in it is reported
     // before anything is started or stopped.
-    config.validate()?;
-    tracing::debug!("config files: {:?}", config.files());
+    let config = || -> Result<Config, Error> {
+        let config = Config::load(&source)?;
+        config.validate()?;
+        tracing::debug!("config files: {:?}", config.files());
+        Ok(config)
+    };
     match command {
-        OpsCommand::Start(args) => commands::start(&config, args),
-        OpsCommand::Stop(args) => commands::stop(&config, args),
-        OpsCommand::Attach(args) => commands::attach(&config, args),
-        OpsCommand::Status(args) => commands::status(&config, args),
-        OpsCommand::Logs(args) => commands::logs(&config, args),
-        OpsCommand::List(args) => commands::list(&config, args),
-        OpsCommand::Restart(args) => commands::restart(&config, args),
-        OpsCommand::Up(args) => commands::up(&config, args),
-        OpsCommand::Down(args) => commands::down(&config, args),
-        OpsCommand::SendKeys(args) => commands::send_keys(&config, args),
-        OpsCommand::Exec(args) => commands::exec(&config, args),
-        OpsCommand::Doctor(_) => unreachable!("handled before the config is loaded"),
+        OpsCommand::Start(args) => commands::start(&config()?, args),
+        OpsCommand::Stop(args) => commands::stop(&config()?, args),
+        OpsCommand::Attach(args) => commands::attach(&config()?, args),
+        OpsCommand::Status(args) => commands::status(&config()?, args),
+        OpsCommand::Logs(args) => commands::logs(&config()?, args),
+        OpsCommand::List(args) => commands::list(&config()?, args),
+        OpsCommand::Restart(args) => commands::restart(&config()?, args),
+        OpsCommand::Up(args) => commands::up(&config()?, args),
+        OpsCommand::Down(args) => commands::down(&config()?, args),
+        OpsCommand::SendKeys(args) => commands::send_keys(&config()?, args),
+        OpsCommand::Exec(args) => commands::exec(&config()?, args),
+        // doctor reports a broken config instead of stopping at it.
+        OpsCommand::Doctor(args) => commands::doctor(&source, args),
     }
 }
