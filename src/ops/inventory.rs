@@ -138,8 +138,7 @@ pub fn list(config: &Config, scope: &Scope) -> Result<Inventory> {
         }
     }
     for session in &declared {
-        let socket_path = (session.backend() == BackendType::Tmux)
-            .then(|| TmuxRunner::for_session(session).socket_path());
+        let socket_path = (session.backend() == BackendType::Tmux).then(|| session.socket().path());
         let running = inventory.sessions.iter_mut().find(|status| {
             status.name == session.name().as_str()
                 && status.backend == session.backend()
@@ -269,10 +268,10 @@ fn in_scope(session: &SessionConfig, scope: &Scope) -> bool {
         return false;
     }
     match session.backend() {
-        BackendType::Tmux => scope.socket.as_ref().is_none_or(|socket| {
-            let wanted = TmuxRunner::new("tmux", socket.clone()).socket_path();
-            TmuxRunner::for_session(session).socket_path() == wanted
-        }),
+        BackendType::Tmux => scope
+            .socket
+            .as_ref()
+            .is_none_or(|socket| session.socket().path() == socket.path()),
         BackendType::Container => scope
             .runtime
             .is_none_or(|rt| session.runtime().is_none_or(|own| own == rt)),

@@ -217,6 +217,24 @@ impl TmuxSocket {
         }
     }
 
+    /// The path of the server's socket, as tmux computes it.
+    pub fn path(&self) -> PathBuf {
+        match self {
+            TmuxSocket::Default => super::tmux::socket_dir().join("default"),
+            TmuxSocket::Name(name) => super::tmux::socket_dir().join(name.as_str()),
+            TmuxSocket::Path(path) => path.clone(),
+        }
+    }
+
+    /// `tmux`, `tmux -L bots` or `tmux -S /path`, for messages.
+    pub fn describe(&self) -> String {
+        match self {
+            TmuxSocket::Default => "tmux".to_owned(),
+            TmuxSocket::Name(name) => format!("tmux -L {name}"),
+            TmuxSocket::Path(path) => format!("tmux -S {}", path.display()),
+        }
+    }
+
     /// The `-L NAME` / `-S PATH` arguments that select this server.
     pub fn args(&self) -> Vec<std::ffi::OsString> {
         match self {

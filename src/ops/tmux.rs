@@ -116,20 +116,12 @@ impl TmuxRunner {
 
     /// The path of the server's socket, as tmux computes it.
     pub fn socket_path(&self) -> PathBuf {
-        match &self.socket {
-            TmuxSocket::Default => socket_dir().join("default"),
-            TmuxSocket::Name(name) => socket_dir().join(name.as_str()),
-            TmuxSocket::Path(path) => path.clone(),
-        }
+        self.socket.path()
     }
 
     /// `tmux`, `tmux -L bots` or `tmux -S /path`, for messages.
     pub fn describe(&self) -> String {
-        match &self.socket {
-            TmuxSocket::Default => "tmux".to_owned(),
-            TmuxSocket::Name(name) => format!("tmux -L {name}"),
-            TmuxSocket::Path(path) => format!("tmux -S {}", path.display()),
-        }
+        self.socket.describe()
     }
 
     /// Types `keys` into the session's active pane, then Enter if `enter`.
