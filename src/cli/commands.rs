@@ -4,10 +4,10 @@ use std::io::{self, Write};
 use std::thread;
 use std::time::Duration;
 
-use crate::ops::backend::DEFAULT_STOP_TIMEOUT;
 use crate::ops::config::{Config, ConfigSource, Overrides};
 use crate::ops::doctor::{self, Health};
 use crate::ops::inventory::{self, Scope};
+use crate::ops::timing::DEFAULT_STOP_TIMEOUT;
 use crate::ops::validate::{Command, EnvVar, StopSignal, ValidationError};
 use crate::ops::{
     BackendType, CommandSource, ContainerRunner, Error, LogOptions, Removal, SessionManager,

@@ -7,13 +7,14 @@ use std::time::Duration;
 use super::error::Result;
 use super::model::{BackendType, SessionStatus, StopReport};
 use super::spec::SessionConfig;
+use super::timing::DEFAULT_STOP_TIMEOUT;
 use super::validate::{SessionName, StopSignal};
-
-/// How long a stop waits for the program unless told otherwise (upstream's `--timeout 10`).
-pub const DEFAULT_STOP_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How many log lines `logs` prints unless told otherwise (upstream's `--lines 100`).
 pub const DEFAULT_LOG_LINES: usize = 100;
+
+/// How many output lines a failed start reports, on every backend.
+pub const FAILED_START_LINES: usize = 10;
 
 /// How to stop a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,7 +8,8 @@ use super::config::{Config, ConfigSource};
 use super::error::Error;
 use super::exec::{Executor, Invocation, SystemExecutor, find_program};
 use super::model::Runtime;
-use super::spec::{DEFAULT_TMUX_BINARY, TmuxSocket};
+use super::model::{TmuxSocket, socket_dir};
+use super::spec::DEFAULT_TMUX_BINARY;
 use super::tmux;
 
 /// How one thing looks.
@@ -108,7 +109,7 @@ fn check_tmux(exec: &dyn Executor, binary: &str) -> Check {
                     "{} ({}); live servers in {}: {}",
                     out.stdout_text().trim(),
                     path.display(),
-                    tmux::socket_dir().display(),
+                    socket_dir().display(),
                     if servers.is_empty() {
                         "none".to_owned()
                     } else {

@@ -15,16 +15,8 @@ use std::time::{Duration, Instant};
 
 use wait_timeout::ChildExt;
 
+use super::timing;
 use super::validate::escape_control;
-
-/// How long a backend call may take unless the caller says otherwise.
-///
-/// tmux answers in milliseconds and the container CLIs in well under a second here; a call
-/// that takes longer than this is a hung daemon, which must give an error, not a hang.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// The environment variable that overrides [`DEFAULT_TIMEOUT`] (in seconds).
-pub const TIMEOUT_ENV: &str = "KSTLIB_BACKEND_TIMEOUT";
 
 /// A program to run: its argv, environment changes and time limit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,7 +35,7 @@ impl Invocation {
             program: program.into(),
             args: Vec::new(),
             env: Vec::new(),
-            timeout: default_timeout(),
+            timeout: timing::backend_timeout(),
             merge_stderr: false,
         }
     }
@@ -365,15 +357,6 @@ fn drain(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<Vec<u8>> {
 
 fn join(handle: thread::JoinHandle<Vec<u8>>) -> Vec<u8> {
     handle.join().unwrap_or_default()
-}
-
-fn default_timeout() -> Duration {
-    std::env::var(TIMEOUT_ENV)
-        .ok()
-        .and_then(|value| value.trim().parse::<f64>().ok())
-        .filter(|secs| secs.is_finite() && *secs > 0.0)
-        .map(Duration::from_secs_f64)
-        .unwrap_or(DEFAULT_TIMEOUT)
 }
 
 /// Looks a program up the way `execvp` would: a name with a `/` is taken as a path, any

@@ -17,9 +17,9 @@ use super::config::{Config, Overrides};
 use super::container::ContainerRunner;
 use super::error::{Error, Result};
 use super::manager::{SessionManager, defined_status};
-use super::model::{BackendType, Origin, Runtime, SessionStatus};
+use super::model::{BackendType, Origin, Runtime, SessionStatus, TmuxSocket};
 use super::runtime;
-use super::spec::{SessionConfig, SessionOptions, TmuxSocket};
+use super::spec::{SessionConfig, SessionOptions};
 use super::tmux::{self, TmuxRunner};
 use super::validate::SessionName;
 

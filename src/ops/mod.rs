@@ -35,6 +35,7 @@ mod process;
 pub mod runtime;
 pub mod spec;
 mod text;
+pub mod timing;
 pub mod tmux;
 pub mod validate;
 
@@ -45,7 +46,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use inventory::{Inventory, Located, Scope};
 pub use manager::SessionManager;
 pub use model::{
-    BackendType, Origin, Runtime, SessionState, SessionStatus, StopMethod, StopReport,
+    BackendType, Origin, Runtime, SessionState, SessionStatus, StopMethod, StopReport, TmuxSocket,
 };
-pub use spec::{CommandSource, SessionConfig, SessionOptions, TmuxSocket};
+pub use spec::{CommandSource, SessionConfig, SessionOptions};
 pub use tmux::TmuxRunner;

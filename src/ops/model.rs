@@ -7,7 +7,7 @@ use std::str::FromStr;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use super::validate::ValidationError;
+use super::validate::{self, SocketName, ValidationError};
 
 /// Which kind of backend runs a session.
 ///
@@ -182,6 +182,83 @@ impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// The tmux server a session lives on.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TmuxSocket {
+    /// tmux's default socket.
+    Default,
+    /// A named socket in tmux's socket directory (`tmux -L NAME`).
+    Name(SocketName),
+    /// A socket anywhere (`tmux -S PATH`).
+    Path(PathBuf),
+}
+
+impl TmuxSocket {
+    /// The server named by a socket name (`-L`) or a socket path (`-S`, `~` expanded, made
+    /// absolute), or the default one; not both.
+    pub fn new(name: Option<&str>, path: Option<&str>) -> Result<TmuxSocket, ValidationError> {
+        match (name, path) {
+            (Some(_), Some(path)) => Err(ValidationError::new(
+                "socket_path",
+                path,
+                "socket_name and socket_path cannot both be set",
+            )),
+            (Some(name), None) => Ok(TmuxSocket::Name(SocketName::new(name)?)),
+            (None, Some(path)) => {
+                let path = validate::absolute(&validate::expand_home(path));
+                validate::check_socket_path(&path)?;
+                Ok(TmuxSocket::Path(path))
+            }
+            (None, None) => Ok(TmuxSocket::Default),
+        }
+    }
+
+    /// The path of the server's socket, as tmux computes it.
+    pub fn path(&self) -> PathBuf {
+        match self {
+            TmuxSocket::Default => socket_dir().join("default"),
+            TmuxSocket::Name(name) => socket_dir().join(name.as_str()),
+            TmuxSocket::Path(path) => path.clone(),
+        }
+    }
+
+    /// `tmux`, `tmux -L bots` or `tmux -S /path`, for messages.
+    pub fn describe(&self) -> String {
+        match self {
+            TmuxSocket::Default => "tmux".to_owned(),
+            TmuxSocket::Name(name) => format!("tmux -L {name}"),
+            TmuxSocket::Path(path) => format!("tmux -S {}", path.display()),
+        }
+    }
+
+    /// The `-L NAME` / `-S PATH` arguments that select this server.
+    pub fn args(&self) -> Vec<std::ffi::OsString> {
+        match self {
+            TmuxSocket::Default => Vec::new(),
+            TmuxSocket::Name(name) => vec!["-L".into(), name.as_str().into()],
+            TmuxSocket::Path(path) => vec!["-S".into(), path.clone().into_os_string()],
+        }
+    }
+
+    /// The socket name for `SessionStatus::socket_name` (upstream's field).
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            TmuxSocket::Name(name) => Some(name.as_str()),
+            _ => None,
+        }
+    }
+}
+
+/// tmux's socket directory: `$TMUX_TMPDIR/tmux-UID`, `/tmp/tmux-UID` by default.
+pub fn socket_dir() -> PathBuf {
+    let base = std::env::var_os("TMUX_TMPDIR")
+        .filter(|dir| !dir.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/tmp"));
+    base.join(format!("tmux-{}", nix::unistd::getuid()))
 }
 
 /// What the backend reports about one session.

@@ -6,12 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde::Serialize;
-
-use super::model::{BackendType, Runtime};
+use super::model::{BackendType, Runtime, TmuxSocket};
 use super::validate::{
-    self, Command, EnvVar, Image, Item, Port, SessionName, SocketName, StopSignal, ValidationError,
-    Volume,
+    self, Command, EnvVar, Image, Item, Port, SessionName, StopSignal, ValidationError, Volume,
 };
 
 /// A command as given: one line split with shell-word rules, or an exact argv.
@@ -182,74 +179,6 @@ impl SessionOptions {
             options.ports = top.ports.clone();
         }
         options
-    }
-}
-
-/// The tmux server a session lives on.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TmuxSocket {
-    /// tmux's default socket.
-    Default,
-    /// A named socket in tmux's socket directory (`tmux -L NAME`).
-    Name(SocketName),
-    /// A socket anywhere (`tmux -S PATH`).
-    Path(PathBuf),
-}
-
-impl TmuxSocket {
-    /// The server named by a socket name (`-L`) or a socket path (`-S`, `~` expanded, made
-    /// absolute), or the default one; not both.
-    pub fn new(name: Option<&str>, path: Option<&str>) -> Result<TmuxSocket, ValidationError> {
-        match (name, path) {
-            (Some(_), Some(path)) => Err(ValidationError::new(
-                "socket_path",
-                path,
-                "socket_name and socket_path cannot both be set",
-            )),
-            (Some(name), None) => Ok(TmuxSocket::Name(SocketName::new(name)?)),
-            (None, Some(path)) => {
-                let path = absolute(&expand_home(path));
-                validate::check_socket_path(&path)?;
-                Ok(TmuxSocket::Path(path))
-            }
-            (None, None) => Ok(TmuxSocket::Default),
-        }
-    }
-
-    /// The path of the server's socket, as tmux computes it.
-    pub fn path(&self) -> PathBuf {
-        match self {
-            TmuxSocket::Default => super::tmux::socket_dir().join("default"),
-            TmuxSocket::Name(name) => super::tmux::socket_dir().join(name.as_str()),
-            TmuxSocket::Path(path) => path.clone(),
-        }
-    }
-
-    /// `tmux`, `tmux -L bots` or `tmux -S /path`, for messages.
-    pub fn describe(&self) -> String {
-        match self {
-            TmuxSocket::Default => "tmux".to_owned(),
-            TmuxSocket::Name(name) => format!("tmux -L {name}"),
-            TmuxSocket::Path(path) => format!("tmux -S {}", path.display()),
-        }
-    }
-
-    /// The `-L NAME` / `-S PATH` arguments that select this server.
-    pub fn args(&self) -> Vec<std::ffi::OsString> {
-        match self {
-            TmuxSocket::Default => Vec::new(),
-            TmuxSocket::Name(name) => vec!["-L".into(), name.as_str().into()],
-            TmuxSocket::Path(path) => vec!["-S".into(), path.clone().into_os_string()],
-        }
-    }
-
-    /// The socket name for `SessionStatus::socket_name` (upstream's field).
-    pub fn name(&self) -> Option<&str> {
-        match self {
-            TmuxSocket::Name(name) => Some(name.as_str()),
-            _ => None,
-        }
     }
 }
 
@@ -507,7 +436,7 @@ fn relabel(err: ValidationError, field: &'static str) -> ValidationError {
 fn working_dir(dir: &str, backend: BackendType) -> Result<PathBuf, ValidationError> {
     validate::check_path_text("working_dir", dir)?;
     match backend {
-        BackendType::Tmux => Ok(absolute(&expand_home(dir))),
+        BackendType::Tmux => Ok(validate::absolute(&validate::expand_home(dir))),
         // A path inside the container: nothing on this host to resolve it against.
         BackendType::Container if dir.starts_with('/') => Ok(PathBuf::from(dir)),
         BackendType::Container => Err(ValidationError::new(
@@ -522,26 +451,9 @@ fn working_dir(dir: &str, backend: BackendType) -> Result<PathBuf, ValidationErr
 /// take them for named volumes.
 fn absolute_host(volume: Volume) -> Result<Volume, ValidationError> {
     if volume.is_bind_mount() {
-        let host = absolute(&expand_home(volume.host()));
+        let host = validate::absolute(&validate::expand_home(volume.host()));
         volume.with_host(host.display().to_string())
     } else {
         Ok(volume)
     }
-}
-
-/// `~` and `~/…` become the home directory, as a shell would have done for upstream.
-pub(crate) fn expand_home(path: &str) -> PathBuf {
-    let home = std::env::var_os("HOME").filter(|home| !home.is_empty());
-    match (path.strip_prefix('~'), home) {
-        (Some(""), Some(home)) => PathBuf::from(home),
-        (Some(rest), Some(home)) if rest.starts_with('/') => {
-            PathBuf::from(home).join(rest.trim_start_matches('/'))
-        }
-        _ => PathBuf::from(path),
-    }
-}
-
-/// `path` made absolute against the current directory, with `.` components dropped.
-pub(crate) fn absolute(path: &Path) -> PathBuf {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }

@@ -359,5 +359,5 @@ fn base_dir(span: &Span) -> Option<PathBuf> {
     } else {
         parent
     };
-    Some(crate::ops::spec::absolute(parent))
+    Some(validate::absolute(parent))
 }

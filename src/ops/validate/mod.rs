@@ -26,6 +26,7 @@ pub use image::{Image, MAX_IMAGE_NAME_LENGTH};
 pub use keys::{MAX_SEND_KEYS_LENGTH, validate_send_keys};
 pub use name::{MAX_SESSION_NAME_LENGTH, SessionName};
 pub use path::{MAX_PATH_LENGTH, MAX_SOCKET_NAME_LENGTH, MAX_SOCKET_PATH_LENGTH, SocketName};
+pub(crate) use path::{absolute, expand_home};
 pub use path::{check_path_text, check_socket_path};
 pub use port::{MAX_PORTS, Port, check_port_count};
 pub use signal::StopSignal;

@@ -1,7 +1,7 @@
 //! Paths and path-like names: tmux sockets, the working directory, the tmux binary.
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use serde::Serialize;
@@ -126,6 +126,23 @@ pub fn check_path_text(field: &'static str, value: &str) -> Result<(), Validatio
         ));
     }
     Ok(())
+}
+
+/// `~` and `~/…` become the home directory, as a shell would have done for upstream.
+pub(crate) fn expand_home(path: &str) -> PathBuf {
+    let home = std::env::var_os("HOME").filter(|home| !home.is_empty());
+    match (path.strip_prefix('~'), home) {
+        (Some(""), Some(home)) => PathBuf::from(home),
+        (Some(rest), Some(home)) if rest.starts_with('/') => {
+            PathBuf::from(home).join(rest.trim_start_matches('/'))
+        }
+        _ => PathBuf::from(path),
+    }
+}
+
+/// `path` made absolute against the current directory, with `.` components dropped.
+pub(crate) fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 #[cfg(test)]

@@ -1,55 +1,26 @@
-//! The container backend: one Docker or Podman container per session, through their CLIs.
-//!
-//! What upstream got wrong and this file gets right (reference §6, §11):
-//! - lookups use `container inspect`, so an image, network or volume of the session's name
-//!   is never mistaken for a container; and the returned `Name` must equal the name asked
-//!   for, because both runtimes also match ID prefixes;
-//! - one state table for `status` and `list`: `status` reads `container inspect`, `list`
-//!   one `ps` per runtime whatever the number of containers (see `parse`), and both go
-//!   through the same mapping;
-//! - containers kstlib creates carry labels (`io.kstlib.ops.*`), so they are told apart
-//!   from foreign ones, and a changed config is noticed;
-//! - `stop` runs the ladder itself (signal, `wait` up to the timeout, SIGKILL), so it knows
-//!   whether the program ended on the signal or was killed (`docker stop` does not say);
-//! - a container that exits right after starting is a failed start, with its exit code
-//!   and last lines of output.
-//!
-//! Facts about the CLIs this relies on are in DESIGN.md §7.
-
-mod parse;
-
-use parse::Inspect;
+//! [`ContainerRunner`]: the verbs of one container runtime, through its CLI.
 
 use std::io::{self, Write};
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::backend::{LogOptions, Removal, SessionBackend, StopOptions};
-use super::error::{Error, Result};
-use super::exec::{Executor, Invocation, Output, SystemExecutor};
-use super::model::{
+use super::logs::{self, LineFilter, line_count};
+use super::parse::{self, Inspect};
+use super::stderr::{first_line, is_missing, last_line, name_in_use, not_running, unavailable};
+use super::{HASH_LABEL, MANAGED_LABEL, SESSION_LABEL};
+use crate::ops::backend::{FAILED_START_LINES, LogOptions, Removal, SessionBackend, StopOptions};
+use crate::ops::error::{Error, Result};
+use crate::ops::exec::{ExecError, Executor, Invocation, Output, SystemExecutor};
+use crate::ops::model::{
     BackendType, Origin, Runtime, SessionState, SessionStatus, StopMethod, StopReport,
     exit_description,
 };
-use super::runtime;
-use super::spec::SessionConfig;
-use super::text;
-use super::tmux::START_GRACE;
-use super::validate::{Command, SessionName, StopSignal};
-
-/// Label set on every container kstlib creates.
-pub const MANAGED_LABEL: &str = "io.kstlib.ops.managed";
-/// Label holding the session name.
-pub const SESSION_LABEL: &str = "io.kstlib.ops.session";
-/// Label holding [`SessionConfig::config_hash`].
-pub const HASH_LABEL: &str = "io.kstlib.ops.config-hash";
-
-/// `run` may pull the image from a registry, which takes as long as the network makes it.
-const RUN_TIMEOUT: Duration = Duration::from_secs(600);
-
-/// How many log lines a failed start reports.
-const FAILED_START_LINES: usize = 10;
+use crate::ops::runtime;
+use crate::ops::spec::SessionConfig;
+use crate::ops::text;
+use crate::ops::timing::{ENGINE_EXIT_WAIT, RUN_TIMEOUT, START_GRACE};
+use crate::ops::validate::{Command, SessionName, StopSignal};
 
 /// Containers of one runtime. Upstream's `ContainerRunner`.
 #[derive(Debug, Clone)]
@@ -143,7 +114,7 @@ impl ContainerRunner {
             .map_err(|err| self.exec_error(err))
     }
 
-    fn exec_error(&self, err: super::exec::ExecError) -> Error {
+    fn exec_error(&self, err: ExecError) -> Error {
         Error::from_exec(err, self.runtime.as_str(), || {
             Error::ContainerRuntimeNotFound {
                 runtime: Some(self.runtime.to_string()),
@@ -334,7 +305,12 @@ impl ContainerRunner {
         }
         let output = self
             .exec
-            .output(&self.log_text(&found, FAILED_START_LINES, false))
+            .output(&logs::invocation(
+                self.runtime,
+                &found.id,
+                FAILED_START_LINES,
+                false,
+            ))
             .map(|out| {
                 text::last_lines(&out.stdout_text(), FAILED_START_LINES, false)
                     .lines()
@@ -355,25 +331,6 @@ impl ContainerRunner {
     fn image_exists(&self, image: &str) -> bool {
         self.run(["image", "inspect", image])
             .is_ok_and(|out| out.success())
-    }
-
-    /// A container's output, both streams in order: on Docker its last `lines` lines, on
-    /// Podman all of it, for the caller to cut ([`text::last_lines`], or the `skip` of
-    /// [`LineFilter`] when following).
-    ///
-    /// Podman 4's `--tail` cannot be trusted: a line written in several pieces is stored
-    /// as partial records, and `--tail` drops the first piece and moves line ends
-    /// (`printf one; sleep 1; echo " more"` comes back as " more"), TTY or not; without a
-    /// TTY it also counts stdout and stderr apart. Its plain `logs` is right.
-    fn log_text(&self, found: &Inspect, lines: usize, follow: bool) -> Invocation {
-        let mut invocation = self.invocation().arg("logs");
-        if follow {
-            invocation = invocation.arg("--follow");
-        }
-        if self.runtime == Runtime::Docker {
-            invocation = invocation.arg("--tail").arg(lines.to_string());
-        }
-        invocation.arg(&found.id).merge_stderr()
     }
 }
 
@@ -479,7 +436,7 @@ impl SessionBackend for ContainerRunner {
                 let _ = self.run_invocation(
                     self.invocation()
                         .args(["wait", name.as_str()])
-                        .timeout(Duration::from_secs(10)),
+                        .timeout(ENGINE_EXIT_WAIT),
                 );
             }
             report.exit_code = self
@@ -548,7 +505,12 @@ impl SessionBackend for ContainerRunner {
 
     fn logs(&self, name: &SessionName, options: &LogOptions) -> Result<String> {
         let found = self.require(name)?;
-        let out = self.run_invocation(self.log_text(&found, options.lines, false))?;
+        let out = self.run_invocation(logs::invocation(
+            self.runtime,
+            &found.id,
+            options.lines,
+            false,
+        ))?;
         if !out.success() {
             return Err(self.failure(&out, "logs"));
         }
@@ -566,7 +528,12 @@ impl SessionBackend for ContainerRunner {
         let skip = match self.runtime {
             Runtime::Docker => 0,
             Runtime::Podman => {
-                let out = self.run_invocation(self.log_text(&found, options.lines, false))?;
+                let out = self.run_invocation(logs::invocation(
+                    self.runtime,
+                    &found.id,
+                    options.lines,
+                    false,
+                ))?;
                 if !out.success() {
                     return Err(self.failure(&out, "logs"));
                 }
@@ -580,7 +547,10 @@ impl SessionBackend for ContainerRunner {
             skip,
         };
         self.exec
-            .stream(&self.log_text(&found, options.lines, true), &mut filter)
+            .stream(
+                &logs::invocation(self.runtime, &found.id, options.lines, true),
+                &mut filter,
+            )
             .map_err(|err| self.exec_error(err))?;
         let _ = filter.finish();
         Ok(())
@@ -612,173 +582,5 @@ impl SessionBackend for ContainerRunner {
         };
         sessions.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(sessions)
-    }
-}
-
-/// Writes complete lines, escape sequences and carriage returns removed unless `ansi`.
-struct LineFilter<'a> {
-    out: &'a mut dyn Write,
-    partial: String,
-    ansi: bool,
-    /// How many lines to drop first (history already counted, beyond the last N).
-    skip: usize,
-}
-
-impl LineFilter<'_> {
-    fn emit(&mut self, line: &str) -> io::Result<()> {
-        if self.skip > 0 {
-            self.skip -= 1;
-            return Ok(());
-        }
-        let line = if self.ansi {
-            line.trim_end_matches('\r').to_owned()
-        } else {
-            text::strip_escapes(line)
-        };
-        writeln!(self.out, "{line}")
-    }
-
-    fn finish(&mut self) -> io::Result<()> {
-        if !self.partial.is_empty() {
-            let line = std::mem::take(&mut self.partial);
-            self.emit(&line)?;
-        }
-        self.out.flush()
-    }
-}
-
-impl Write for LineFilter<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.partial.push_str(&String::from_utf8_lossy(buf));
-        while let Some(end) = self.partial.find('\n') {
-            let line: String = self.partial.drain(..=end).collect();
-            self.emit(&line[..line.len() - 1])?;
-        }
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()
-    }
-}
-
-/// Lines as [`LineFilter`] will see them: one per `\n`, plus an unfinished last one.
-fn line_count(bytes: &[u8]) -> usize {
-    let ends = bytes.iter().filter(|&&byte| byte == b'\n').count();
-    ends + usize::from(bytes.last().is_some_and(|&byte| byte != b'\n'))
-}
-
-fn first_line(text: &str) -> String {
-    text::first_line(text, "the runtime")
-}
-
-/// The runtime's real complaint: Docker ends its errors with "See 'docker run --help'.".
-fn last_line(text: &str) -> String {
-    let line = text
-        .lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty() && !line.contains("--help"))
-        .find(|line| line.contains("rror"))
-        .or_else(|| text.lines().map(str::trim).rfind(|line| !line.is_empty()))
-        .unwrap_or("");
-    first_line(line)
-}
-
-fn unavailable(stderr: &str) -> bool {
-    stderr.contains("Cannot connect to the Docker daemon")
-        || stderr.contains("Cannot connect to Podman")
-        || stderr.contains("permission denied while trying to connect")
-        || stderr.contains("Is the docker daemon running")
-}
-
-/// Another container holds the name (a start racing ours). Not any "already in use": a
-/// published port that is taken ends in "bind: address already in use", and that container
-/// was created by this `run` and must be removed, not reported as an existing session.
-fn name_in_use(stderr: &str) -> bool {
-    // Docker: `The container name "/web" is already in use by container "…"`;
-    // Podman: `the container name "web" is already in use by …`.
-    let stderr = stderr.to_ascii_lowercase();
-    stderr.contains("container name") && stderr.contains("is already in use by")
-}
-
-fn is_missing(stderr: &str) -> bool {
-    let stderr = stderr.to_ascii_lowercase();
-    stderr.contains("no such container") || stderr.contains("no container with name or id")
-}
-
-fn not_running(stderr: &str) -> bool {
-    stderr.contains("is not running") || stderr.contains("can only kill running containers")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_real_complaint_is_picked_from_run_errors() {
-        let stderr = "Unable to find image 'x:1' locally\ndocker: Error response from daemon: \
-                      No such image: x:1.\nSee 'docker run --help'.";
-        assert_eq!(
-            last_line(stderr),
-            "docker: Error response from daemon: No such image: x:1."
-        );
-    }
-
-    #[test]
-    fn a_taken_port_is_not_a_taken_name() {
-        for taken_name in [
-            "docker: Error response from daemon: Conflict. The container name \"/web\" is \
-             already in use by container \"5ba0\". You have to remove (or rename) that container",
-            "Error: creating container storage: the container name \"web\" is already in use \
-             by 1a1c. You have to remove that container to be able to reuse that name",
-        ] {
-            assert!(name_in_use(taken_name), "{taken_name}");
-        }
-        for taken_port in [
-            "docker: Error response from daemon: driver failed programming external \
-             connectivity on endpoint web (9d10): Error starting userland proxy: listen tcp4 \
-             127.0.0.1:18777: bind: address already in use",
-            "Error: cannot listen on the TCP port: listen tcp4 127.0.0.1:18777: bind: address \
-             already in use",
-        ] {
-            assert!(!name_in_use(taken_port), "{taken_port}");
-        }
-    }
-
-    #[test]
-    fn line_filter_strips_and_joins_partial_lines() {
-        let mut out = Vec::new();
-        let mut filter = LineFilter {
-            out: &mut out,
-            partial: String::new(),
-            ansi: false,
-            skip: 0,
-        };
-        filter.write_all(b"\x1b[32mgr").expect("write");
-        filter.write_all(b"een\x1b[0m\r\nnext").expect("write");
-        filter.finish().expect("finish");
-        assert_eq!(String::from_utf8(out).expect("utf-8"), "green\nnext\n");
-    }
-
-    #[test]
-    fn line_filter_skips_the_history_beyond_the_last_lines() {
-        let history = b"one\ntwo\nthree";
-        assert_eq!(line_count(history), 3);
-        assert_eq!(line_count(b"one\ntwo\n"), 2);
-        assert_eq!(line_count(b""), 0);
-        let mut out = Vec::new();
-        let mut filter = LineFilter {
-            out: &mut out,
-            partial: String::new(),
-            ansi: false,
-            skip: line_count(history).saturating_sub(2),
-        };
-        filter.write_all(b"one\ntw").expect("write");
-        filter.write_all(b"o\nthree more\nnew\n").expect("write");
-        filter.finish().expect("finish");
-        assert_eq!(
-            String::from_utf8(out).expect("utf-8"),
-            "two\nthree more\nnew\n"
-        );
     }
 }

@@ -1,0 +1,121 @@
+//! Container output: the runtimes' quirks in reading it, and the filter that prints it.
+
+use std::io::{self, Write};
+
+use crate::ops::exec::Invocation;
+use crate::ops::model::Runtime;
+use crate::ops::text;
+
+/// A container's output, both streams in order: on Docker its last `lines` lines, on
+/// Podman all of it, for the caller to cut ([`text::last_lines`], or the `skip` of
+/// [`LineFilter`] when following).
+///
+/// Podman 4's `--tail` cannot be trusted: a line written in several pieces is stored
+/// as partial records, and `--tail` drops the first piece and moves line ends
+/// (`printf one; sleep 1; echo " more"` comes back as " more"), TTY or not; without a
+/// TTY it also counts stdout and stderr apart. Its plain `logs` is right.
+pub(super) fn invocation(runtime: Runtime, id: &str, lines: usize, follow: bool) -> Invocation {
+    let mut invocation = Invocation::new(runtime.as_str()).arg("logs");
+    if follow {
+        invocation = invocation.arg("--follow");
+    }
+    if runtime == Runtime::Docker {
+        invocation = invocation.arg("--tail").arg(lines.to_string());
+    }
+    invocation.arg(id).merge_stderr()
+}
+
+/// Writes complete lines, escape sequences and carriage returns removed unless `ansi`.
+pub(super) struct LineFilter<'a> {
+    pub(super) out: &'a mut dyn Write,
+    pub(super) partial: String,
+    pub(super) ansi: bool,
+    /// How many lines to drop first (history already counted, beyond the last N).
+    pub(super) skip: usize,
+}
+
+impl LineFilter<'_> {
+    fn emit(&mut self, line: &str) -> io::Result<()> {
+        if self.skip > 0 {
+            self.skip -= 1;
+            return Ok(());
+        }
+        let line = if self.ansi {
+            line.trim_end_matches('\r').to_owned()
+        } else {
+            text::strip_escapes(line)
+        };
+        writeln!(self.out, "{line}")
+    }
+
+    pub(super) fn finish(&mut self) -> io::Result<()> {
+        if !self.partial.is_empty() {
+            let line = std::mem::take(&mut self.partial);
+            self.emit(&line)?;
+        }
+        self.out.flush()
+    }
+}
+
+impl Write for LineFilter<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.partial.push_str(&String::from_utf8_lossy(buf));
+        while let Some(end) = self.partial.find('\n') {
+            let line: String = self.partial.drain(..=end).collect();
+            self.emit(&line[..line.len() - 1])?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// Lines as [`LineFilter`] will see them: one per `\n`, plus an unfinished last one.
+pub(super) fn line_count(bytes: &[u8]) -> usize {
+    let ends = bytes.iter().filter(|&&byte| byte == b'\n').count();
+    ends + usize::from(bytes.last().is_some_and(|&byte| byte != b'\n'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_filter_strips_and_joins_partial_lines() {
+        let mut out = Vec::new();
+        let mut filter = LineFilter {
+            out: &mut out,
+            partial: String::new(),
+            ansi: false,
+            skip: 0,
+        };
+        filter.write_all(b"\x1b[32mgr").expect("write");
+        filter.write_all(b"een\x1b[0m\r\nnext").expect("write");
+        filter.finish().expect("finish");
+        assert_eq!(String::from_utf8(out).expect("utf-8"), "green\nnext\n");
+    }
+
+    #[test]
+    fn line_filter_skips_the_history_beyond_the_last_lines() {
+        let history = b"one\ntwo\nthree";
+        assert_eq!(line_count(history), 3);
+        assert_eq!(line_count(b"one\ntwo\n"), 2);
+        assert_eq!(line_count(b""), 0);
+        let mut out = Vec::new();
+        let mut filter = LineFilter {
+            out: &mut out,
+            partial: String::new(),
+            ansi: false,
+            skip: line_count(history).saturating_sub(2),
+        };
+        filter.write_all(b"one\ntw").expect("write");
+        filter.write_all(b"o\nthree more\nnew\n").expect("write");
+        filter.finish().expect("finish");
+        assert_eq!(
+            String::from_utf8(out).expect("utf-8"),
+            "two\nthree more\nnew\n"
+        );
+    }
+}

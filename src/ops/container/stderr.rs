@@ -1,0 +1,81 @@
+//! How the runtimes' complaints on stderr are read.
+
+use crate::ops::text;
+
+pub(super) fn first_line(text: &str) -> String {
+    text::first_line(text, "the runtime")
+}
+
+/// The runtime's real complaint: Docker ends its errors with "See 'docker run --help'.".
+pub(super) fn last_line(text: &str) -> String {
+    let line = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.contains("--help"))
+        .find(|line| line.contains("rror"))
+        .or_else(|| text.lines().map(str::trim).rfind(|line| !line.is_empty()))
+        .unwrap_or("");
+    first_line(line)
+}
+
+pub(super) fn unavailable(stderr: &str) -> bool {
+    stderr.contains("Cannot connect to the Docker daemon")
+        || stderr.contains("Cannot connect to Podman")
+        || stderr.contains("permission denied while trying to connect")
+        || stderr.contains("Is the docker daemon running")
+}
+
+/// Another container holds the name (a start racing ours). Not any "already in use": a
+/// published port that is taken ends in "bind: address already in use", and that container
+/// was created by this `run` and must be removed, not reported as an existing session.
+pub(super) fn name_in_use(stderr: &str) -> bool {
+    // Docker: `The container name "/web" is already in use by container "…"`;
+    // Podman: `the container name "web" is already in use by …`.
+    let stderr = stderr.to_ascii_lowercase();
+    stderr.contains("container name") && stderr.contains("is already in use by")
+}
+
+pub(super) fn is_missing(stderr: &str) -> bool {
+    let stderr = stderr.to_ascii_lowercase();
+    stderr.contains("no such container") || stderr.contains("no container with name or id")
+}
+
+pub(super) fn not_running(stderr: &str) -> bool {
+    stderr.contains("is not running") || stderr.contains("can only kill running containers")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_real_complaint_is_picked_from_run_errors() {
+        let stderr = "Unable to find image 'x:1' locally\ndocker: Error response from daemon: \
+                      No such image: x:1.\nSee 'docker run --help'.";
+        assert_eq!(
+            last_line(stderr),
+            "docker: Error response from daemon: No such image: x:1."
+        );
+    }
+
+    #[test]
+    fn a_taken_port_is_not_a_taken_name() {
+        for taken_name in [
+            "docker: Error response from daemon: Conflict. The container name \"/web\" is \
+             already in use by container \"5ba0\". You have to remove (or rename) that container",
+            "Error: creating container storage: the container name \"web\" is already in use \
+             by 1a1c. You have to remove that container to be able to reuse that name",
+        ] {
+            assert!(name_in_use(taken_name), "{taken_name}");
+        }
+        for taken_port in [
+            "docker: Error response from daemon: driver failed programming external \
+             connectivity on endpoint web (9d10): Error starting userland proxy: listen tcp4 \
+             127.0.0.1:18777: bind: address already in use",
+            "Error: cannot listen on the TCP port: listen tcp4 127.0.0.1:18777: bind: address \
+             already in use",
+        ] {
+            assert!(!name_in_use(taken_port), "{taken_port}");
+        }
+    }
+}

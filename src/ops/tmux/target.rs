@@ -1,0 +1,76 @@
+//! How kstlib names things to tmux, and how it reads tmux's complaints.
+
+use crate::ops::error::Error;
+use crate::ops::model::BackendType;
+use crate::ops::text;
+use crate::ops::validate::SessionName;
+
+pub(super) use crate::ops::text::is_blank;
+
+/// `=NAME`: the `=` makes tmux match the name exactly instead of by prefix or pattern.
+pub(super) fn session_target(name: &SessionName) -> String {
+    format!("={name}")
+}
+
+/// `=NAME:`: window and pane commands need the trailing colon for `=` to apply to the
+/// session part of the target.
+pub(super) fn pane_target(name: &SessionName) -> String {
+    format!("={name}:")
+}
+
+/// tmux splits its argv into commands at any argument that ends with `;`; a `\;` ending
+/// stands for a literal `;` (so `find . -exec rm {} ;` keeps its `;`).
+pub(super) fn escape_semicolon(arg: &str) -> String {
+    match arg.strip_suffix(';') {
+        Some(rest) => format!("{rest}\\;"),
+        None => arg.to_owned(),
+    }
+}
+
+pub(super) fn first_line(text: &str) -> String {
+    text::first_line(text, "tmux")
+}
+
+/// tmux's ways of saying there is no server: none was running, its socket is dead, or
+/// it was shutting down (its last session just ended) while we asked.
+pub(super) fn no_server(stderr: &str) -> bool {
+    [
+        "no server running",
+        "error connecting to",
+        "server exited unexpectedly",
+        "lost server",
+    ]
+    .iter()
+    .any(|words| stderr.contains(words))
+}
+
+pub(super) fn missing_session(stderr: &str) -> bool {
+    stderr.contains("can't find session") || stderr.contains("session not found")
+}
+
+pub(super) fn not_found(name: &SessionName) -> Error {
+    Error::SessionNotFound {
+        name: name.to_string(),
+        backend: Some(BackendType::Tmux),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_are_exact() {
+        let name = SessionName::new("bot").expect("valid");
+        assert_eq!(session_target(&name), "=bot");
+        assert_eq!(pane_target(&name), "=bot:");
+    }
+
+    #[test]
+    fn arguments_ending_in_a_semicolon_are_escaped_for_tmux() {
+        assert_eq!(escape_semicolon(";"), "\\;");
+        assert_eq!(escape_semicolon("a;"), "a\\;");
+        assert_eq!(escape_semicolon("b\\;"), "b\\\\;");
+        assert_eq!(escape_semicolon("a;b"), "a;b");
+    }
+}
