@@ -4,11 +4,11 @@ use std::io::{self, Write};
 use std::thread;
 use std::time::Duration;
 
-use crate::ops::config::{Config, ConfigSource, Overrides};
+use crate::ops::config::{Config, ConfigSource, Given, Settings};
 use crate::ops::doctor::{self, Health};
 use crate::ops::inventory::{self, Scope};
 use crate::ops::timing::DEFAULT_STOP_TIMEOUT;
-use crate::ops::validate::{Command, EnvVar, StopSignal, ValidationError};
+use crate::ops::validate::{Command, EnvVar, SessionName, StopSignal, ValidationError};
 use crate::ops::{
     BackendType, CommandSource, ContainerRunner, Error, LogOptions, Removal, SessionManager,
     SessionOptions, SessionStatus, StopOptions, TmuxRunner, TmuxSocket,
@@ -72,11 +72,11 @@ pub(super) fn start(config: &Config, args: &StartArgs) -> CliResult {
             .map(|path| path.display().to_string()),
         ..SessionOptions::default()
     };
-    let overrides = Overrides {
-        backend: args.target.backend,
-        options,
-    };
-    let manager = SessionManager::resolved(config, &args.name, &overrides)?;
+    // The name first, as upstream checks it.
+    let name = SessionName::new(&args.name)?;
+    let mut overrides = Settings::from_options(&options)?;
+    overrides.backend = args.target.backend.map(Given::new);
+    let manager = SessionManager::resolved(config, &name, overrides)?;
     if let Some(hint) = manager
         .config()
         .command()
@@ -157,7 +157,7 @@ fn declared(config: &Config, names: &[String]) -> Result<Vec<SessionManager>, Er
     };
     names
         .iter()
-        .map(|name| SessionManager::from_loaded_config(config, name, &Overrides::default()))
+        .map(|name| SessionManager::from_loaded_config(config, name, Settings::default()))
         .collect()
 }
 

@@ -119,7 +119,7 @@ fn run(cli: &Cli) -> CliResult {
     // before anything is started or stopped.
     let config = || -> Result<Config, Error> {
         let config = Config::load(&source)?;
-        config.validate()?;
+        config.check()?;
         tracing::debug!("config files: {:?}", config.files());
         Ok(config)
     };

@@ -285,13 +285,23 @@ pub fn stopped(report: &StopReport, keep: bool) -> String {
 /// whether the config snippet renderer may colour its output.
 pub fn error(err: &Error, color: bool) -> String {
     let mut out = match err {
-        Error::Config(config_error) if config_error.location.is_some() => {
-            let mut text = config_error.render(color);
-            if !text.ends_with('\n') {
-                text.push('\n');
-            }
-            text
-        }
+        Error::Config(errors) => errors
+            .iter()
+            .map(|config_error| match config_error.location {
+                Some(_) => {
+                    let mut text = config_error.render(color);
+                    if !text.ends_with('\n') {
+                        text.push('\n');
+                    }
+                    text
+                }
+                None => format!(
+                    "{} {}\n",
+                    paint(RED, "error:"),
+                    clean(&config_error.to_string())
+                ),
+            })
+            .collect(),
         _ => format!("{} {}\n", paint(RED, "error:"), clean(&err.to_string())),
     };
     if let Error::SessionStart { output, .. } = err

@@ -49,7 +49,7 @@ pub fn check(source: &ConfigSource) -> Vec<Check> {
 fn check_config(source: &ConfigSource) -> (Check, String) {
     let loaded = Config::load(source)
         .map_err(Error::from)
-        .and_then(|config| config.validate().map(|()| config));
+        .and_then(|config| config.check().map(|()| config).map_err(Error::from));
     match loaded {
         Ok(config) => {
             let sessions = config.session_names().count();
@@ -67,10 +67,7 @@ fn check_config(source: &ConfigSource) -> (Check, String) {
                     files.join(", ")
                 )
             };
-            let binary = config
-                .defaults()
-                .map(|d| d.tmux_binary)
-                .unwrap_or_else(|_| DEFAULT_TMUX_BINARY.to_owned());
+            let binary = config.tmux_binary().to_owned();
             (ok("config", detail), binary)
         }
         Err(err) => (

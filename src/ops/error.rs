@@ -2,7 +2,7 @@
 //!
 //! Every error has a [`ErrorKind`]; the CLI maps kinds to exit codes in one place.
 
-use super::config::ConfigError;
+use super::config::{ConfigError, ConfigErrors};
 use super::exec::ExecError;
 use super::model::{BackendType, exit_description};
 use super::validate::{SessionName, ValidationError};
@@ -85,9 +85,10 @@ pub enum Error {
         /// Where it was found: `tmux`, `tmux -L bots`, `podman`, `docker`, …
         places: Vec<String>,
     },
-    /// The config file is invalid (upstream `SessionConfigError`).
+    /// The config file, or a value given for a session, is invalid (upstream
+    /// `SessionConfigError`); every error found, in file order.
     #[error(transparent)]
-    Config(Box<ConfigError>),
+    Config(ConfigErrors),
     /// A value given through the API or the command line is invalid.
     #[error(transparent)]
     Invalid(#[from] ValidationError),
@@ -204,7 +205,13 @@ impl Error {
 
 impl From<ConfigError> for Error {
     fn from(err: ConfigError) -> Self {
-        Error::Config(Box::new(err))
+        Error::Config(err.into())
+    }
+}
+
+impl From<ConfigErrors> for Error {
+    fn from(errors: ConfigErrors) -> Self {
+        Error::Config(errors)
     }
 }
 

@@ -13,13 +13,13 @@ use std::thread;
 use serde::Serialize;
 
 use super::backend::SessionBackend;
-use super::config::{Config, Overrides};
+use super::config::{Config, Given, Settings};
 use super::container::ContainerRunner;
 use super::error::{Error, Result};
 use super::manager::{SessionManager, defined_status};
 use super::model::{BackendType, Origin, Runtime, SessionStatus, TmuxSocket};
 use super::runtime;
-use super::spec::{SessionConfig, SessionOptions};
+use super::spec::SessionConfig;
 use super::tmux::{self, TmuxRunner};
 use super::validate::SessionName;
 
@@ -45,6 +45,16 @@ impl Scope {
         self.backend
             .or(implied)
             .is_none_or(|wanted| wanted == backend)
+    }
+
+    /// The scope as settings that pin a session to it.
+    fn pins(&self) -> Settings {
+        Settings {
+            backend: self.backend.map(Given::new),
+            socket: self.socket.clone().map(Given::new),
+            runtime: self.runtime.map(Given::new),
+            ..Settings::default()
+        }
     }
 }
 
@@ -80,16 +90,16 @@ impl Place {
         }
     }
 
-    /// The overrides that pin a session to this place.
-    fn pin(&self, overrides: &mut Overrides) {
+    /// Pins a session's settings to this place.
+    fn pin(&self, settings: &mut Settings) {
         match self {
             Place::Tmux(runner) => {
-                overrides.backend = Some(BackendType::Tmux);
-                pin_socket(runner.socket(), &mut overrides.options);
+                settings.backend = Some(Given::new(BackendType::Tmux));
+                settings.socket = Some(Given::new(runner.socket().clone()));
             }
             Place::Container(runner) => {
-                overrides.backend = Some(BackendType::Container);
-                overrides.options.runtime = Some(runner.runtime().to_string());
+                settings.backend = Some(Given::new(BackendType::Container));
+                settings.runtime = Some(Given::new(runner.runtime()));
             }
         }
     }
@@ -118,9 +128,8 @@ where
 
 /// Lists every session in `scope`, merged with the sessions declared in `config`.
 pub fn list(config: &Config, scope: &Scope) -> Result<Inventory> {
-    let declared: Vec<SessionConfig> = config
-        .sessions()?
-        .into_iter()
+    let declared: Vec<&SessionConfig> = config
+        .sessions()
         .filter(|session| in_scope(session, scope))
         .collect();
     let places = places(config, &declared, scope)?;
@@ -182,24 +191,18 @@ impl Located {
 }
 
 /// Finds the session `name`: the declared one if it is declared, else the one session of
-/// that name in `scope`; `SessionAmbiguous` when several places have it.
+/// that name in `scope`; `SessionAmbiguous` when several places have it. The session is
+/// resolved once, with the place it was found at.
 pub fn locate(config: &Config, name: &str, scope: &Scope) -> Result<Located> {
-    let mut overrides = Overrides {
-        backend: scope.backend,
-        options: SessionOptions::default(),
-    };
-    if let Some(socket) = &scope.socket {
-        pin_socket(socket, &mut overrides.options);
-    }
-    overrides.options.runtime = scope.runtime.map(|runtime| runtime.to_string());
-    let (places, session_name) = if config.is_declared(name) {
-        let manager = SessionManager::resolved(config, name, &overrides)?;
-        let session = manager.config();
+    let session_name = SessionName::new(name)?;
+    let mut pins = scope.pins();
+    if config.is_declared(name) {
+        let session = config.resolve(&session_name, pins)?;
         // A declared container session that names no runtime may run on either: it is
         // where `list` shows it, and `defined` (on the default runtime) if nowhere.
         if session.backend() != BackendType::Container || session.runtime().is_some() {
             return Ok(Located {
-                manager,
+                manager: SessionManager::with_config(session)?,
                 found: None,
             });
         }
@@ -207,22 +210,26 @@ pub fn locate(config: &Config, name: &str, scope: &Scope) -> Result<Located> {
             .into_iter()
             .map(|runtime| Place::Container(ContainerRunner::new(runtime)))
             .collect();
-        (places, session.name().clone())
-    } else {
-        (places(config, &[], scope)?, SessionName::new(name)?)
-    };
+        let (session, found) = match find(&places, &session_name)? {
+            Some((Place::Container(runner), status)) => {
+                (session.on_runtime(runner.runtime()), Some(status))
+            }
+            _ => (session, None),
+        };
+        return Ok(Located {
+            manager: SessionManager::with_config(session)?,
+            found,
+        });
+    }
+    let places = places(config, &[], scope)?;
     match find(&places, &session_name)? {
         Some((place, status)) => {
-            place.pin(&mut overrides);
+            place.pin(&mut pins);
             Ok(Located {
-                manager: SessionManager::resolved(config, name, &overrides)?,
+                manager: SessionManager::with_config(config.resolve(&session_name, pins)?)?,
                 found: Some(status),
             })
         }
-        None if config.is_declared(name) => Ok(Located {
-            manager: SessionManager::resolved(config, name, &overrides)?,
-            found: None,
-        }),
         None => Err(Error::SessionNotFound {
             name: name.to_owned(),
             backend: scope.backend,
@@ -255,14 +262,6 @@ fn find<'a>(places: &'a [Place], name: &SessionName) -> Result<Option<(&'a Place
     }
 }
 
-fn pin_socket(socket: &TmuxSocket, options: &mut SessionOptions) {
-    options.socket_name = socket.name().map(str::to_owned);
-    options.socket_path = match socket {
-        TmuxSocket::Path(path) => Some(path.display().to_string()),
-        _ => None,
-    };
-}
-
 fn in_scope(session: &SessionConfig, scope: &Scope) -> bool {
     if !scope.wants(session.backend()) {
         return false;
@@ -279,12 +278,11 @@ fn in_scope(session: &SessionConfig, scope: &Scope) -> bool {
 }
 
 /// Every place to ask, each once.
-fn places(config: &Config, declared: &[SessionConfig], scope: &Scope) -> Result<Vec<Place>> {
-    let defaults = config.defaults()?;
+fn places(config: &Config, declared: &[&SessionConfig], scope: &Scope) -> Result<Vec<Place>> {
     let mut places: Vec<Place> = Vec::new();
     if scope.wants(BackendType::Tmux) {
         places.extend(
-            tmux_servers(&defaults.tmux_binary, declared, scope)
+            tmux_servers(config.tmux_binary(), declared, scope)
                 .into_iter()
                 .map(Place::Tmux),
         );
@@ -306,7 +304,7 @@ fn places(config: &Config, declared: &[SessionConfig], scope: &Scope) -> Result<
 /// The tmux servers to ask: the scope's, or the default one, every live socket in tmux's
 /// directory and the declared sessions' sockets. Servers that are not running are skipped
 /// without spawning tmux (connecting to their socket is refused).
-fn tmux_servers(binary: &str, declared: &[SessionConfig], scope: &Scope) -> Vec<TmuxRunner> {
+fn tmux_servers(binary: &str, declared: &[&SessionConfig], scope: &Scope) -> Vec<TmuxRunner> {
     let candidates: Vec<TmuxSocket> = match &scope.socket {
         Some(socket) => vec![socket.clone()],
         None => std::iter::once(TmuxSocket::Default)

@@ -4,12 +4,13 @@ use std::io::Write;
 use std::time::Duration;
 
 use super::backend::{LogOptions, SessionBackend, StopOptions};
-use super::config::{Config, ConfigSource, Overrides};
+use super::config::{Config, ConfigError, ConfigSource, Given, SessionOptions, Settings, build};
 use super::container::ContainerRunner;
 use super::error::{Error, Result};
 use super::model::{BackendType, Origin, SessionState, SessionStatus, StopReport};
-use super::spec::{SessionConfig, SessionOptions};
+use super::spec::SessionConfig;
 use super::tmux::TmuxRunner;
+use super::validate::SessionName;
 
 /// One named session and the backend that runs it.
 ///
@@ -46,38 +47,39 @@ pub struct SessionManager {
 impl SessionManager {
     /// An ad-hoc session: `name` on `backend` with `options`, checked now.
     pub fn new(name: &str, backend: BackendType, options: SessionOptions) -> Result<Self> {
-        Self::with_config(SessionConfig::new(name, backend, &options)?)
+        let name = SessionName::new(name)?;
+        let mut settings = Settings::from_options(&options)?;
+        settings.backend = Some(Given::new(backend));
+        Self::with_config(build(&name, None, false, settings)?)
     }
 
     /// The session declared as `name` in the config files found the usual way
     /// (`KSTLIB_CONFIG`, else the search order); `SessionConfig` error if it is not there.
     pub fn from_config(name: &str) -> Result<Self> {
         let config = Config::load(&ConfigSource::from_env(None))?;
-        Self::from_loaded_config(&config, name, &Overrides::default())
+        Self::from_loaded_config(&config, name, Settings::default())
     }
 
-    /// The session `name` from an already loaded config, with `overrides` applied; an
+    /// The session `name` from an already loaded config, with `overrides` on top; an
     /// undeclared name is an error.
-    pub fn from_loaded_config(config: &Config, name: &str, overrides: &Overrides) -> Result<Self> {
+    pub fn from_loaded_config(config: &Config, name: &str, overrides: Settings) -> Result<Self> {
         if !config.is_declared(name) {
             let declared: Vec<&str> = config.session_names().collect();
-            return Err(Error::Config(Box::new(super::config::ConfigError::new(
-                format!(
-                    "session '{name}' not found in config; declared sessions: {}",
-                    if declared.is_empty() {
-                        "none".to_owned()
-                    } else {
-                        declared.join(", ")
-                    }
-                ),
+            return Err(Error::from(ConfigError::new(format!(
+                "session '{name}' not found in config; declared sessions: {}",
+                if declared.is_empty() {
+                    "none".to_owned()
+                } else {
+                    declared.join(", ")
+                }
             ))));
         }
-        Self::resolved(config, name, overrides)
+        Self::resolved(config, &SessionName::new(name)?, overrides)
     }
 
     /// The session `name`, declared or not, as the CLI resolves it: the declared entry with
     /// `overrides`, or an ad-hoc session of `overrides` and the config's defaults.
-    pub fn resolved(config: &Config, name: &str, overrides: &Overrides) -> Result<Self> {
+    pub fn resolved(config: &Config, name: &SessionName, overrides: Settings) -> Result<Self> {
         Self::with_config(config.resolve(name, overrides)?)
     }
 
@@ -86,7 +88,7 @@ impl SessionManager {
         SessionManager { config, backend }
     }
 
-    fn with_config(config: SessionConfig) -> Result<Self> {
+    pub(crate) fn with_config(config: SessionConfig) -> Result<Self> {
         let backend = backend_for(&config)?;
         Ok(SessionManager { config, backend })
     }
@@ -112,9 +114,14 @@ impl SessionManager {
         if overrides == SessionOptions::default() {
             return self.backend.start(&self.config);
         }
-        let options = self.config.options().overlay(&overrides);
-        let mut effective = SessionConfig::new(self.name(), self.backend(), &options)?;
-        effective.declared = self.config.is_declared();
+        let top = Settings::from_options(&overrides)?;
+        let settings = Settings::from(&self.config).overlay(top);
+        let effective = build(
+            self.config.name(),
+            None,
+            self.config.is_declared(),
+            settings,
+        )?;
         let same_place = effective.socket() == self.config.socket()
             && effective.tmux_binary() == self.config.tmux_binary()
             && effective.runtime() == self.config.runtime();
@@ -239,7 +246,6 @@ mod tests {
 
     use super::*;
     use crate::ops::backend::{LogOptions, SessionBackend, StopOptions};
-    use crate::ops::validate::SessionName;
 
     /// Records what it is asked to start; everything else is not needed here.
     #[derive(Debug, Default, Clone)]
@@ -294,8 +300,9 @@ mod tests {
     fn declared(yaml: &str) -> (SessionManager, Recorder) {
         let config = Config::from_yaml_str(yaml, Path::new("/etc/kstlib/kstlib.conf.yml"))
             .expect("valid config");
+        let name = SessionName::new("bot").expect("valid name");
         let session = config
-            .resolve("bot", &Overrides::default())
+            .resolve(&name, Settings::default())
             .expect("valid session");
         let recorder = Recorder::default();
         (

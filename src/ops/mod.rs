@@ -40,7 +40,9 @@ pub mod tmux;
 pub mod validate;
 
 pub use backend::{LogOptions, Removal, SessionBackend, StopOptions};
-pub use config::{Config, ConfigError, ConfigSource, Overrides};
+pub use config::{
+    CommandSource, Config, ConfigError, ConfigErrors, ConfigSource, SessionOptions, Settings,
+};
 pub use container::ContainerRunner;
 pub use error::{Error, ErrorKind, Result};
 pub use inventory::{Inventory, Located, Scope};
@@ -48,5 +50,5 @@ pub use manager::SessionManager;
 pub use model::{
     BackendType, Origin, Runtime, SessionState, SessionStatus, StopMethod, StopReport, TmuxSocket,
 };
-pub use spec::{CommandSource, SessionConfig, SessionOptions};
+pub use spec::SessionConfig;
 pub use tmux::TmuxRunner;

@@ -208,12 +208,16 @@ impl TmuxSocket {
             )),
             (Some(name), None) => Ok(TmuxSocket::Name(SocketName::new(name)?)),
             (None, Some(path)) => {
-                let path = validate::absolute(&validate::expand_home(path));
-                validate::check_socket_path(&path)?;
-                Ok(TmuxSocket::Path(path))
+                TmuxSocket::at_path(validate::absolute(&validate::expand_home(path)))
             }
             (None, None) => Ok(TmuxSocket::Default),
         }
+    }
+
+    /// The server whose socket is at `path` (`-S`), already made absolute.
+    pub fn at_path(path: PathBuf) -> Result<TmuxSocket, ValidationError> {
+        validate::check_socket_path(&path)?;
+        Ok(TmuxSocket::Path(path))
     }
 
     /// The path of the server's socket, as tmux computes it.

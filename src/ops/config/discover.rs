@@ -10,8 +10,9 @@ use std::sync::Arc;
 
 use super::error::{ConfigError, quote};
 use super::merge::merge;
-use super::raw::check_duplicates;
-use super::yaml::{Node, NodeKind, SourceFile, Span, Spanned, parse};
+use super::schema::check_duplicates;
+use super::span::{SourceFile, Span, Spanned};
+use super::yaml::{Node, NodeKind, parse};
 
 /// The name looked for in every search directory.
 pub const CONFIG_FILE_NAME: &str = "kstlib.conf.yml";
@@ -892,7 +893,8 @@ mod tests {
         let main = write(&l.cwd, "main.yml", "include: part.yml\n");
         let loaded = ok(&ConfigSource::File(main));
         let root = loaded.root.expect("root");
-        let e = crate::ops::config::raw::RawOps::from_root(&root).expect_err("shape");
+        let ops = crate::ops::config::schema::Ops::read(&root);
+        let e = ops.errors.first().expect("a shape error");
         assert!(
             e.to_string()
                 .starts_with(&format!("{}:2:13:", l.cwd.join("part.yml").display())),

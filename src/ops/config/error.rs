@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use annotate_snippets::{Annotation, AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
-use super::yaml::Span;
+use super::span::Span;
 
 /// Notes further than this many lines from the primary location get their own snippet:
 /// one excerpt spanning them would no longer fit on a screen.
@@ -215,6 +215,58 @@ impl fmt::Display for ConfigError {
 
 impl Error for ConfigError {}
 
+/// One or more [`ConfigError`]s, in file order: everything wrong with a config is reported
+/// at once, not one mistake per run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigErrors(Vec<ConfigError>);
+
+impl ConfigErrors {
+    /// The errors, in the order given; `errors` should not be empty.
+    pub fn new(errors: Vec<ConfigError>) -> Self {
+        ConfigErrors(errors)
+    }
+
+    /// Every error, in file order.
+    pub fn iter(&self) -> std::slice::Iter<'_, ConfigError> {
+        self.0.iter()
+    }
+
+    /// The first error.
+    pub fn first(&self) -> Option<&ConfigError> {
+        self.0.first()
+    }
+}
+
+impl From<ConfigError> for ConfigErrors {
+    fn from(err: ConfigError) -> Self {
+        ConfigErrors(vec![err])
+    }
+}
+
+impl<'a> IntoIterator for &'a ConfigErrors {
+    type Item = &'a ConfigError;
+    type IntoIter = std::slice::Iter<'a, ConfigError>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl fmt::Display for ConfigErrors {
+    /// Each error's [`Display`](fmt::Display), one after the other.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, err) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{err}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Error for ConfigErrors {}
+
 /// A user value (a key, a file name) ready to go into a one-line message: in single
 /// quotes, control characters escaped (a key can hold an ESC that would otherwise reach
 /// the terminal), cut after 80 characters: a message stays one readable line.
@@ -316,7 +368,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::ops::config::yaml::SourceFile;
+    use crate::ops::config::span::SourceFile;
 
     fn file(text: &str) -> Arc<SourceFile> {
         Arc::new(SourceFile {

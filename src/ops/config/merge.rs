@@ -70,7 +70,8 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::ops::config::yaml::{SourceFile, parse};
+    use crate::ops::config::span::SourceFile;
+    use crate::ops::config::yaml::parse;
 
     fn tree(name: &str, text: &str) -> Node {
         match parse(Arc::new(SourceFile {

@@ -1,16 +1,21 @@
-//! `kstlib.conf.yml`: discovery, includes, merge, and the shape-checked `ops:` section.
+//! `kstlib.conf.yml`: discovery, includes, merge, and the `ops:` section as typed settings.
 //!
 //! Loading goes: find the files ([`ConfigSource`], [`SearchPaths`]) → parse each into a
-//! spanned tree ([`yaml`]) → resolve its `include:`s → deep-merge everything → read the
-//! `ops:` section ([`RawOps`]). Every value keeps the file, line and column it was written
-//! at, so that any later error (the resolver's validation included) can point at it with a
-//! [`ConfigError`].
+//! spanned tree (`yaml.rs`) → resolve its `include:`s and deep-merge everything
+//! (`discover.rs`, `merge.rs`) → read the `ops:` section into typed [`Settings`], each value
+//! parsed where it was written (`schema.rs`) → resolve every declared session once
+//! (`resolve.rs`). Command-line and API options are parsed into the same [`Settings`]
+//! (`settings.rs`) and overlaid on top. Every value keeps the file, line and column it was
+//! written at, so that any error can point at it with a [`ConfigError`].
 
 pub mod discover;
 pub mod error;
 mod merge;
-pub mod raw;
+mod options;
 mod resolve;
+mod schema;
+mod settings;
+pub mod span;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -18,55 +23,66 @@ use std::path::{Path, PathBuf};
 pub use discover::{
     CONFIG_ENV_VAR, CONFIG_FILE_NAME, ConfigSource, MAX_FILE_SIZE, MAX_INCLUDE_DEPTH, SearchPaths,
 };
-pub use error::{ConfigError, Diagnostic};
+pub use error::{ConfigError, ConfigErrors, Diagnostic};
 pub use merge::MAX_MERGE_DEPTH;
-pub use raw::{OPS_KEYS, RawCommand, RawOps, RawSession, SESSION_KEYS};
-pub use resolve::{Defaults, Overrides};
-pub use yaml::{Node, NodeKind, SourceFile, Span, Spanned};
+pub use options::{CommandSource, SessionOptions};
+pub use resolve::Declared;
+pub(crate) use resolve::build;
+pub use schema::{OpsKey, SessionKey, did_you_mean};
+pub use settings::{Given, Settings, WorkingDir};
+pub use span::{SourceFile, Span, Spanned};
+pub use yaml::{Node, NodeKind};
 
-/// The loaded configuration: which files it came from and its `ops:` section.
+/// The loaded configuration: which files it came from, the `ops.*` defaults and the
+/// declared sessions, each resolved or with what is wrong with it.
 ///
 /// [`Config::default`] is the built-in configuration (no file, no sessions): what a user
 /// without any `kstlib.conf.yml` gets.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Config {
     files: Vec<PathBuf>,
-    ops: RawOps,
+    defaults: Settings,
+    declared: Vec<Declared>,
+    /// What is wrong outside the session entries.
+    errors: Vec<ConfigError>,
 }
 
 impl Config {
     /// Load from `source`: discovery merges every file found (none found is the default
-    /// configuration); an explicit file must exist.
+    /// configuration); an explicit file must exist. A file that cannot be read or parsed
+    /// is an error; a mistake inside `ops:` is kept in the config ([`Config::check`]).
     pub fn load(source: &ConfigSource) -> Result<Config, ConfigError> {
-        Config::from_loaded(discover::load(source)?)
+        Ok(Config::from_loaded(discover::load(source)?))
     }
 
     /// Load one in-memory file as if it were at `path`: errors name `path`, and its
     /// includes are resolved against `path`'s directory.
     pub fn from_yaml_str(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        Config::from_loaded(discover::load_str(text, path)?)
+        Ok(Config::from_loaded(discover::load_str(text, path)?))
     }
 
-    fn from_loaded(loaded: discover::Loaded) -> Result<Config, ConfigError> {
+    fn from_loaded(loaded: discover::Loaded) -> Config {
         let ops = match &loaded.root {
-            Some(root) => RawOps::from_root(root)?,
-            None => RawOps::default(),
+            Some(root) => schema::Ops::read(root),
+            None => schema::Ops::default(),
         };
-        Ok(Config {
+        let declared = ops
+            .sessions
+            .into_iter()
+            .map(|entry| Declared::new(entry, &ops.defaults))
+            .collect();
+        Config {
             files: loaded.files,
-            ops,
-        })
+            defaults: ops.defaults,
+            declared,
+            errors: ops.errors,
+        }
     }
 
     /// Every file read, in merge order (a file's includes come before it); empty for the
     /// default configuration.
     pub fn files(&self) -> &[PathBuf] {
         &self.files
-    }
-
-    /// The `ops:` section, shape-checked but not validated.
-    pub fn raw(&self) -> &RawOps {
-        &self.ops
     }
 }
 

@@ -13,18 +13,25 @@ fn load(text: &str) -> Result<Config, ConfigError> {
     Config::from_yaml_str(text, Path::new("kstlib.conf.yml"))
 }
 
+/// The first error of `text`, whether loading or checking it finds it.
 fn error(text: &str) -> ConfigError {
-    match load(text) {
-        Ok(config) => panic!("{text:?} should fail, got {config:?}"),
+    match load(text).map(|config| config.check()) {
+        Ok(Ok(())) => panic!("{text:?} should fail"),
+        Ok(Err(errors)) => errors.first().cloned().expect("an error"),
         Err(err) => err,
     }
+}
+
+fn settings<'a>(config: &'a Config, name: &str) -> &'a Settings {
+    config.find(name).expect("declared").settings()
 }
 
 #[test]
 fn default_config_has_no_file_and_no_session() {
     let config = Config::default();
     assert!(config.files().is_empty());
-    assert_eq!(config.raw(), &RawOps::default());
+    assert!(config.declared().is_empty());
+    assert_eq!(config.defaults(), &Settings::default());
 }
 
 #[test]
@@ -58,18 +65,15 @@ ops:
         Err(err) => panic!("{err}"),
     };
     assert_eq!(config.files(), [PathBuf::from("kstlib.conf.yml")]);
-    let names: Vec<_> = config
-        .raw()
-        .sessions
-        .iter()
-        .map(|s| s.name.value.as_str())
-        .collect();
+    let names: Vec<_> = config.session_names().collect();
     assert_eq!(names, ["mybot", "mybot-prod"]);
-    let prod = &config.raw().sessions[1];
+    assert_eq!(config.check(), Ok(()));
+    let prod = settings(&config, "mybot-prod");
     assert_eq!(
         prod.log_volume
             .as_ref()
-            .map(|s| s.span.to_string())
+            .and_then(|v| v.span.as_ref())
+            .map(ToString::to_string)
             .as_deref(),
         Some("kstlib.conf.yml:23:19")
     );
@@ -95,17 +99,14 @@ ops:
         Ok(config) => config,
         Err(err) => panic!("{err}"),
     };
-    let sessions = &config.raw().sessions;
+    let (a, b) = (settings(&config, "a"), settings(&config, "b"));
+    assert_eq!(a.image.as_ref().map(|s| s.value.as_str()), Some("app:1"));
+    assert_eq!(b.image.as_ref().map(|s| s.value.as_str()), Some("app:2"));
     assert_eq!(
-        sessions[0].image.as_ref().map(|s| s.value.as_str()),
-        Some("app:1")
-    );
-    assert_eq!(
-        sessions[1].image.as_ref().map(|s| s.value.as_str()),
-        Some("app:2")
-    );
-    assert_eq!(
-        sessions[1].backend.as_ref().map(|s| s.span.line),
+        b.backend
+            .as_ref()
+            .and_then(|s| s.span.as_ref())
+            .map(|s| s.line),
         Some(3),
         "points at the anchor"
     );
@@ -134,14 +135,14 @@ fn files_merge_and_each_value_knows_its_file() {
         Err(err) => panic!("{err}"),
     };
     assert_eq!(config.files(), [base.clone(), main.clone()]);
-    let web = &config.raw().sessions[0];
+    let web = settings(&config, "web");
+    let file = |span: &Option<Span>| span.as_ref().map(|s| s.file.path.clone());
     let image = web
         .image
         .as_ref()
-        .map(|s| (s.value.as_str(), s.span.file.path.clone()));
-    assert_eq!(image, Some(("caddy", main)));
-    let ports = web.ports.as_ref().map(|s| s.span.file.path.clone());
-    assert_eq!(ports, Some(base));
+        .map(|s| (s.value.as_str(), file(&s.span)));
+    assert_eq!(image, Some(("caddy", Some(main))));
+    assert_eq!(web.ports.as_ref().map(|s| file(&s.span)), Some(Some(base)));
 }
 
 #[test]
@@ -266,7 +267,11 @@ proptest! {
 fn check_no_panic(text: &str) {
     // A directory that does not exist: includes in random text resolve to nothing.
     let path = Path::new("/nonexistent-kstlib-proptest/kstlib.conf.yml");
-    if let Err(err) = Config::from_yaml_str(text, path) {
+    let errors = match Config::from_yaml_str(text, path) {
+        Err(err) => vec![err],
+        Ok(config) => config.errors().into_iter().cloned().collect(),
+    };
+    for err in errors {
         let _ = err.to_string();
         let _ = err.render(false);
         let _ = err.render(true);

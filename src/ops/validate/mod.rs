@@ -8,6 +8,7 @@
 use std::fmt;
 
 mod command;
+mod duration;
 mod env;
 mod image;
 mod keys;
@@ -18,6 +19,7 @@ mod signal;
 mod volume;
 
 pub use command::{Command, MAX_COMMAND_LENGTH};
+pub use duration::seconds;
 pub use env::{
     DANGEROUS_ENV_KEYS, EnvVar, MAX_ENV_KEY_LENGTH, MAX_ENV_VALUE_LENGTH, MAX_ENV_VARS,
     check_env_count,
