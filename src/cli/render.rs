@@ -12,7 +12,8 @@ use serde::Serialize;
 
 use crate::ops::validate::escape_control;
 use crate::ops::{
-    Error, Origin, SessionState, SessionStatus, StopMethod, StopReport, model::exit_description,
+    Error, SessionState, SessionStatus, StopMethod, StopReport,
+    model::{ListRow, exit_description},
 };
 
 const BOLD: Style = Style::new().bold();
@@ -60,13 +61,11 @@ fn created_text(created: Timestamp) -> String {
 
 /// The tmux server, when it is not the default one: its `-L` name, else its `-S` path.
 fn socket_text(status: &SessionStatus) -> Option<String> {
-    status.socket_name.clone().or_else(|| {
-        status
-            .socket_path
-            .as_ref()
-            .filter(|path| !path.ends_with("default"))
-            .map(|path| path.display().to_string())
-    })
+    status
+        .socket
+        .as_ref()
+        .filter(|socket| !socket.is_default())
+        .map(ToString::to_string)
 }
 
 /// `kstlib ops status` for people.
@@ -186,50 +185,9 @@ pub fn list_table(sessions: &[SessionStatus]) -> String {
     out
 }
 
-/// One row of `list --json`: upstream's keys in upstream's order, then ours.
-#[derive(Serialize)]
-struct ListRow<'a> {
-    name: &'a str,
-    state: SessionState,
-    backend: crate::ops::BackendType,
-    pid: Option<u32>,
-    image: &'a Option<String>,
-    socket_name: &'a Option<String>,
-    created_at: Option<Timestamp>,
-    window_count: u32,
-    exit_code: Option<i32>,
-    socket_path: &'a Option<std::path::PathBuf>,
-    runtime: Option<crate::ops::Runtime>,
-    id: &'a Option<String>,
-    origin: Origin,
-    exit_signal: &'a Option<String>,
-    ports: &'a [String],
-    detail: &'a Option<String>,
-}
-
-/// `list --json`: an array, as upstream.
+/// `list --json`: an array, as upstream, of rows in upstream's key order.
 pub fn list_json(sessions: &[SessionStatus]) -> String {
-    let rows: Vec<ListRow<'_>> = sessions
-        .iter()
-        .map(|s| ListRow {
-            name: &s.name,
-            state: s.state,
-            backend: s.backend,
-            pid: s.pid,
-            image: &s.image,
-            socket_name: &s.socket_name,
-            created_at: s.created_at,
-            window_count: s.window_count,
-            exit_code: s.exit_code,
-            socket_path: &s.socket_path,
-            runtime: s.runtime,
-            id: &s.id,
-            origin: s.origin,
-            exit_signal: &s.exit_signal,
-            ports: &s.ports,
-            detail: &s.detail,
-        })
-        .collect();
+    let rows: Vec<ListRow<'_>> = sessions.iter().map(ListRow).collect();
     json(&rows)
 }
 
@@ -356,7 +314,7 @@ fn clean(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ops::BackendType;
+    use crate::ops::{BackendType, Origin};
 
     fn plain(text: &str) -> String {
         let mut out = Vec::new();
@@ -371,7 +329,7 @@ mod tests {
         running.window_count = 1;
         running.origin = Origin::Config;
         let mut exited = SessionStatus::new("orion", SessionState::Exited, BackendType::Tmux);
-        exited.socket_name = Some("orion".to_owned());
+        exited.socket = crate::ops::TmuxSocket::new(Some("orion"), None).ok();
         exited.exit_code = Some(1);
         exited.origin = Origin::Managed;
         let mut defined = SessionStatus::new("web", SessionState::Defined, BackendType::Container);

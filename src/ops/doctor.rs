@@ -8,7 +8,7 @@ use super::config::{Config, ConfigSource};
 use super::error::Error;
 use super::exec::{Executor, Invocation, SystemExecutor, find_program};
 use super::model::Runtime;
-use super::model::{TmuxSocket, socket_dir};
+use super::model::socket_dir;
 use super::spec::DEFAULT_TMUX_BINARY;
 use super::tmux;
 
@@ -94,11 +94,7 @@ fn check_tmux(exec: &dyn Executor, binary: &str) -> Check {
         Ok(out) if out.success() => {
             let servers: Vec<String> = tmux::discover_sockets()
                 .iter()
-                .map(|socket| match socket {
-                    TmuxSocket::Default => "default".to_owned(),
-                    TmuxSocket::Name(name) => name.to_string(),
-                    TmuxSocket::Path(path) => path.display().to_string(),
-                })
+                .map(ToString::to_string)
                 .collect();
             ok(
                 "tmux",

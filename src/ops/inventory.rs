@@ -148,11 +148,12 @@ pub fn list(config: &Config, scope: &Scope) -> Result<Inventory> {
     }
     for session in &declared {
         let socket_path = (session.backend() == BackendType::Tmux).then(|| session.socket().path());
+        let status_socket = |status: &SessionStatus| status.socket.as_ref().map(TmuxSocket::path);
         let running = inventory.sessions.iter_mut().find(|status| {
             status.name == session.name().as_str()
                 && status.backend == session.backend()
                 && match session.backend() {
-                    BackendType::Tmux => status.socket_path == socket_path,
+                    BackendType::Tmux => status_socket(status) == socket_path,
                     BackendType::Container => session
                         .runtime()
                         .is_none_or(|runtime| status.runtime == Some(runtime)),

@@ -225,7 +225,9 @@ pub(crate) fn defined_status(config: &SessionConfig) -> SessionStatus {
     );
     status.origin = Origin::Config;
     status.image = config.image().map(ToString::to_string);
-    status.socket_name = config.socket().name().map(str::to_owned);
+    if config.backend() == BackendType::Tmux {
+        status.socket = Some(config.socket().clone());
+    }
     status.runtime = config.runtime();
     status
 }

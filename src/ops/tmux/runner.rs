@@ -177,8 +177,7 @@ impl TmuxRunner {
         status.pid = if row.dead { None } else { row.pid };
         status.created_at = row.created;
         status.window_count = row.windows;
-        status.socket_name = self.socket.name().map(str::to_owned);
-        status.socket_path = Some(self.socket_path());
+        status.socket = Some(self.socket.clone());
         status.exit_code = row.exit_code;
         status.exit_signal = row.exit_signal;
         status.origin = if row.managed {
