@@ -1,9 +1,11 @@
 //! The command line, as clap sees it. Options, short forms and defaults are upstream's.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::ops::validate::{self, ValidationError};
 use crate::ops::{BackendType, Runtime};
 
 use super::exit;
@@ -239,7 +241,7 @@ pub struct StopFlags {
 
     /// Seconds to wait for graceful shutdown [default: the session's stop_timeout, else 10].
     #[arg(short, long, value_parser = parse_seconds, value_name = "SECONDS")]
-    pub timeout: Option<f64>,
+    pub timeout: Option<Duration>,
 
     /// Send this signal first instead of the session's stop signal.
     #[arg(long, value_name = "SIGNAL")]
@@ -435,24 +437,21 @@ pub enum LogLevel {
     Critical,
 }
 
+/// A value parsed with the library's own parser; clap shows the reason after the value.
+fn parsed<T>(result: Result<T, ValidationError>) -> Result<T, String> {
+    result.map_err(|err| err.reason().to_owned())
+}
+
 fn parse_backend(value: &str) -> Result<BackendType, String> {
-    value
-        .parse()
-        .map_err(|_| "must be 'tmux' or 'container'".to_owned())
+    parsed(value.parse())
 }
 
 fn parse_runtime(value: &str) -> Result<Runtime, String> {
-    value
-        .parse()
-        .map_err(|_| "must be 'podman' or 'docker'".to_owned())
+    parsed(value.parse())
 }
 
-fn parse_seconds(value: &str) -> Result<f64, String> {
-    value
-        .parse::<f64>()
-        .ok()
-        .filter(|secs| secs.is_finite() && (0.0..=86_400.0).contains(secs))
-        .ok_or_else(|| "expected a number of seconds between 0 and 86400".to_owned())
+fn parse_seconds(value: &str) -> Result<Duration, String> {
+    parsed(validate::seconds("timeout", value))
 }
 
 #[cfg(test)]
@@ -501,7 +500,7 @@ mod tests {
             panic!("not stop")
         };
         assert!(stop.stop.force);
-        assert_eq!(stop.stop.timeout, Some(2.5));
+        assert_eq!(stop.stop.timeout, Some(Duration::from_millis(2500)));
         let cli = Cli::try_parse_from(["kstlib", "ops", "logs", "dev", "-n", "5"]).expect("ok");
         let Command::Ops(OpsCommand::Logs(logs)) = cli.command else {
             panic!("not logs")

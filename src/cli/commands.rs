@@ -2,7 +2,6 @@
 
 use std::io::{self, Write};
 use std::thread;
-use std::time::Duration;
 
 use crate::ops::config::{Config, ConfigSource, Given, Settings};
 use crate::ops::doctor::{self, Health};
@@ -10,8 +9,8 @@ use crate::ops::inventory::{self, Scope};
 use crate::ops::timing::DEFAULT_STOP_TIMEOUT;
 use crate::ops::validate::{Command, EnvVar, SessionName, StopSignal, ValidationError};
 use crate::ops::{
-    BackendType, CommandSource, ContainerRunner, Error, LogOptions, Removal, SessionManager,
-    SessionOptions, SessionStatus, StopOptions, TmuxRunner, TmuxSocket,
+    CommandSource, Error, LogOptions, Removal, SessionManager, SessionOptions, SessionStatus,
+    StopOptions, TmuxSocket,
 };
 
 use super::args::{
@@ -24,6 +23,21 @@ fn print(text: &str) -> io::Result<()> {
     let mut stdout = anstream::stdout().lock();
     stdout.write_all(text.as_bytes())?;
     stdout.flush()
+}
+
+/// The text a command prints, as its output options ask: `--json`, `--quiet`, or for
+/// people.
+fn shown(
+    output: Output,
+    json: impl FnOnce() -> String,
+    quiet: impl FnOnce() -> String,
+    human: impl FnOnce() -> String,
+) -> String {
+    match output {
+        Output { json: true, .. } => json(),
+        Output { quiet: true, .. } => quiet(),
+        _ => human(),
+    }
 }
 
 fn note(text: &str) {
@@ -85,11 +99,12 @@ pub(super) fn start(config: &Config, args: &StartArgs) -> CliResult {
         note(&render::warning(&hint));
     }
     let status = manager.start(SessionOptions::default())?;
-    print(&match args.output {
-        Output { json: true, .. } => render::json(&status),
-        Output { quiet: true, .. } => format!("{}: {}\n", status.name, status.state),
-        _ => render::started(&status, "started"),
-    })?;
+    print(&shown(
+        args.output,
+        || render::json(&status),
+        || render::quiet(&status.name, status.state.as_str()),
+        || render::started(&status, "started"),
+    ))?;
     Ok(exit::OK)
 }
 
@@ -102,11 +117,12 @@ pub(super) fn stop(config: &Config, args: &StopArgs) -> CliResult {
     let options = stop_options(&args.stop, removal)?;
     let manager = inventory::locate(config, &args.name, &scope(&args.target)?)?.manager;
     let report = manager.stop_with(&with_timeout(options, &args.stop, &manager))?;
-    print(&match args.output {
-        Output { json: true, .. } => render::json(&report),
-        Output { quiet: true, .. } => format!("{}: {}\n", report.name, report.method.as_str()),
-        _ => render::stopped(&report, args.keep),
-    })?;
+    print(&shown(
+        args.output,
+        || render::json(&report),
+        || render::quiet(&report.name, report.method.as_str()),
+        || render::stopped(&report, args.keep),
+    ))?;
     Ok(exit::OK)
 }
 
@@ -127,7 +143,7 @@ fn with_timeout(
     manager: &SessionManager,
 ) -> StopOptions {
     options.timeout = match flags.timeout {
-        Some(secs) => Duration::from_secs_f64(secs),
+        Some(timeout) => timeout,
         None => manager
             .config()
             .stop_timeout()
@@ -140,11 +156,12 @@ pub(super) fn restart(config: &Config, args: &RestartArgs) -> CliResult {
     let options = stop_options(&args.stop, Removal::Auto)?;
     let manager = inventory::locate(config, &args.name, &scope(&args.target)?)?.manager;
     let status = manager.restart(&with_timeout(options, &args.stop, &manager))?;
-    print(&match args.output {
-        Output { json: true, .. } => render::json(&status),
-        Output { quiet: true, .. } => format!("{}: {}\n", status.name, status.state),
-        _ => render::started(&status, "restarted"),
-    })?;
+    print(&shown(
+        args.output,
+        || render::json(&status),
+        || render::quiet(&status.name, status.state.as_str()),
+        || render::started(&status, "restarted"),
+    ))?;
     Ok(exit::OK)
 }
 
@@ -221,18 +238,23 @@ fn failed(name: &str, err: &Error) -> Outcome {
 
 /// Prints the outcomes; exit 1 if any failed.
 fn report(outcomes: &[Outcome], output: Output) -> CliResult {
-    let text = match output {
-        Output { json: true, .. } => render::json(outcomes),
-        _ => outcomes
+    let lines = |quiet: bool| {
+        outcomes
             .iter()
             // Quiet: only what went wrong.
-            .filter(|o| !output.quiet || o.error.is_some())
+            .filter(|o| !quiet || o.error.is_some())
             .map(|o| match &o.error {
-                Some(err) => format!("{}: failed: {err}\n", o.name),
-                None => format!("{}: {}\n", o.name, o.result.replace('_', " ")),
+                Some(err) => render::quiet(&o.name, &format!("failed: {err}")),
+                None => render::quiet(&o.name, &o.result.replace('_', " ")),
             })
-            .collect(),
+            .collect()
     };
+    let text = shown(
+        output,
+        || render::json(outcomes),
+        || lines(true),
+        || lines(false),
+    );
     print(&text)?;
     let failures = outcomes.iter().filter(|o| o.result == "failed").count();
     Ok(if failures == 0 {
@@ -269,36 +291,14 @@ pub(super) fn down(config: &Config, args: &DownArgs) -> CliResult {
 
 pub(super) fn send_keys(config: &Config, args: &SendKeysArgs) -> CliResult {
     let manager = inventory::locate(config, &args.name, &scope(&args.target)?)?.manager;
-    if manager.backend() != BackendType::Tmux {
-        return Err(Error::Invalid(ValidationError::new(
-            "backend",
-            manager.backend().as_str(),
-            "send-keys types into a tmux pane; a container's program reads `kstlib ops attach`",
-        ))
-        .into());
-    }
-    let runner = TmuxRunner::for_session(manager.config());
-    runner.send_keys(
-        manager.config().name(),
-        &args.keys.join(" "),
-        !args.no_enter,
-    )?;
+    manager.send_keys(&args.keys.join(" "), !args.no_enter)?;
     Ok(exit::OK)
 }
 
 pub(super) fn exec(config: &Config, args: &ExecArgs) -> CliResult {
     let command = Command::from_argv(args.command.clone())?;
     let manager = inventory::locate(config, &args.name, &scope(&args.target)?)?.manager;
-    if manager.backend() != BackendType::Container {
-        return Err(Error::Invalid(ValidationError::new(
-            "backend",
-            manager.backend().as_str(),
-            "exec runs a command in a container; for a tmux session use send-keys or attach",
-        ))
-        .into());
-    }
-    let runner = ContainerRunner::for_session(manager.config())?;
-    runner.exec_interactive(manager.config().name(), &command)?;
+    manager.exec(&command)?;
     Ok(exit::OK)
 }
 
@@ -324,12 +324,13 @@ pub(super) fn attach(config: &Config, args: &AttachArgs) -> CliResult {
 
 pub(super) fn status(config: &Config, args: &StatusArgs) -> CliResult {
     let status = inventory::locate(config, &args.name, &scope(&args.target)?)?.status()?;
-    print(&match args.output {
-        Output { json: true, .. } => render::json(&status),
+    print(&shown(
+        args.output,
+        || render::json(&status),
         // Upstream prints the name as typed.
-        Output { quiet: true, .. } => format!("{}: {}\n", args.name, status.state),
-        _ => render::status_table(&status),
-    })?;
+        || render::quiet(&args.name, status.state.as_str()),
+        || render::status_table(&status),
+    ))?;
     Ok(exit::OK)
 }
 
@@ -362,11 +363,14 @@ pub(super) fn list(config: &Config, args: &ListArgs) -> CliResult {
         note(&render::warning(warning));
     }
     let sessions = &inventory.sessions;
-    print(&match args.output {
-        Output { json: true, .. } => render::list_json(sessions),
-        Output { quiet: true, .. } => sessions.iter().map(|s| format!("{}\n", s.name)).collect(),
-        _ if sessions.is_empty() => "No sessions found.\n".to_owned(),
-        _ => render::list_table(sessions),
-    })?;
+    print(&shown(
+        args.output,
+        || render::list_json(sessions),
+        || sessions.iter().map(|s| format!("{}\n", s.name)).collect(),
+        || match sessions.is_empty() {
+            true => "No sessions found.\n".to_owned(),
+            false => render::list_table(sessions),
+        },
+    ))?;
     Ok(exit::OK)
 }

@@ -6,6 +6,7 @@
 pub mod args;
 mod commands;
 pub mod exit;
+mod hint;
 pub mod render;
 
 use std::io::{self, Write};
@@ -44,6 +45,13 @@ pub fn main() -> ExitCode {
         }
         // The reader went away (`kstlib ops list | head`): not an error.
         Err(Failure::ClosedOutput) => ExitCode::from(exit::OK),
+        // A full disk or a revoked terminal: the command may have done its work, but what
+        // it had to say is lost, so it did not succeed.
+        Err(Failure::Write(err)) => {
+            let message = format!("cannot write the output: {err}");
+            let _ = write!(anstream::stderr(), "{}", render::error_line(&message));
+            ExitCode::from(exit::FAILED)
+        }
     }
 }
 
@@ -51,6 +59,7 @@ pub fn main() -> ExitCode {
 pub(crate) enum Failure {
     Error(Error),
     ClosedOutput,
+    Write(io::Error),
 }
 
 impl From<Error> for Failure {
@@ -70,10 +79,7 @@ impl From<io::Error> for Failure {
         if err.kind() == io::ErrorKind::BrokenPipe {
             Failure::ClosedOutput
         } else {
-            Failure::Error(Error::Unavailable {
-                what: "stdout".to_owned(),
-                reason: err.to_string(),
-            })
+            Failure::Write(err)
         }
     }
 }

@@ -253,14 +253,10 @@ pub fn error(err: &Error, color: bool) -> String {
                     }
                     text
                 }
-                None => format!(
-                    "{} {}\n",
-                    paint(RED, "error:"),
-                    clean(&config_error.to_string())
-                ),
+                None => error_line(&config_error.to_string()),
             })
             .collect(),
-        _ => format!("{} {}\n", paint(RED, "error:"), clean(&err.to_string())),
+        _ => error_line(&err.to_string()),
     };
     if let Error::SessionStart { output, .. } = err
         && !output.is_empty()
@@ -270,7 +266,10 @@ pub fn error(err: &Error, color: bool) -> String {
             let _ = writeln!(out, "  | {}", clean(line));
         }
     }
-    if let Some(hint) = err.hint() {
+    for line in err.details() {
+        let _ = writeln!(out, "  {}", clean(line));
+    }
+    if let Some(hint) = super::hint::hint(err) {
         let _ = writeln!(out, "{} {hint}", paint(CYAN, "hint:"));
     }
     out
@@ -278,8 +277,12 @@ pub fn error(err: &Error, color: bool) -> String {
 
 /// `doctor` for people: one line per check, a hint under what needs one.
 pub fn doctor(checks: &[crate::ops::doctor::Check]) -> String {
-    use crate::ops::doctor::Health;
-    let width = checks.iter().map(|c| c.name.len()).max().unwrap_or(0);
+    use crate::ops::doctor::{Component, Health};
+    let width = checks
+        .iter()
+        .map(|c| c.name.as_str().len())
+        .max()
+        .unwrap_or(0);
     let mut out = String::new();
     for check in checks {
         let (mark, style) = match check.health {
@@ -291,14 +294,28 @@ pub fn doctor(checks: &[crate::ops::doctor::Check]) -> String {
             out,
             "{}  {:<width$}  {}",
             paint(style, mark),
-            check.name,
+            check.name.as_str(),
             clean(&check.detail)
         );
-        if let (Some(hint), Health::Broken) = (&check.hint, check.health) {
+        let hint = match (check.name, &check.hint) {
+            (Component::Config, None) => Some("`kstlib ops list` shows the error with its context"),
+            (_, hint) => hint.as_deref(),
+        };
+        if let (Some(hint), Health::Broken) = (hint, check.health) {
             let _ = writeln!(out, "    {} {hint}", paint(CYAN, "hint:"));
         }
     }
     out
+}
+
+/// `NAME: WORD`, the one line of `--quiet`.
+pub fn quiet(name: &str, word: &str) -> String {
+    format!("{}: {}\n", clean(name), clean(word))
+}
+
+/// `error: TEXT`, one line for stderr.
+pub fn error_line(text: &str) -> String {
+    format!("{} {}\n", paint(RED, "error:"), clean(text))
 }
 
 /// A warning line for stderr.

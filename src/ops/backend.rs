@@ -4,11 +4,11 @@ use std::fmt;
 use std::io;
 use std::time::Duration;
 
-use super::error::Result;
+use super::error::{Operation, Result};
 use super::model::{BackendType, SessionStatus, StopReport};
 use super::spec::SessionConfig;
 use super::timing::DEFAULT_STOP_TIMEOUT;
-use super::validate::{SessionName, StopSignal};
+use super::validate::{Command, SessionName, StopSignal};
 
 /// How many log lines `logs` prints unless told otherwise (upstream's `--lines 100`).
 pub const DEFAULT_LOG_LINES: usize = 100;
@@ -122,4 +122,26 @@ pub trait SessionBackend: Send + Sync + fmt::Debug {
 
     /// Every session this backend can see, ours and foreign, in one call.
     fn list_sessions(&self) -> Result<Vec<SessionStatus>>;
+
+    /// Types `keys` into the session's program, then Enter if `enter` (tmux only).
+    fn send_keys(&self, name: &SessionName, keys: &str, enter: bool) -> Result<()> {
+        let _ = (keys, enter);
+        Err(self.unsupported(Operation::SendKeys, name))
+    }
+
+    /// Replaces the current process with `command` run inside the session, attached to
+    /// this terminal; returns only on failure (containers only).
+    fn exec(&self, name: &SessionName, command: &Command) -> Result<()> {
+        let _ = command;
+        Err(self.unsupported(Operation::Exec, name))
+    }
+
+    /// The error for an operation this backend does not have.
+    fn unsupported(&self, operation: Operation, name: &SessionName) -> super::Error {
+        super::Error::Unsupported {
+            operation,
+            name: name.to_string(),
+            backend: self.backend_type(),
+        }
+    }
 }

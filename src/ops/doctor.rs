@@ -24,11 +24,46 @@ pub enum Health {
     Broken,
 }
 
+/// What a check is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Component {
+    /// The config files.
+    Config,
+    /// tmux.
+    Tmux,
+    /// Podman.
+    Podman,
+    /// Docker.
+    Docker,
+}
+
+impl Component {
+    /// The lower-case name, as in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Component::Config => "config",
+            Component::Tmux => "tmux",
+            Component::Podman => "podman",
+            Component::Docker => "docker",
+        }
+    }
+}
+
+impl From<Runtime> for Component {
+    fn from(runtime: Runtime) -> Self {
+        match runtime {
+            Runtime::Podman => Component::Podman,
+            Runtime::Docker => Component::Docker,
+        }
+    }
+}
+
 /// The result of one check.
 #[derive(Debug, Clone, Serialize)]
 pub struct Check {
-    /// `config`, `tmux`, `podman` or `docker`.
-    pub name: String,
+    /// What was checked.
+    pub name: Component,
     /// How it looks.
     pub health: Health,
     /// What was found, in one line.
@@ -68,14 +103,14 @@ fn check_config(source: &ConfigSource) -> (Check, String) {
                 )
             };
             let binary = config.tmux_binary().to_owned();
-            (ok("config", detail), binary)
+            (ok(Component::Config, detail), binary)
         }
         Err(err) => (
             Check {
-                name: "config".to_owned(),
+                name: Component::Config,
                 health: Health::Broken,
                 detail: err.to_string(),
-                hint: Some("`kstlib ops list` shows the error with its context".to_owned()),
+                hint: None,
             },
             DEFAULT_TMUX_BINARY.to_owned(),
         ),
@@ -85,7 +120,7 @@ fn check_config(source: &ConfigSource) -> (Check, String) {
 fn check_tmux(exec: &dyn Executor, binary: &str) -> Check {
     let Some(path) = find_program(OsStr::new(binary)) else {
         return absent(
-            "tmux",
+            Component::Tmux,
             &format!("'{binary}' not found"),
             "apt-get install tmux",
         );
@@ -97,7 +132,7 @@ fn check_tmux(exec: &dyn Executor, binary: &str) -> Check {
                 .map(ToString::to_string)
                 .collect();
             ok(
-                "tmux",
+                Component::Tmux,
                 format!(
                     "{} ({}); live servers in {}: {}",
                     out.stdout_text().trim(),
@@ -111,16 +146,17 @@ fn check_tmux(exec: &dyn Executor, binary: &str) -> Check {
                 ),
             )
         }
-        Ok(out) => broken("tmux", &out.stderr_text(), None),
-        Err(err) => broken("tmux", &err.to_string(), None),
+        Ok(out) => broken(Component::Tmux, &out.stderr_text(), None),
+        Err(err) => broken(Component::Tmux, &err.to_string(), None),
     }
 }
 
 fn check_runtime(exec: &dyn Executor, runtime: Runtime) -> Check {
     let name = runtime.as_str();
+    let component = Component::from(runtime);
     if find_program(OsStr::new(name)).is_none() {
         return absent(
-            name,
+            component,
             "not installed",
             &format!(
                 "apt-get install {}",
@@ -146,40 +182,40 @@ fn check_runtime(exec: &dyn Executor, runtime: Runtime) -> Check {
         ],
     };
     match exec.output(&Invocation::new(name).args(args)) {
-        Ok(out) if out.success() => ok(name, format!("{name} {}", out.stdout_text().trim())),
+        Ok(out) if out.success() => ok(component, format!("{name} {}", out.stdout_text().trim())),
         Ok(out) => broken(
-            name,
+            component,
             &out.stderr_text(),
             Some(match runtime {
                 Runtime::Podman => "podman info shows the whole error",
                 Runtime::Docker => "start the engine: systemctl start docker (or dockerd &)",
             }),
         ),
-        Err(err) => broken(name, &err.to_string(), None),
+        Err(err) => broken(component, &err.to_string(), None),
     }
 }
 
-fn ok(name: &str, detail: String) -> Check {
+fn ok(name: Component, detail: String) -> Check {
     Check {
-        name: name.to_owned(),
+        name,
         health: Health::Ok,
         detail,
         hint: None,
     }
 }
 
-fn absent(name: &str, detail: &str, install: &str) -> Check {
+fn absent(name: Component, detail: &str, install: &str) -> Check {
     Check {
-        name: name.to_owned(),
+        name,
         health: Health::Absent,
         detail: detail.to_owned(),
         hint: Some(format!("install it if you need it: {install}")),
     }
 }
 
-fn broken(name: &str, stderr: &str, hint: Option<&str>) -> Check {
+fn broken(name: Component, stderr: &str, hint: Option<&str>) -> Check {
     Check {
-        name: name.to_owned(),
+        name,
         health: Health::Broken,
         detail: super::validate::escape_control(
             stderr.lines().next().unwrap_or("no answer").trim(),

@@ -1,11 +1,15 @@
 //! The library's error type, mirroring upstream's exceptions, and its kinds.
 //!
-//! Every error has a [`ErrorKind`]; the CLI maps kinds to exit codes in one place.
+//! Every error has a [`ErrorKind`]; the CLI maps kinds to exit codes in one place, and
+//! phrases the hints (what to do next): errors here state facts.
+
+use std::fmt;
 
 use super::config::{ConfigError, ConfigErrors};
 use super::exec::ExecError;
-use super::model::{BackendType, exit_description};
-use super::validate::{SessionName, ValidationError};
+use super::model::{BackendType, SessionState, SessionStatus, exit_description};
+use super::text;
+use super::validate::{SessionName, ValidationError, escape_control};
 
 /// What went wrong, coarsely: the CLI turns this into its exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +22,119 @@ pub enum ErrorKind {
     NotFound,
     /// tmux or the container runtime is missing or not answering (exit code 5).
     Unavailable,
+}
+
+/// Why something failed: one line for the message, and the rest of what a backend program
+/// said, kept for the report (ripgrep's habit: the child's whole stderr under the summary).
+///
+/// Text from a backend is made safe to print when the reason is built.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reason {
+    /// The one line, shown in the error message.
+    pub line: String,
+    /// The other lines the backend wrote, shown under the message.
+    pub more: Vec<String>,
+}
+
+impl Reason {
+    /// A backend's stderr: its first line as the summary ("`who` gave no reason" when it is
+    /// empty), the other lines kept.
+    pub(crate) fn stderr(text: &str, who: &str) -> Reason {
+        let mut lines = text.lines().map(str::trim).filter(|line| !line.is_empty());
+        Reason {
+            line: text::first_line(lines.next().unwrap_or(""), who),
+            more: lines.map(escape_control).collect(),
+        }
+    }
+
+    /// A backend's stderr with `summary` picked as the summary line (the runtimes bury their
+    /// real complaint among other lines), the other lines kept.
+    pub(crate) fn picked(text: &str, summary: &str, who: &str) -> Reason {
+        let more = text
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && *line != summary.trim())
+            .map(escape_control)
+            .collect();
+        Reason {
+            line: text::first_line(summary, who),
+            more,
+        }
+    }
+}
+
+impl From<String> for Reason {
+    fn from(line: String) -> Self {
+        Reason {
+            line,
+            more: Vec::new(),
+        }
+    }
+}
+
+impl From<&str> for Reason {
+    fn from(line: &str) -> Self {
+        Reason::from(line.to_owned())
+    }
+}
+
+impl fmt::Display for Reason {
+    /// The one line; [`Reason::more`] is for the report under the message.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.line)
+    }
+}
+
+/// What a session is doing instead of running, for [`Error::NotRunning`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ending {
+    /// Its state (`exited`, `stopped`, …).
+    pub state: SessionState,
+    /// The program's exit code, when it exited.
+    pub exit_code: Option<i32>,
+    /// The signal that ended it, when one did.
+    pub exit_signal: Option<String>,
+}
+
+impl fmt::Display for Ending {
+    /// `exit code 1`, `killed by SIGTERM`, or the state.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.state {
+            SessionState::Exited => f.write_str(&exit_description(
+                self.exit_code,
+                self.exit_signal.as_deref(),
+            )),
+            state => write!(f, "{state}"),
+        }
+    }
+}
+
+/// The operations only one kind of backend offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    /// Typing keys into a tmux pane.
+    SendKeys,
+    /// Running a command in a container.
+    Exec,
+}
+
+impl Operation {
+    /// The backend that has it.
+    pub fn backend(self) -> BackendType {
+        match self {
+            Operation::SendKeys => BackendType::Tmux,
+            Operation::Exec => BackendType::Container,
+        }
+    }
+}
+
+impl fmt::Display for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Operation::SendKeys => "send-keys",
+            Operation::Exec => "exec",
+        })
+    }
 }
 
 /// Errors of `kstlib::ops`. Variant names follow upstream's exception classes.
@@ -50,8 +167,8 @@ pub enum Error {
         name: String,
         /// Its backend.
         backend: BackendType,
-        /// Why, in one line.
-        reason: String,
+        /// Why.
+        reason: Reason,
         /// The program's exit code, when it exited right after starting.
         exit_code: Option<i32>,
         /// The program's last lines of output, when it exited right after starting.
@@ -64,8 +181,8 @@ pub enum Error {
         name: String,
         /// Its backend.
         backend: BackendType,
-        /// Why, in one line.
-        reason: String,
+        /// Why.
+        reason: Reason,
     },
     /// Attaching failed (upstream `SessionAttachError`).
     #[error("failed to attach to {backend} session '{name}': {reason}")]
@@ -74,8 +191,19 @@ pub enum Error {
         name: String,
         /// Its backend.
         backend: BackendType,
-        /// Why, in one line.
-        reason: String,
+        /// Why.
+        reason: Reason,
+    },
+    /// The session is there, but its program is not running: it cannot be attached to or
+    /// run a command in.
+    #[error("{backend} session '{name}' is not running ({ending})")]
+    NotRunning {
+        /// The session name.
+        name: String,
+        /// Its backend.
+        backend: BackendType,
+        /// How it ended, or what it does instead.
+        ending: Ending,
     },
     /// The name exists in several places (upstream `SessionAmbiguousError`).
     #[error("session '{name}' found in several places: {}", places.join(", "))]
@@ -92,6 +220,16 @@ pub enum Error {
     /// A value given through the API or the command line is invalid.
     #[error(transparent)]
     Invalid(#[from] ValidationError),
+    /// An operation that the session's backend does not have.
+    #[error("{operation} needs a {} session; '{name}' is a {backend} session", operation.backend())]
+    Unsupported {
+        /// What was asked.
+        operation: Operation,
+        /// The session name.
+        name: String,
+        /// Its backend, which has no such operation.
+        backend: BackendType,
+    },
     /// The tmux program is missing (upstream `TmuxNotFoundError`).
     #[error("tmux binary '{binary}' not found in PATH")]
     TmuxNotFound {
@@ -112,8 +250,8 @@ pub enum Error {
     Unavailable {
         /// `docker`, `podman`, `tmux -L bots`, …
         what: String,
-        /// Why, in one line.
-        reason: String,
+        /// Why.
+        reason: Reason,
     },
     /// A backend command failed in a way that has no more specific error.
     #[error("`{command}` failed{}: {stderr}", code.map(|c| format!(" with exit code {c}")).unwrap_or_default())]
@@ -123,7 +261,7 @@ pub enum Error {
         /// Its exit code.
         code: Option<i32>,
         /// What it said on stderr.
-        stderr: String,
+        stderr: Reason,
     },
 }
 
@@ -132,9 +270,10 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::SessionNotFound { .. } => ErrorKind::NotFound,
-            Error::Config(_) | Error::Invalid(_) | Error::SessionAmbiguous { .. } => {
-                ErrorKind::Invalid
-            }
+            Error::Config(_)
+            | Error::Invalid(_)
+            | Error::SessionAmbiguous { .. }
+            | Error::Unsupported { .. } => ErrorKind::Invalid,
             Error::TmuxNotFound { .. }
             | Error::ContainerRuntimeNotFound { .. }
             | Error::Unavailable { .. } => ErrorKind::Unavailable,
@@ -142,31 +281,33 @@ impl Error {
             | Error::SessionStart { .. }
             | Error::SessionStop { .. }
             | Error::SessionAttach { .. }
+            | Error::NotRunning { .. }
             | Error::Backend { .. } => ErrorKind::Failed,
         }
     }
 
-    /// A short suggestion of what to do next, shown after the error.
-    pub fn hint(&self) -> Option<String> {
+    /// What the backend said beyond the one line of the message, line by line.
+    pub fn details(&self) -> &[String] {
         match self {
-            Error::SessionExists { name, .. } => Some(format!(
-                "stop it first with `kstlib ops stop {name}`, or attach with `kstlib ops attach {name}`"
-            )),
-            Error::SessionNotFound { .. } => {
-                Some("`kstlib ops list` shows the sessions that exist".to_owned())
-            }
-            Error::SessionAmbiguous { .. } => {
-                Some("choose one with --backend, --runtime or --socket".to_owned())
-            }
-            Error::TmuxNotFound { .. } => Some(
-                "install tmux (apt-get install tmux, brew install tmux) or set ops.tmux_binary"
-                    .to_owned(),
-            ),
-            Error::ContainerRuntimeNotFound { .. } => Some(
-                "install podman or docker (apt-get install podman), or set ops.container_runtime"
-                    .to_owned(),
-            ),
-            _ => None,
+            Error::SessionStart { reason, .. }
+            | Error::SessionStop { reason, .. }
+            | Error::SessionAttach { reason, .. }
+            | Error::Unavailable { reason, .. }
+            | Error::Backend { stderr: reason, .. } => &reason.more,
+            _ => &[],
+        }
+    }
+
+    /// The session of `status` is not running.
+    pub(crate) fn not_running(status: &SessionStatus) -> Error {
+        Error::NotRunning {
+            name: status.name.clone(),
+            backend: status.backend,
+            ending: Ending {
+                state: status.state,
+                exit_code: status.exit_code,
+                exit_signal: status.exit_signal.clone(),
+            },
         }
     }
 
@@ -184,7 +325,8 @@ impl Error {
             reason: format!(
                 "the program exited right after starting ({})",
                 exit_description(exit_code, exit_signal)
-            ),
+            )
+            .into(),
             exit_code,
             output,
         }
@@ -197,7 +339,7 @@ impl Error {
             ExecError::NotFound { .. } => missing(),
             ExecError::Timeout { .. } | ExecError::Io { .. } => Error::Unavailable {
                 what: what.to_owned(),
-                reason: err.to_string(),
+                reason: err.to_string().into(),
             },
         }
     }
@@ -217,3 +359,19 @@ impl From<ConfigErrors> for Error {
 
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reason_keeps_the_whole_stderr() {
+        let reason = Reason::stderr("\nfirst\n  second\n\nthird\u{1b}[2J\n", "tmux");
+        assert_eq!(reason.line, "first");
+        assert_eq!(reason.more, ["second", "third\\u{1b}[2J"]);
+        assert_eq!(Reason::stderr("", "tmux").line, "tmux gave no reason");
+        let picked = Reason::picked("a\nError: b\nSee --help", "Error: b", "docker");
+        assert_eq!(picked.line, "Error: b");
+        assert_eq!(picked.more, ["a", "See --help"]);
+    }
+}

@@ -10,7 +10,7 @@ use super::error::{Error, Result};
 use super::model::{BackendType, Origin, SessionState, SessionStatus, StopReport};
 use super::spec::SessionConfig;
 use super::tmux::TmuxRunner;
-use super::validate::SessionName;
+use super::validate::{Command, SessionName};
 
 /// One named session and the backend that runs it.
 ///
@@ -201,6 +201,19 @@ impl SessionManager {
     /// Writes the last lines, then new output as it comes, to `out`.
     pub fn follow(&self, options: &LogOptions, out: &mut dyn Write) -> Result<()> {
         self.backend.follow(self.config.name(), options, out)
+    }
+
+    /// Types `keys` into the session's program (tmux), then Enter if `enter`. Keys keep
+    /// upstream's rules (no `;`, `|`, `$(…)`, …): they are typed into whatever shell runs
+    /// in the pane.
+    pub fn send_keys(&self, keys: &str, enter: bool) -> Result<()> {
+        self.backend.send_keys(self.config.name(), keys, enter)
+    }
+
+    /// Replaces the current process with `command` run inside the session (containers),
+    /// attached to this terminal; returns only on failure. The exit code is the command's.
+    pub fn exec(&self, command: &Command) -> Result<()> {
+        self.backend.exec(self.config.name(), command)
     }
 
     /// Whether the session exists on its backend, in any state.

@@ -44,7 +44,7 @@ pub use config::{
     CommandSource, Config, ConfigError, ConfigErrors, ConfigSource, SessionOptions, Settings,
 };
 pub use container::ContainerRunner;
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Ending, Error, ErrorKind, Operation, Reason, Result};
 pub use inventory::{Inventory, Located, Scope};
 pub use manager::SessionManager;
 pub use model::{

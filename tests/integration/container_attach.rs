@@ -88,10 +88,12 @@ fn attach_to_an_exited_container_says_it_is_not_running(rt: Rt) {
     env.wait_for_stdout(&["status", &name, "-q"], &format!("{name}: exited\n"));
     let run = env.ops(&["attach", &name]);
     run.code(1);
-    assert!(
-        run.stderr.starts_with(&format!(
-            "error: failed to attach to container session '{name}': it is not running (exit code 5); `kstlib ops logs {name}` shows its last output\n"
-        )),
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: container session '{name}' is not running (exit code 5)\n\
+             hint: `kstlib ops logs {name}` shows its last output\n"
+        ),
         "{run}"
     );
 }

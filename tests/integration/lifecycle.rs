@@ -170,8 +170,10 @@ fn exec_is_for_containers() {
     env.ops(&["start", "t", "-c", "sleep 300"]).success();
     let run = env.ops(&["exec", "t", "--", "ls"]);
     run.code(3);
-    assert!(
-        run.stderr.contains("exec runs a command in a container"),
+    assert_eq!(
+        run.stderr,
+        "error: exec needs a container session; 't' is a tmux session\n\
+         hint: type into a tmux session with `kstlib ops send-keys t …` or `kstlib ops attach t`\n",
         "{run}"
     );
 }

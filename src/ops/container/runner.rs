@@ -7,14 +7,13 @@ use std::time::{Duration, Instant};
 
 use super::logs::{self, LineFilter, line_count};
 use super::parse::{self, Inspect};
-use super::stderr::{first_line, is_missing, last_line, name_in_use, not_running, unavailable};
+use super::stderr::{complaint, is_missing, name_in_use, not_running, said, unavailable};
 use super::{HASH_LABEL, MANAGED_LABEL, SESSION_LABEL};
 use crate::ops::backend::{FAILED_START_LINES, LogOptions, Removal, SessionBackend, StopOptions};
-use crate::ops::error::{Error, Result};
+use crate::ops::error::{Error, Reason, Result};
 use crate::ops::exec::{ExecError, Executor, Invocation, Output, SystemExecutor};
 use crate::ops::model::{
     BackendType, Origin, Runtime, SessionState, SessionStatus, StopMethod, StopReport,
-    exit_description,
 };
 use crate::ops::runtime;
 use crate::ops::spec::SessionConfig;
@@ -56,7 +55,7 @@ impl ContainerRunner {
 
     /// Runs `command` in the running container `name` and returns what it printed (upstream's
     /// `ContainerRunner.exec`); the argv is handed to the runtime as is, no shell involved.
-    pub fn exec(&self, name: &SessionName, command: &Command) -> Result<Output> {
+    pub fn exec_output(&self, name: &SessionName, command: &Command) -> Result<Output> {
         self.require_running(name)?;
         self.run(
             ["exec", name.as_str()]
@@ -66,37 +65,12 @@ impl ContainerRunner {
         )
     }
 
-    /// Replaces the current process with `command` running in the container, attached to
-    /// this terminal (`exec -it`), or to this stdin when it is not a terminal (`exec -i`).
-    /// Returns only on failure; the exit code is the command's.
-    pub fn exec_interactive(&self, name: &SessionName, command: &Command) -> Result<()> {
-        self.require_running(name)?;
-        let flags = if io::IsTerminal::is_terminal(&io::stdin()) {
-            "-it"
-        } else {
-            "-i"
-        };
-        let invocation = self
-            .invocation()
-            .args(["exec", flags, name.as_str()])
-            .args(command.argv());
-        Err(Error::Backend {
-            command: invocation.to_string(),
-            code: None,
-            stderr: self.exec.replace(&invocation).to_string(),
-        })
-    }
-
     fn require_running(&self, name: &SessionName) -> Result<Inspect> {
         let found = self.require(name)?;
         if found.state().is_alive() {
             Ok(found)
         } else {
-            Err(Error::Backend {
-                command: format!("{} exec {name}", self.runtime),
-                code: None,
-                stderr: format!("the container is {}, not running", found.state()),
-            })
+            Err(Error::not_running(&found.to_status(self.runtime)))
         }
     }
 
@@ -128,13 +102,13 @@ impl ContainerRunner {
         if unavailable(&stderr) {
             return Error::Unavailable {
                 what: self.runtime.to_string(),
-                reason: first_line(&stderr),
+                reason: said(&stderr),
             };
         }
         Error::Backend {
             command: format!("{} {what}", self.runtime),
             code: out.code,
-            stderr: first_line(&stderr),
+            stderr: said(&stderr),
         }
     }
 
@@ -170,7 +144,7 @@ impl ContainerRunner {
             Err(err) => Err(Error::Backend {
                 command: format!("{} container inspect", self.runtime),
                 code: out.code,
-                stderr: format!("unreadable output: {err}"),
+                stderr: format!("unreadable output: {err}").into(),
             }),
         }
     }
@@ -190,11 +164,11 @@ impl ContainerRunner {
         })
     }
 
-    fn start_error(&self, name: &SessionName, reason: String) -> Error {
+    fn start_error(&self, name: &SessionName, reason: impl Into<Reason>) -> Error {
         Error::SessionStart {
             name: name.to_string(),
             backend: BackendType::Container,
-            reason,
+            reason: reason.into(),
             exit_code: None,
             output: Vec::new(),
         }
@@ -292,7 +266,7 @@ impl ContainerRunner {
                 ),
             ));
         }
-        Err(self.start_error(name, last_line(&stderr)))
+        Err(self.start_error(name, complaint(&stderr)))
     }
 
     /// Watches a container that was just started for [`START_GRACE`]: it if it still
@@ -362,7 +336,7 @@ impl SessionBackend for ContainerRunner {
             Some(_) => {
                 let out = self.run(["start", name.as_str()])?;
                 if !out.success() {
-                    return Err(self.start_error(name, last_line(&out.stderr_text())));
+                    return Err(self.start_error(name, complaint(&out.stderr_text())));
                 }
                 false
             }
@@ -416,7 +390,7 @@ impl SessionBackend for ContainerRunner {
                 return Err(Error::SessionStop {
                     name: name.to_string(),
                     backend: BackendType::Container,
-                    reason: first_line(&out.stderr_text()),
+                    reason: said(&out.stderr_text()),
                 });
             }
             let wait = self
@@ -466,29 +440,18 @@ impl SessionBackend for ContainerRunner {
         }
         let out = self.run(["start", name.as_str()])?;
         if !out.success() {
-            return Err(self.start_error(name, last_line(&out.stderr_text())));
+            return Err(self.start_error(name, complaint(&out.stderr_text())));
         }
         Ok(self.watch(name)?.to_status(self.runtime))
     }
 
     fn attach(&self, name: &SessionName) -> Result<()> {
-        let found = self.require(name)?;
+        self.require_running(name)?;
         let attach_error = |reason: String| Error::SessionAttach {
             name: name.to_string(),
             backend: BackendType::Container,
-            reason,
+            reason: reason.into(),
         };
-        if !found.state().is_alive() {
-            let status = found.to_status(self.runtime);
-            return Err(attach_error(format!(
-                "it is not running ({}); `kstlib ops logs {name}` shows its last output",
-                match status.state {
-                    SessionState::Exited =>
-                        exit_description(status.exit_code, status.exit_signal.as_deref()),
-                    state => state.to_string(),
-                }
-            )));
-        }
         // Podman attaches anyway and then hangs on a pipe; Docker refuses. Say it first.
         if !io::IsTerminal::is_terminal(&io::stdin()) {
             return Err(attach_error(
@@ -497,6 +460,27 @@ impl SessionBackend for ContainerRunner {
         }
         let invocation = self.invocation().args(["attach", name.as_str()]);
         Err(attach_error(self.exec.replace(&invocation).to_string()))
+    }
+
+    /// Replaces the current process with `command` running in the container, attached to
+    /// this terminal (`exec -it`), or to this stdin when it is not a terminal (`exec -i`).
+    /// Returns only on failure; the exit code is the command's.
+    fn exec(&self, name: &SessionName, command: &Command) -> Result<()> {
+        self.require_running(name)?;
+        let flags = if io::IsTerminal::is_terminal(&io::stdin()) {
+            "-it"
+        } else {
+            "-i"
+        };
+        let invocation = self
+            .invocation()
+            .args(["exec", flags, name.as_str()])
+            .args(command.argv());
+        Err(Error::Backend {
+            command: invocation.to_string(),
+            code: None,
+            stderr: self.exec.replace(&invocation).to_string().into(),
+        })
     }
 
     fn status(&self, name: &SessionName) -> Result<SessionStatus> {
@@ -576,7 +560,7 @@ impl SessionBackend for ContainerRunner {
             Runtime::Podman => parse::podman_ps(&out.stdout).map_err(|err| Error::Backend {
                 command: "podman ps -a --format json".to_owned(),
                 code: out.code,
-                stderr: format!("unreadable output: {err}"),
+                stderr: format!("unreadable output: {err}").into(),
             })?,
             Runtime::Docker => parse::docker_ps(&out.stdout_text()),
         };

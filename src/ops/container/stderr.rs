@@ -1,21 +1,23 @@
 //! How the runtimes' complaints on stderr are read.
 
-use crate::ops::text;
+use crate::ops::error::Reason;
 
-pub(super) fn first_line(text: &str) -> String {
-    text::first_line(text, "the runtime")
+/// What the runtime said on stderr, as the reason of an error.
+pub(super) fn said(stderr: &str) -> Reason {
+    Reason::stderr(stderr, "the runtime")
 }
 
-/// The runtime's real complaint: Docker ends its errors with "See 'docker run --help'.".
-pub(super) fn last_line(text: &str) -> String {
-    let line = text
+/// The runtime's real complaint as the summary, the rest kept: Docker ends its errors with
+/// "See 'docker run --help'." and Podman prefixes them with warnings.
+pub(super) fn complaint(stderr: &str) -> Reason {
+    let line = stderr
         .lines()
         .map(str::trim)
         .filter(|line| !line.is_empty() && !line.contains("--help"))
         .find(|line| line.contains("rror"))
-        .or_else(|| text.lines().map(str::trim).rfind(|line| !line.is_empty()))
+        .or_else(|| stderr.lines().map(str::trim).rfind(|line| !line.is_empty()))
         .unwrap_or("");
-    first_line(line)
+    Reason::picked(stderr, line, "the runtime")
 }
 
 pub(super) fn unavailable(stderr: &str) -> bool {
@@ -52,9 +54,17 @@ mod tests {
     fn the_real_complaint_is_picked_from_run_errors() {
         let stderr = "Unable to find image 'x:1' locally\ndocker: Error response from daemon: \
                       No such image: x:1.\nSee 'docker run --help'.";
+        let reason = complaint(stderr);
         assert_eq!(
-            last_line(stderr),
+            reason.line,
             "docker: Error response from daemon: No such image: x:1."
+        );
+        assert_eq!(
+            reason.more,
+            [
+                "Unable to find image 'x:1' locally",
+                "See 'docker run --help'."
+            ]
         );
     }
 

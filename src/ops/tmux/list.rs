@@ -62,7 +62,9 @@ impl FailedStart {
             self.output,
         );
         if let (Some(program), Error::SessionStart { reason, .. }) = (missing, &mut err) {
-            reason.push_str(&format!("; '{program}' was not found on PATH"));
+            reason
+                .line
+                .push_str(&format!("; '{program}' was not found on PATH"));
         }
         err
     }

@@ -16,15 +16,13 @@ use super::list::{
 };
 use super::socket::inside_server;
 use super::target::{
-    escape_semicolon, first_line, missing_session, no_server, not_found, pane_target,
-    session_target,
+    escape_semicolon, missing_session, no_server, not_found, pane_target, said, session_target,
 };
 use crate::ops::backend::{FAILED_START_LINES, LogOptions, Removal, SessionBackend, StopOptions};
-use crate::ops::error::{Error, Result};
+use crate::ops::error::{Error, Reason, Result};
 use crate::ops::exec::{Executor, Invocation, Output, SystemExecutor};
 use crate::ops::model::{
     BackendType, Origin, SessionState, SessionStatus, StopMethod, StopReport, TmuxSocket,
-    exit_description,
 };
 use crate::ops::process;
 use crate::ops::spec::SessionConfig;
@@ -83,30 +81,6 @@ impl TmuxRunner {
         self.socket.describe()
     }
 
-    /// Types `keys` into the session's active pane, then Enter if `enter`.
-    ///
-    /// Keys keep upstream's rules (no `;`, `|`, `$(…)`, …) because they are typed into
-    /// whatever shell runs in the pane.
-    pub fn send_keys(&self, name: &SessionName, keys: &str, enter: bool) -> Result<()> {
-        validate::validate_send_keys(keys)?;
-        self.require(name)?;
-        let target = pane_target(name);
-        let mut args = vec!["send-keys", "-t", &target, keys];
-        if enter {
-            args.push("Enter");
-        }
-        let out = self.run(args)?;
-        if out.success() {
-            Ok(())
-        } else {
-            Err(Error::Backend {
-                command: format!("{} send-keys", self.describe()),
-                code: out.code,
-                stderr: first_line(&out.stderr_text()),
-            })
-        }
-    }
-
     /// The base invocation: the binary and the socket arguments.
     fn invocation(&self) -> Invocation {
         let invocation = Invocation::new(&self.binary).args(self.socket.args());
@@ -142,7 +116,7 @@ impl TmuxRunner {
             return Err(Error::Backend {
                 command: format!("{} list-sessions", self.describe()),
                 code: out.code,
-                stderr,
+                stderr: said(&stderr),
             });
         }
         Ok(out
@@ -199,7 +173,7 @@ impl TmuxRunner {
             Err(Error::SessionStop {
                 name: name.to_string(),
                 backend: BackendType::Tmux,
-                reason: first_line(&stderr),
+                reason: said(&stderr),
             })
         }
     }
@@ -231,17 +205,17 @@ impl TmuxRunner {
             return Err(Error::Backend {
                 command: format!("{} capture-pane", self.describe()),
                 code: out.code,
-                stderr,
+                stderr: said(&stderr),
             });
         }
         Ok(screen_lines(&out.stdout_text()))
     }
 
-    fn start_failed(&self, config: &SessionConfig, reason: String) -> Error {
+    fn start_failed(&self, config: &SessionConfig, reason: impl Into<Reason>) -> Error {
         Error::SessionStart {
             name: config.name().to_string(),
             backend: BackendType::Tmux,
-            reason,
+            reason: reason.into(),
             exit_code: None,
             output: Vec::new(),
         }
@@ -379,7 +353,7 @@ impl SessionBackend for TmuxRunner {
                     where_: self.describe(),
                 });
             }
-            return Err(self.start_failed(config, first_line(&stderr)));
+            return Err(self.start_failed(config, said(&stderr)));
         }
         let pid = out
             .stdout_text()
@@ -420,7 +394,7 @@ impl SessionBackend for TmuxRunner {
             return Err(Error::SessionStart {
                 name: name.to_string(),
                 backend: BackendType::Tmux,
-                reason: first_line(&out.stderr_text()),
+                reason: said(&out.stderr_text()),
                 exit_code: None,
                 output: Vec::new(),
             });
@@ -467,16 +441,13 @@ impl SessionBackend for TmuxRunner {
 
     fn attach(&self, name: &SessionName) -> Result<()> {
         let row = self.require(name)?;
-        let attach_error = |reason: String| Error::SessionAttach {
+        let attach_error = |reason: Reason| Error::SessionAttach {
             name: name.to_string(),
             backend: BackendType::Tmux,
             reason,
         };
         if row.dead {
-            return Err(attach_error(format!(
-                "it is not running ({}); `kstlib ops logs {name}` shows its last output",
-                exit_description(row.exit_code, row.exit_signal.as_deref())
-            )));
+            return Err(Error::not_running(&self.to_status(row)));
         }
         if inside_server(&self.socket_path()) {
             // Attaching from inside the same server would nest it in itself, which tmux
@@ -488,26 +459,52 @@ impl SessionBackend for TmuxRunner {
             let out = self
                 .exec
                 .output(&invocation)
-                .map_err(|err| attach_error(err.to_string()))?;
+                .map_err(|err| attach_error(err.to_string().into()))?;
             return if out.success() {
                 Ok(())
             } else {
-                Err(attach_error(first_line(&out.stderr_text())))
+                Err(attach_error(said(&out.stderr_text())))
             };
         }
         if !io::IsTerminal::is_terminal(&io::stdin()) {
             return Err(attach_error(
-                "stdin is not a terminal; attach needs an interactive terminal".to_owned(),
+                "stdin is not a terminal; attach needs an interactive terminal".into(),
             ));
         }
         let invocation = self
             .invocation()
             .args(["attach-session", "-t", &session_target(name)]);
-        Err(attach_error(self.exec.replace(&invocation).to_string()))
+        Err(attach_error(
+            self.exec.replace(&invocation).to_string().into(),
+        ))
     }
 
     fn status(&self, name: &SessionName) -> Result<SessionStatus> {
         Ok(self.to_status(self.require(name)?))
+    }
+
+    /// Types `keys` into the session's active pane, then Enter if `enter`.
+    ///
+    /// Keys keep upstream's rules (no `;`, `|`, `$(…)`, …) because they are typed into
+    /// whatever shell runs in the pane.
+    fn send_keys(&self, name: &SessionName, keys: &str, enter: bool) -> Result<()> {
+        validate::validate_send_keys(keys)?;
+        self.require(name)?;
+        let target = pane_target(name);
+        let mut args = vec!["send-keys", "-t", &target, keys];
+        if enter {
+            args.push("Enter");
+        }
+        let out = self.run(args)?;
+        if out.success() {
+            Ok(())
+        } else {
+            Err(Error::Backend {
+                command: format!("{} send-keys", self.describe()),
+                code: out.code,
+                stderr: said(&out.stderr_text()),
+            })
+        }
     }
 
     fn logs(&self, name: &SessionName, options: &LogOptions) -> Result<String> {

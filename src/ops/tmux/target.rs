@@ -1,8 +1,7 @@
 //! How kstlib names things to tmux, and how it reads tmux's complaints.
 
-use crate::ops::error::Error;
+use crate::ops::error::{Error, Reason};
 use crate::ops::model::BackendType;
-use crate::ops::text;
 use crate::ops::validate::SessionName;
 
 pub(super) use crate::ops::text::is_blank;
@@ -27,8 +26,9 @@ pub(super) fn escape_semicolon(arg: &str) -> String {
     }
 }
 
-pub(super) fn first_line(text: &str) -> String {
-    text::first_line(text, "tmux")
+/// What tmux said on stderr, as the reason of an error.
+pub(super) fn said(stderr: &str) -> Reason {
+    Reason::stderr(stderr, "tmux")
 }
 
 /// tmux's ways of saying there is no server: none was running, its socket is dead, or

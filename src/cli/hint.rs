@@ -1,0 +1,45 @@
+//! What to do after an error: the sentences that name `kstlib` commands live here, not in
+//! the library, which only states what went wrong (jj's `Hint:` lines).
+
+use crate::ops::{Error, Operation};
+
+/// A short suggestion of what to do next, shown after the error.
+pub fn hint(err: &Error) -> Option<String> {
+    match err {
+        Error::SessionExists { name, .. } => Some(format!(
+            "stop it first with `kstlib ops stop {name}`, or attach with `kstlib ops attach {name}`"
+        )),
+        Error::SessionNotFound { .. } => {
+            Some("`kstlib ops list` shows the sessions that exist".to_owned())
+        }
+        Error::NotRunning { name, .. } => {
+            Some(format!("`kstlib ops logs {name}` shows its last output"))
+        }
+        Error::SessionAmbiguous { .. } => {
+            Some("choose one with --backend, --runtime or --socket".to_owned())
+        }
+        Error::Unsupported {
+            operation: Operation::SendKeys,
+            name,
+            ..
+        } => Some(format!(
+            "a container's program reads what you type in `kstlib ops attach {name}`"
+        )),
+        Error::Unsupported {
+            operation: Operation::Exec,
+            name,
+            ..
+        } => Some(format!(
+            "type into a tmux session with `kstlib ops send-keys {name} …` or `kstlib ops attach {name}`"
+        )),
+        Error::TmuxNotFound { .. } => Some(
+            "install tmux (apt-get install tmux, brew install tmux) or set ops.tmux_binary"
+                .to_owned(),
+        ),
+        Error::ContainerRuntimeNotFound { .. } => Some(
+            "install podman or docker (apt-get install podman), or set ops.container_runtime"
+                .to_owned(),
+        ),
+        _ => None,
+    }
+}
