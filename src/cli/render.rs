@@ -10,7 +10,7 @@ use anstyle::{AnsiColor, Style};
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::ops::validate::escape_control;
+use crate::ops::sanitize::escape;
 use crate::ops::{
     Error, Origin, SessionState, SessionStatus, StopMethod, StopReport, model::exit_description,
 };
@@ -338,9 +338,9 @@ pub fn warning(text: &str) -> String {
     format!("{} {}\n", paint(YELLOW, "warning:"), clean(text))
 }
 
-/// Text from outside (names, images, backend messages) with control characters escaped.
+/// Text from outside (names, images, backend messages) made safe to print.
 fn clean(text: &str) -> String {
-    escape_control(text)
+    escape(text).into_owned()
 }
 
 #[cfg(test)]

@@ -8,10 +8,11 @@ use std::io::{self, Read};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-use super::error::{ConfigError, quote};
+use super::error::ConfigError;
 use super::merge::merge;
 use super::raw::check_duplicates;
 use super::yaml::{Node, NodeKind, SourceFile, Span, Spanned, parse};
+use crate::ops::sanitize::quote;
 
 /// The name looked for in every search directory.
 pub const CONFIG_FILE_NAME: &str = "kstlib.conf.yml";

@@ -10,8 +10,9 @@
 
 use std::collections::HashSet;
 
-use super::error::{ConfigError, quote};
+use super::error::ConfigError;
 use super::yaml::{Node, NodeKind, Span, Spanned, first_duplicate};
+use crate::ops::sanitize::quote;
 
 /// The keys of `ops:`. Adding a key: one line here, one field in [`RawOps`], one arm in
 /// [`RawOps::from_root`].

@@ -1,9 +1,9 @@
 //! How the runtimes' complaints on stderr are read.
 
-use crate::ops::text;
+use crate::ops::sanitize;
 
 pub(super) fn first_line(text: &str) -> String {
-    text::first_line(text, "the runtime")
+    sanitize::first_line(text, "the runtime")
 }
 
 /// The runtime's real complaint: Docker ends its errors with "See 'docker run --help'.".

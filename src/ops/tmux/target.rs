@@ -2,7 +2,7 @@
 
 use crate::ops::error::Error;
 use crate::ops::model::BackendType;
-use crate::ops::text;
+use crate::ops::sanitize;
 use crate::ops::validate::SessionName;
 
 pub(super) use crate::ops::text::is_blank;
@@ -28,7 +28,7 @@ pub(super) fn escape_semicolon(arg: &str) -> String {
 }
 
 pub(super) fn first_line(text: &str) -> String {
-    text::first_line(text, "tmux")
+    sanitize::first_line(text, "tmux")
 }
 
 /// tmux's ways of saying there is no server: none was running, its socket is dead, or
