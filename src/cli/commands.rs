@@ -87,7 +87,7 @@ pub(super) fn start(config: &Config, args: &StartArgs) -> CliResult {
     let status = manager.start(SessionOptions::default())?;
     print(&match args.output {
         Output { json: true, .. } => render::json(&status),
-        Output { quiet: true, .. } => format!("{}: {}\n", status.name, status.state),
+        Output { quiet: true, .. } => render::quiet(&status.name, status.state),
         _ => render::started(&status, "started"),
     })?;
     Ok(exit::OK)
@@ -104,7 +104,7 @@ pub(super) fn stop(config: &Config, args: &StopArgs) -> CliResult {
     let report = manager.stop_with(&with_timeout(options, &args.stop, &manager))?;
     print(&match args.output {
         Output { json: true, .. } => render::json(&report),
-        Output { quiet: true, .. } => format!("{}: {}\n", report.name, report.method.as_str()),
+        Output { quiet: true, .. } => render::quiet(&report.name, report.method.as_str()),
         _ => render::stopped(&report, args.keep),
     })?;
     Ok(exit::OK)
@@ -142,7 +142,7 @@ pub(super) fn restart(config: &Config, args: &RestartArgs) -> CliResult {
     let status = manager.restart(&with_timeout(options, &args.stop, &manager))?;
     print(&match args.output {
         Output { json: true, .. } => render::json(&status),
-        Output { quiet: true, .. } => format!("{}: {}\n", status.name, status.state),
+        Output { quiet: true, .. } => render::quiet(&status.name, status.state),
         _ => render::started(&status, "restarted"),
     })?;
     Ok(exit::OK)
@@ -228,8 +228,8 @@ fn report(outcomes: &[Outcome], output: Output) -> CliResult {
             // Quiet: only what went wrong.
             .filter(|o| !output.quiet || o.error.is_some())
             .map(|o| match &o.error {
-                Some(err) => format!("{}: failed: {err}\n", o.name),
-                None => format!("{}: {}\n", o.name, o.result.replace('_', " ")),
+                Some(err) => render::quiet(&o.name, format!("failed: {err}")),
+                None => render::quiet(&o.name, o.result.replace('_', " ")),
             })
             .collect(),
     };
@@ -327,7 +327,7 @@ pub(super) fn status(config: &Config, args: &StatusArgs) -> CliResult {
     print(&match args.output {
         Output { json: true, .. } => render::json(&status),
         // Upstream prints the name as typed.
-        Output { quiet: true, .. } => format!("{}: {}\n", args.name, status.state),
+        Output { quiet: true, .. } => render::quiet(&args.name, status.state),
         _ => render::status_table(&status),
     })?;
     Ok(exit::OK)
@@ -346,7 +346,7 @@ pub(super) fn logs(config: &Config, args: &LogsArgs) -> CliResult {
     }
     let text = manager.logs_with(&options)?;
     if text.trim().is_empty() {
-        note(&format!("No logs available for session '{}'.\n", args.name));
+        note(&render::no_logs(&args.name));
     } else {
         // Raw bytes on stdout: no re-wrapping, escape sequences only with --ansi.
         let mut stdout = io::stdout().lock();
@@ -364,7 +364,7 @@ pub(super) fn list(config: &Config, args: &ListArgs) -> CliResult {
     let sessions = &inventory.sessions;
     print(&match args.output {
         Output { json: true, .. } => render::list_json(sessions),
-        Output { quiet: true, .. } => sessions.iter().map(|s| format!("{}\n", s.name)).collect(),
+        Output { quiet: true, .. } => render::names(sessions),
         _ if sessions.is_empty() => "No sessions found.\n".to_owned(),
         _ => render::list_table(sessions),
     })?;

@@ -8,12 +8,15 @@ use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use kstlib::ops::sanitize::display_width;
+
 use crate::env::{Rt, TestEnv};
 use crate::{on_both_runtimes, require_tmux};
 
 on_both_runtimes!(
     logs_keep_every_line_after_an_unterminated_osc,
     logs_escape_c1_bidi_and_zero_width_characters_unless_ansi,
+    list_aligns_a_container_with_foreign_tmux_sessions_named_in_bidi_and_cjk,
 );
 
 /// The issue's program: one line, then an OSC (`ESC ]`) that is never terminated, then 50
@@ -159,6 +162,50 @@ fn wait_all_exited(env: &TestEnv) {
 const BIDI_NAME: &str = "evil\u{202e}txt.exe";
 
 #[test]
+fn list_escapes_and_aligns_foreign_tmux_sessions_named_in_bidi_zero_width_and_cjk() {
+    require_tmux!();
+    let env = TestEnv::new();
+    tmux_by_hand(&env, BIDI_NAME, "exit 3");
+    tmux_by_hand(&env, "zw\u{200b}x", "true");
+    tmux_by_hand(&env, "plain", "true");
+    tmux_by_hand(&env, "漢字", "true");
+    wait_all_exited(&env);
+    let run = env.ops(&["list", "-b", "tmux"]);
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (
+            Some(0),
+            "\
+NAME                 STATE       BACKEND  SOCKET  RUNTIME  PID  IMAGE  ORIGIN
+evil\\u{202e}txt_exe  exited (3)  tmux     -       -        -    -      foreign
+plain                exited (0)  tmux     -       -        -    -      foreign
+zw\\u{200b}x          exited (0)  tmux     -       -        -    -      foreign
+漢字                 exited (0)  tmux     -       -        -    -      foreign
+",
+            ""
+        ),
+        "{run}"
+    );
+    let quiet = env.ops(&["list", "-b", "tmux", "-q"]);
+    assert_eq!(
+        quiet.stdout, "evil\\u{202e}txt_exe\nplain\nzw\\u{200b}x\n漢字\n",
+        "{quiet}"
+    );
+    // JSON is for programs: the names as tmux has them.
+    let json = env.ops(&["list", "-b", "tmux", "--json"]).json();
+    let names: Vec<String> = json
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|row| row["name"].as_str().unwrap_or("?").to_owned())
+        .collect();
+    assert_eq!(
+        names,
+        ["evil\u{202e}txt_exe", "plain", "zw\u{200b}x", "漢字"]
+    );
+}
+
+#[test]
 fn an_error_naming_a_foreign_tmux_session_escapes_its_bidi_override() {
     require_tmux!();
     let env = TestEnv::new();
@@ -204,4 +251,90 @@ fn tmux_logs_escape_bidi_and_zero_width_characters_unless_ansi() {
             "{args:?}\n{run}"
         );
     }
+}
+
+/// The cells of a table row: each starts in the display column of its header word.
+fn cells_under(header: &str, line: &str) -> Vec<String> {
+    let starts: Vec<usize> = header
+        .match_indices(|c: char| c != ' ')
+        .filter(|(i, _)| *i == 0 || header.as_bytes()[i - 1] == b' ')
+        .map(|(i, _)| i)
+        .collect();
+    let mut cells = vec![String::new(); starts.len()];
+    let mut column = 0;
+    for c in line.chars() {
+        let index = starts
+            .iter()
+            .rposition(|&start| start <= column)
+            .unwrap_or(0);
+        cells[index].push(c);
+        column += display_width(c.encode_utf8(&mut [0; 4]));
+    }
+    cells
+        .iter()
+        .map(|cell| cell.trim_end().to_owned())
+        .collect()
+}
+
+fn list_aligns_a_container_with_foreign_tmux_sessions_named_in_bidi_and_cjk(rt: Rt) {
+    // `list` shows every container on the host, other tests' too: the rows of this test's
+    // names are checked, each cell in its header's column.
+    let env = TestEnv::new();
+    tmux_by_hand(&env, BIDI_NAME, "exit 3");
+    tmux_by_hand(&env, "漢字", "true");
+    wait_all_exited(&env);
+    let hand = env.name("hand");
+    env.run_foreign(rt, &hand, &["sleep", "300"]);
+    let json = env.ops(&["list", "--json"]).json();
+    let pid = json
+        .as_array()
+        .and_then(|rows| rows.iter().find(|row| row["name"] == hand.as_str()))
+        .and_then(|row| row["pid"].as_u64())
+        .map_or("-".to_owned(), |pid| pid.to_string());
+    let run = env.ops(&["list"]);
+    run.success();
+    let mut lines = run.stdout.lines();
+    let header = lines.next().expect("a header");
+    let rows: Vec<Vec<String>> = lines
+        .map(|line| cells_under(header, line))
+        .filter(|cells| {
+            // The name raw too: a row that shows it unescaped must fail, not go unseen.
+            [
+                "evil\u{202e}txt_exe",
+                "evil\\u{202e}txt_exe",
+                "漢字",
+                hand.as_str(),
+            ]
+            .contains(&cells[0].as_str())
+        })
+        .collect();
+    let image = rt.image_as_reported();
+    let expected: Vec<Vec<&str>> = vec![
+        vec![
+            "evil\\u{202e}txt_exe",
+            "exited (3)",
+            "tmux",
+            "-",
+            "-",
+            "-",
+            "-",
+            "foreign",
+        ],
+        vec![
+            &hand,
+            "running",
+            "container",
+            "-",
+            rt.as_str(),
+            &pid,
+            &image,
+            "foreign",
+        ],
+        vec!["漢字", "exited (0)", "tmux", "-", "-", "-", "-", "foreign"],
+    ];
+    let mut rows = rows;
+    rows.sort();
+    let mut expected = expected;
+    expected.sort();
+    assert_eq!(rows, expected, "{run}");
 }
