@@ -102,7 +102,7 @@ pub(super) fn start(config: &Config, args: &StartArgs) -> CliResult {
     print(&shown(
         args.output,
         || render::json(&status),
-        || render::quiet(&status.name, status.state.as_str()),
+        || render::quiet(&status.name, status.state),
         || render::started(&status, "started"),
     ))?;
     Ok(exit::OK)
@@ -159,7 +159,7 @@ pub(super) fn restart(config: &Config, args: &RestartArgs) -> CliResult {
     print(&shown(
         args.output,
         || render::json(&status),
-        || render::quiet(&status.name, status.state.as_str()),
+        || render::quiet(&status.name, status.state),
         || render::started(&status, "restarted"),
     ))?;
     Ok(exit::OK)
@@ -244,8 +244,8 @@ fn report(outcomes: &[Outcome], output: Output) -> CliResult {
             // Quiet: only what went wrong.
             .filter(|o| !quiet || o.error.is_some())
             .map(|o| match &o.error {
-                Some(err) => render::quiet(&o.name, &format!("failed: {err}")),
-                None => render::quiet(&o.name, &o.result.replace('_', " ")),
+                Some(err) => render::quiet(&o.name, format!("failed: {err}")),
+                None => render::quiet(&o.name, o.result.replace('_', " ")),
             })
             .collect()
     };
@@ -328,7 +328,7 @@ pub(super) fn status(config: &Config, args: &StatusArgs) -> CliResult {
         args.output,
         || render::json(&status),
         // Upstream prints the name as typed.
-        || render::quiet(&args.name, status.state.as_str()),
+        || render::quiet(&args.name, status.state),
         || render::status_table(&status),
     ))?;
     Ok(exit::OK)
@@ -347,7 +347,7 @@ pub(super) fn logs(config: &Config, args: &LogsArgs) -> CliResult {
     }
     let text = manager.logs_with(&options)?;
     if text.trim().is_empty() {
-        note(&format!("No logs available for session '{}'.\n", args.name));
+        note(&render::no_logs(&args.name));
     } else {
         // Raw bytes on stdout: no re-wrapping, escape sequences only with --ansi.
         let mut stdout = io::stdout().lock();
@@ -366,7 +366,7 @@ pub(super) fn list(config: &Config, args: &ListArgs) -> CliResult {
     print(&shown(
         args.output,
         || render::list_json(sessions),
-        || sessions.iter().map(|s| format!("{}\n", s.name)).collect(),
+        || render::names(sessions),
         || match sessions.is_empty() {
             true => "No sessions found.\n".to_owned(),
             false => render::list_table(sessions),

@@ -10,7 +10,7 @@ use anstyle::{AnsiColor, Style};
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::ops::validate::escape_control;
+use crate::ops::sanitize::{display_width, escape};
 use crate::ops::{
     Error, SessionState, SessionStatus, StopMethod, StopReport,
     model::{ListRow, exit_description},
@@ -25,6 +25,13 @@ const CYAN: Style = AnsiColor::Cyan.on_default();
 
 fn paint(style: Style, text: &str) -> String {
     format!("{style}{text}{style:#}")
+}
+
+/// `text` followed by spaces up to `width` terminal columns. `format!("{:<w$}")` counts
+/// characters, which misaligns a column as soon as a cell holds a wide (CJK) character.
+fn pad(text: &str, width: usize) -> String {
+    let fill = width.saturating_sub(display_width(text));
+    format!("{text}{:fill$}", "")
 }
 
 fn state_style(state: SessionState) -> Style {
@@ -108,22 +115,28 @@ pub fn status_table(status: &SessionStatus) -> String {
     if let Some(detail) = &status.detail {
         rows.push(("Detail", detail.clone()));
     }
-    let width = rows.iter().map(|(key, _)| key.len()).max().unwrap_or(0);
+    let width = rows
+        .iter()
+        .map(|(key, _)| display_width(key))
+        .max()
+        .unwrap_or(0);
     let mut out = format!(
         "{}\n",
-        paint(BOLD, &format!("Session: {}", clean(&status.name)))
+        paint(BOLD, &format!("Session: {}", escape(&status.name)))
     );
     for (key, value) in rows {
         let value = match key {
             "State" => paint(state_style(status.state), &value),
-            _ => clean(&value),
+            _ => escape(&value).into_owned(),
         };
-        let _ = writeln!(out, "  {}  {value}", paint(CYAN, &format!("{key:<width$}")));
+        let _ = writeln!(out, "  {}  {value}", paint(CYAN, &pad(key, width)));
     }
     out
 }
 
-/// `kstlib ops list` for people: one row per session, columns aligned, `defined` rows dim.
+/// `kstlib ops list` for people: one row per session, columns aligned by display width
+/// (every cell escaped first, so what is measured is what the terminal shows), `defined`
+/// rows dim.
 pub fn list_table(sessions: &[SessionStatus]) -> String {
     const HEADERS: [&str; 8] = [
         "NAME", "STATE", "BACKEND", "SOCKET", "RUNTIME", "PID", "IMAGE", "ORIGIN",
@@ -133,7 +146,7 @@ pub fn list_table(sessions: &[SessionStatus]) -> String {
         .map(|s| {
             let dash = || "-".to_owned();
             [
-                clean(&s.name),
+                s.name.clone(),
                 state_text(s),
                 s.backend.to_string(),
                 socket_text(s).unwrap_or_else(dash),
@@ -142,24 +155,20 @@ pub fn list_table(sessions: &[SessionStatus]) -> String {
                 s.image
                     .clone()
                     .filter(|image| !image.is_empty())
-                    .map(|image| clean(&image))
                     .unwrap_or_else(dash),
                 s.origin.to_string(),
             ]
+            .map(|cell| escape(&cell).into_owned())
         })
         .collect();
     let mut widths = HEADERS.map(str::len);
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
+            *width = (*width).max(display_width(cell));
         }
     }
     let mut out = String::new();
-    let header: Vec<String> = HEADERS
-        .iter()
-        .zip(widths)
-        .map(|(h, w)| format!("{h:<w$}"))
-        .collect();
+    let header: Vec<String> = HEADERS.iter().zip(widths).map(|(h, w)| pad(h, w)).collect();
     let _ = writeln!(out, "{}", paint(BOLD, header.join("  ").trim_end()));
     for (row, status) in rows.iter().zip(sessions) {
         let cells: Vec<String> = row
@@ -167,7 +176,7 @@ pub fn list_table(sessions: &[SessionStatus]) -> String {
             .zip(widths)
             .enumerate()
             .map(|(i, (cell, w))| {
-                let padded = format!("{cell:<w$}");
+                let padded = pad(cell, w);
                 match i {
                     1 => paint(state_style(status.state), &padded),
                     _ => padded,
@@ -207,14 +216,14 @@ pub fn started(status: &SessionStatus, verb: &str) -> String {
         .unwrap_or_default();
     format!(
         "Session '{}' {verb} ({}{pid}).\n",
-        clean(&status.name),
-        status.location()
+        escape(&status.name),
+        escape(&status.location())
     )
 }
 
 /// `stop` for people. `keep` says whether `--keep` was given.
 pub fn stopped(report: &StopReport, keep: bool) -> String {
-    let name = clean(&report.name);
+    let name = escape(&report.name);
     let took = match report.elapsed_ms {
         ms @ 0..1000 => format!("{ms} ms"),
         ms => format!("{:.1} s", ms as f64 / 1000.0),
@@ -263,14 +272,14 @@ pub fn error(err: &Error, color: bool) -> String {
     {
         let _ = writeln!(out, "last output:");
         for line in output {
-            let _ = writeln!(out, "  | {}", clean(line));
+            let _ = writeln!(out, "  | {}", escape(line));
         }
     }
     for line in err.details() {
-        let _ = writeln!(out, "  {}", clean(line));
+        let _ = writeln!(out, "  {}", escape(line));
     }
     if let Some(hint) = super::hint::hint(err) {
-        let _ = writeln!(out, "{} {hint}", paint(CYAN, "hint:"));
+        let _ = writeln!(out, "{} {}", paint(CYAN, "hint:"), escape(&hint));
     }
     out
 }
@@ -280,7 +289,7 @@ pub fn doctor(checks: &[crate::ops::doctor::Check]) -> String {
     use crate::ops::doctor::{Component, Health};
     let width = checks
         .iter()
-        .map(|c| c.name.as_str().len())
+        .map(|c| display_width(c.name.as_str()))
         .max()
         .unwrap_or(0);
     let mut out = String::new();
@@ -292,10 +301,10 @@ pub fn doctor(checks: &[crate::ops::doctor::Check]) -> String {
         };
         let _ = writeln!(
             out,
-            "{}  {:<width$}  {}",
+            "{}  {}  {}",
             paint(style, mark),
-            check.name.as_str(),
-            clean(&check.detail)
+            pad(check.name.as_str(), width),
+            escape(&check.detail)
         );
         let hint = match (check.name, &check.hint) {
             (Component::Config, None) => Some("`kstlib ops list` shows the error with its context"),
@@ -308,24 +317,32 @@ pub fn doctor(checks: &[crate::ops::doctor::Check]) -> String {
     out
 }
 
-/// `NAME: WORD`, the one line of `--quiet`.
-pub fn quiet(name: &str, word: &str) -> String {
-    format!("{}: {}\n", clean(name), clean(word))
+/// `--quiet`: `NAME: WORD`, one line.
+pub fn quiet(name: &str, word: impl std::fmt::Display) -> String {
+    format!("{}: {}\n", escape(name), escape(&word.to_string()))
 }
 
 /// `error: TEXT`, one line for stderr.
 pub fn error_line(text: &str) -> String {
-    format!("{} {}\n", paint(RED, "error:"), clean(text))
+    format!("{} {}\n", paint(RED, "error:"), escape(text))
 }
 
 /// A warning line for stderr.
 pub fn warning(text: &str) -> String {
-    format!("{} {}\n", paint(YELLOW, "warning:"), clean(text))
+    format!("{} {}\n", paint(YELLOW, "warning:"), escape(text))
 }
 
-/// Text from outside (names, images, backend messages) with control characters escaped.
-fn clean(text: &str) -> String {
-    escape_control(text)
+/// `list --quiet`: the names, one a line.
+pub fn names(sessions: &[SessionStatus]) -> String {
+    sessions
+        .iter()
+        .map(|s| format!("{}\n", escape(&s.name)))
+        .collect()
+}
+
+/// What `logs` says on stderr when a session has printed nothing yet.
+pub fn no_logs(name: &str) -> String {
+    format!("No logs available for session '{}'.\n", escape(name))
 }
 
 #[cfg(test)]
@@ -418,8 +435,40 @@ mod tests {
     }
 
     #[test]
-    fn names_with_control_characters_are_escaped() {
-        let status = SessionStatus::new("evil\u{1b}[2J", SessionState::Running, BackendType::Tmux);
-        assert!(!list_table(&[status]).contains("\u{1b}[2J"));
+    fn wide_and_escaped_names_stay_aligned() {
+        let mut sessions = sample();
+        for name in [
+            "漢字",
+            "evil\u{202e}txt.exe",
+            "zw\u{200b}x",
+            "evil\u{1b}[2J",
+        ] {
+            let mut foreign = SessionStatus::new(name, SessionState::Running, BackendType::Tmux);
+            foreign.pid = Some(7);
+            foreign.origin = Origin::Foreign;
+            sessions.push(foreign);
+        }
+        insta::assert_snapshot!(plain(&list_table(&sessions)), @r"
+        NAME                 STATE       BACKEND    SOCKET  RUNTIME  PID   IMAGE    ORIGIN
+        astro                running     tmux       -       -        4242  -        config
+        orion                exited (1)  tmux       orion   -        -     -        managed
+        web                  defined     container  -       -        -     nginx:1  config
+        漢字                 running     tmux       -       -        7     -        foreign
+        evil\u{202e}txt.exe  running     tmux       -       -        7     -        foreign
+        zw\u{200b}x          running     tmux       -       -        7     -        foreign
+        evil\u{1b}[2J        running     tmux       -       -        7     -        foreign
+        ");
+    }
+
+    #[test]
+    fn messages_escape_names_from_outside() {
+        let status = SessionStatus::new("a\u{202e}b", SessionState::Running, BackendType::Tmux);
+        assert_eq!(
+            plain(&status_table(&status)),
+            "Session: a\\u{202e}b\n  State    running\n  Backend  tmux\n  Origin   foreign\n"
+        );
+        assert_eq!(quiet("a\u{200b}b", "running"), "a\\u{200b}b: running\n");
+        assert_eq!(names(&[status]), "a\\u{202e}b\n");
+        assert_eq!(plain(&warning("x\u{1b}[2Jy")), "warning: x\\u{1b}[2Jy\n");
     }
 }

@@ -217,9 +217,8 @@ fn broken(name: Component, stderr: &str, hint: Option<&str>) -> Check {
     Check {
         name,
         health: Health::Broken,
-        detail: super::validate::escape_control(
-            stderr.lines().next().unwrap_or("no answer").trim(),
-        ),
+        detail: super::sanitize::escape(stderr.lines().next().unwrap_or("no answer").trim())
+            .into_owned(),
         hint: hint.map(str::to_owned),
     }
 }

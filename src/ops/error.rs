@@ -8,8 +8,8 @@ use std::fmt;
 use super::config::{ConfigError, ConfigErrors};
 use super::exec::ExecError;
 use super::model::{BackendType, SessionState, SessionStatus, exit_description};
-use super::text;
-use super::validate::{SessionName, ValidationError, escape_control};
+use super::sanitize::{self, escape};
+use super::validate::{SessionName, ValidationError};
 
 /// What went wrong, coarsely: the CLI turns this into its exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,8 +42,8 @@ impl Reason {
     pub(crate) fn stderr(text: &str, who: &str) -> Reason {
         let mut lines = text.lines().map(str::trim).filter(|line| !line.is_empty());
         Reason {
-            line: text::first_line(lines.next().unwrap_or(""), who),
-            more: lines.map(escape_control).collect(),
+            line: sanitize::first_line(lines.next().unwrap_or(""), who),
+            more: lines.map(|line| escape(line).into_owned()).collect(),
         }
     }
 
@@ -54,10 +54,10 @@ impl Reason {
             .lines()
             .map(str::trim)
             .filter(|line| !line.is_empty() && *line != summary.trim())
-            .map(escape_control)
+            .map(|line| escape(line).into_owned())
             .collect();
         Reason {
-            line: text::first_line(summary, who),
+            line: sanitize::first_line(summary, who),
             more,
         }
     }

@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 
 use wait_timeout::ChildExt;
 
+use super::sanitize;
 use super::timing;
-use super::validate::escape_control;
 
 /// A program to run: its argv, environment changes and time limit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,8 +121,8 @@ impl fmt::Display for Invocation {
 }
 
 fn shell_quote(word: &OsStr) -> String {
-    // Control characters would reach the terminal raw inside quotes.
-    escape_control(&shell_words::quote(&word.to_string_lossy()))
+    // Control and bidi characters would reach the terminal raw inside quotes.
+    sanitize::escape(&shell_words::quote(&word.to_string_lossy())).into_owned()
 }
 
 /// What a finished program left behind.

@@ -33,6 +33,7 @@ pub mod manager;
 pub mod model;
 mod process;
 pub mod runtime;
+pub mod sanitize;
 pub mod spec;
 mod text;
 pub mod timing;

@@ -1,41 +1,7 @@
-//! Program output as text: escape sequences, carriage returns, the last N lines.
+//! Program output as lines: the last N, blank ones. Making them safe to print is
+//! [`sanitize`](super::sanitize)'s job.
 
-/// Removes terminal escape sequences (CSI such as colours, OSC such as window titles, and
-/// two-byte ESC sequences) and carriage returns, keeping the text.
-pub(crate) fn strip_escapes(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\u{1b}' => match chars.next() {
-                // CSI: parameters and intermediates, then a final byte in @..~.
-                Some('[') => {
-                    for c in chars.by_ref() {
-                        if ('\u{40}'..='\u{7e}').contains(&c) {
-                            break;
-                        }
-                    }
-                }
-                // OSC: up to BEL or ST (ESC \).
-                Some(']') => {
-                    while let Some(c) = chars.next() {
-                        if c == '\u{7}' {
-                            break;
-                        }
-                        if c == '\u{1b}' && chars.peek() == Some(&'\\') {
-                            chars.next();
-                            break;
-                        }
-                    }
-                }
-                _ => {}
-            },
-            '\r' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+use super::sanitize::strip_escapes;
 
 /// Whether a line is blank once escape sequences are ignored.
 pub(crate) fn is_blank(line: &str) -> bool {
@@ -63,28 +29,9 @@ pub(crate) fn last_lines(text: &str, n: usize, keep_escapes: bool) -> String {
     out
 }
 
-/// The first line of a backend's stderr, trimmed and safe to print, for a one-line error;
-/// "`who` gave no reason" when there is none.
-pub(crate) fn first_line(text: &str, who: &str) -> String {
-    let line = text.lines().next().unwrap_or("").trim();
-    if line.is_empty() {
-        format!("{who} gave no reason")
-    } else {
-        super::validate::escape_control(line)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escapes_and_carriage_returns_are_stripped() {
-        assert_eq!(strip_escapes("\u{1b}[31mred\u{1b}[0m\r\n"), "red\n");
-        assert_eq!(strip_escapes("\u{1b}]0;title\u{7}text"), "text");
-        assert_eq!(strip_escapes("\u{1b}]0;title\u{1b}\\text"), "text");
-        assert_eq!(strip_escapes("a\u{1b}"), "a");
-    }
 
     #[test]
     fn blank_lines_may_hold_escapes() {
@@ -100,5 +47,9 @@ mod tests {
         assert_eq!(last_lines(text, 10, false), "a\nb\nc\n");
         assert_eq!(last_lines(text, 0, false), "");
         assert_eq!(last_lines("", 5, false), "");
+        // A sequence that is never terminated does not take the lines after it along.
+        let osc = "before\r\n\u{1b}]x\r\n1\r\n2\r\n";
+        assert_eq!(last_lines(osc, 2, false), "1\n2\n");
+        assert_eq!(last_lines(osc, 9, false), "before\n\n1\n2\n");
     }
 }

@@ -14,4 +14,5 @@ mod container_list;
 mod container_logs;
 mod container_stop;
 mod lifecycle;
+mod sanitize;
 mod tmux;

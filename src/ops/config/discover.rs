@@ -8,11 +8,12 @@ use std::io::{self, Read};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-use super::error::{ConfigError, quote};
+use super::error::ConfigError;
 use super::merge::merge;
 use super::schema::check_duplicates;
 use super::span::{SourceFile, Span, Spanned};
 use super::yaml::{Node, NodeKind, parse};
+use crate::ops::sanitize::quote;
 
 /// The name looked for in every search directory.
 pub const CONFIG_FILE_NAME: &str = "kstlib.conf.yml";

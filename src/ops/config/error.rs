@@ -18,9 +18,6 @@ use super::span::Span;
 /// one excerpt spanning them would no longer fit on a screen.
 const MAX_EXCERPT_LINES: usize = 12;
 
-/// Longest user value quoted in a message; longer ones are cut, a message is one line.
-const MAX_QUOTED_CHARS: usize = 80;
-
 /// An error in a config file: a message, the place it is about and hints.
 ///
 /// Built with [`ConfigError::new`] and the builder methods, by the loader (syntax, includes,
@@ -267,27 +264,6 @@ impl fmt::Display for ConfigErrors {
 
 impl Error for ConfigErrors {}
 
-/// A user value (a key, a file name) ready to go into a one-line message: in single
-/// quotes, control characters escaped (a key can hold an ESC that would otherwise reach
-/// the terminal), cut after 80 characters: a message stays one readable line.
-pub fn quote(value: &str) -> String {
-    let mut out = String::with_capacity(value.len().min(MAX_QUOTED_CHARS) + 2);
-    out.push('\'');
-    for (i, c) in value.chars().enumerate() {
-        if i == MAX_QUOTED_CHARS {
-            out.push('…');
-            break;
-        }
-        if c.is_control() || c == '\'' {
-            out.extend(c.escape_debug());
-        } else {
-            out.push(c);
-        }
-    }
-    out.push('\'');
-    out
-}
-
 /// One underlined place in an excerpt.
 struct Mark<'a> {
     span: &'a Span,
@@ -478,14 +454,5 @@ mod tests {
         assert!(out.contains("note: first defined here"), "{out}");
         assert!(out.contains("--> conf/kstlib.conf.yml:1:1"), "{out}");
         assert!(out.lines().count() < 25, "{out}");
-    }
-
-    #[test]
-    fn quote_escapes_control_characters_and_cuts_long_values() {
-        assert_eq!(quote("web"), "'web'");
-        assert_eq!(quote("a\u{1b}[31mb"), "'a\\u{1b}[31mb'");
-        assert_eq!(quote("it's"), "'it\\'s'");
-        let long = quote(&"x".repeat(200));
-        assert_eq!(long.chars().count(), MAX_QUOTED_CHARS + 3);
     }
 }

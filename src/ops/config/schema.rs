@@ -11,11 +11,12 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use super::error::{ConfigError, quote};
+use super::error::ConfigError;
 use super::settings::{Given, Settings, WorkingDir, host_path};
 use super::span::{Span, Spanned};
 use super::yaml::{Node, NodeKind, first_duplicate};
 use crate::ops::model::{BackendType, Runtime, TmuxSocket};
+use crate::ops::sanitize::quote;
 use crate::ops::validate::{
     self, Command, EnvVar, Image, Item, Port, SessionName, StopSignal, ValidationError, Volume,
 };

@@ -4,11 +4,11 @@ use std::io::{self, Write};
 
 use crate::ops::exec::Invocation;
 use crate::ops::model::Runtime;
-use crate::ops::text;
+use crate::ops::sanitize;
 
 /// A container's output, both streams in order: on Docker its last `lines` lines, on
-/// Podman all of it, for the caller to cut ([`text::last_lines`], or the `skip` of
-/// [`LineFilter`] when following).
+/// Podman all of it, for the caller to cut ([`last_lines`](crate::ops::text::last_lines),
+/// or the `skip` of [`LineFilter`] when following).
 ///
 /// Podman 4's `--tail` cannot be trusted: a line written in several pieces is stored
 /// as partial records, and `--tail` drops the first piece and moves line ends
@@ -25,7 +25,8 @@ pub(super) fn invocation(runtime: Runtime, id: &str, lines: usize, follow: bool)
     invocation.arg(id).merge_stderr()
 }
 
-/// Writes complete lines, escape sequences and carriage returns removed unless `ansi`.
+/// Writes complete lines, each made plain text by [`sanitize::strip_escapes`] (the path
+/// `logs` takes) unless `ansi`.
 pub(super) struct LineFilter<'a> {
     pub(super) out: &'a mut dyn Write,
     pub(super) partial: String,
@@ -43,7 +44,7 @@ impl LineFilter<'_> {
         let line = if self.ansi {
             line.trim_end_matches('\r').to_owned()
         } else {
-            text::strip_escapes(line)
+            sanitize::strip_escapes(line)
         };
         writeln!(self.out, "{line}")
     }

@@ -27,5 +27,5 @@ pub use runner::ContainerRunner;
 pub const MANAGED_LABEL: &str = "io.kstlib.ops.managed";
 /// Label holding the session name.
 pub const SESSION_LABEL: &str = "io.kstlib.ops.session";
-/// Label holding [`SessionConfig::config_hash`].
+/// Label holding [`SessionConfig::config_hash`](crate::ops::SessionConfig::config_hash).
 pub const HASH_LABEL: &str = "io.kstlib.ops.config-hash";

@@ -9,7 +9,8 @@ use serde::Deserialize;
 
 use super::MANAGED_LABEL;
 use crate::ops::model::{BackendType, Origin, Runtime, SessionState, SessionStatus};
-use crate::ops::validate::{self, StopSignal};
+use crate::ops::sanitize;
+use crate::ops::validate::StopSignal;
 
 /// The one state table (DESIGN §2a), for `status` and `list` alike, from the runtime's
 /// word for the state (`running`, `exited`, …) and its paused and restarting flags.
@@ -64,7 +65,7 @@ impl Facts<'_> {
             Origin::Foreign
         };
         if state == SessionState::Unknown {
-            status.detail = Some(validate::escape_control(self.word));
+            status.detail = Some(sanitize::escape(self.word).into_owned());
         }
         status
     }

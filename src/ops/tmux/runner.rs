@@ -25,6 +25,7 @@ use crate::ops::model::{
     BackendType, Origin, SessionState, SessionStatus, StopMethod, StopReport, TmuxSocket,
 };
 use crate::ops::process;
+use crate::ops::sanitize;
 use crate::ops::spec::SessionConfig;
 use crate::ops::timing::{KILL_GRACE, POLL, START_GRACE};
 use crate::ops::validate::{self, SessionName, StopSignal};
@@ -179,7 +180,9 @@ impl TmuxRunner {
     }
 
     /// The pane's text: all of its history, wrapped lines joined, tmux's own "Pane is dead"
-    /// line and the blank rows below the last output removed.
+    /// line and the blank rows below the last output removed. Unless `ansi`, each line goes
+    /// through [`sanitize::strip_escapes`] like a container's: tmux's terminal has already
+    /// obeyed the controls, but its cells keep bidi and zero-width characters.
     pub(super) fn capture(&self, name: &SessionName, ansi: bool) -> Result<Vec<String>> {
         let target = pane_target(name);
         let mut args = vec![
@@ -208,7 +211,15 @@ impl TmuxRunner {
                 stderr: said(&stderr),
             });
         }
-        Ok(screen_lines(&out.stdout_text()))
+        let lines = screen_lines(&out.stdout_text());
+        Ok(if ansi {
+            lines
+        } else {
+            lines
+                .iter()
+                .map(|line| sanitize::strip_escapes(line))
+                .collect()
+        })
     }
 
     fn start_failed(&self, config: &SessionConfig, reason: impl Into<Reason>) -> Error {

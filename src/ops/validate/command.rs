@@ -5,9 +5,8 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use super::{
-    Item, ValidationError, check_control, describe_control, find_control, quote, too_long,
-};
+use super::{Item, ValidationError, check_control, describe_control, find_control, too_long};
+use crate::ops::sanitize::quote;
 
 /// Upstream's limit, counted in characters over the whole command line.
 pub const MAX_COMMAND_LENGTH: usize = 4096;

@@ -5,7 +5,8 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use super::{ValidationError, quote, too_long};
+use super::{ValidationError, too_long};
+use crate::ops::sanitize::quote;
 
 /// Upstream's limit.
 pub const MAX_IMAGE_NAME_LENGTH: usize = 256;

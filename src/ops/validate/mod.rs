@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use super::sanitize::quote;
+
 mod command;
 mod duration;
 mod env;
@@ -170,42 +172,6 @@ fn plural_label(field: &str) -> &str {
     }
 }
 
-/// Quotes a value for a one-line message: control characters escaped, long values cut.
-///
-/// Values come from users and backends; printing them raw could move the cursor or change
-/// the terminal's colours (fd's `sanitize` habit).
-pub fn quote(value: &str) -> String {
-    const MAX: usize = 80;
-    let mut out = String::with_capacity(value.len().min(MAX) + 2);
-    out.push('\'');
-    for (i, c) in value.chars().enumerate() {
-        if i == MAX {
-            out.push('…');
-            break;
-        }
-        push_escaped(&mut out, c);
-    }
-    out.push('\'');
-    out
-}
-
-/// `value` with its control characters escaped (`\n`, `\u{1b}`), safe to print.
-pub fn escape_control(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        push_escaped(&mut out, c);
-    }
-    out
-}
-
-fn push_escaped(out: &mut String, c: char) {
-    if c.is_control() {
-        out.extend(c.escape_default());
-    } else {
-        out.push(c);
-    }
-}
-
 /// The first control character in `value`, if any (tab and newline included).
 pub(crate) fn find_control(value: &str) -> Option<char> {
     value.chars().find(|c| c.is_control())
@@ -270,13 +236,6 @@ mod tests {
             err.to_string(),
             "too many environment variables: 101 given, at most 100 are allowed"
         );
-    }
-
-    #[test]
-    fn quote_escapes_control_characters_and_cuts_long_values() {
-        assert_eq!(quote("a\nb\u{1b}[31m"), "'a\\nb\\u{1b}[31m'");
-        let long = "x".repeat(200);
-        assert_eq!(quote(&long).chars().count(), 80 + 3);
     }
 
     #[test]

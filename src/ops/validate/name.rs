@@ -7,7 +7,8 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use super::{ValidationError, describe_control, quote, too_long};
+use super::{ValidationError, describe_control, too_long};
+use crate::ops::sanitize::quote;
 
 /// Upstream's limit; it keeps names readable in `list` and well under tmux's and Docker's.
 pub const MAX_SESSION_NAME_LENGTH: usize = 64;

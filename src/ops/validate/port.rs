@@ -6,7 +6,8 @@ use std::str::FromStr;
 
 use serde::{Serialize, Serializer};
 
-use super::{ValidationError, quote};
+use super::ValidationError;
+use crate::ops::sanitize::quote;
 
 /// Upstream's limit on the number of ports of one session.
 pub const MAX_PORTS: usize = 50;

@@ -5,7 +5,8 @@ use std::str::FromStr;
 
 use serde::{Serialize, Serializer};
 
-use super::{ValidationError, check_control, quote};
+use super::{ValidationError, check_control};
+use crate::ops::sanitize::quote;
 
 /// Upstream's limit on the number of volumes of one session.
 pub const MAX_VOLUMES: usize = 20;
