@@ -287,6 +287,19 @@ impl TestEnv {
         }
     }
 
+    /// An environment for a scenario that runs on both runtimes (`on_both_runtimes!`):
+    /// its snapshots show `rt` as `[RT]`, the other runtime as `[OTHER]` and the test
+    /// image as `rt` reports it as `[IMAGE]`, so that one snapshot holds for both runtimes
+    /// while a wrong runtime still shows. Where the runtimes' own words differ, the test
+    /// has a snapshot for each.
+    pub fn on(rt: Rt) -> Self {
+        let env = TestEnv::new();
+        env.redact_as(&rt.image_as_reported(), "[IMAGE]");
+        env.redact_as(rt.as_str(), "[RT]");
+        env.redact_as(rt.other().as_str(), "[OTHER]");
+        env
+    }
+
     /// The same environment with Docker CLI 20.10 (`/usr/bin/docker`) first on the child's
     /// `PATH` instead of the newer CLI in `/usr/local/bin`; `None` (a loud skip, or a
     /// failure under `KSTLIB_REQUIRE_BACKENDS=1`) when that CLI is not installed.
@@ -417,11 +430,13 @@ impl TestEnv {
     }
 
     /// A container name for this test: `kt<pid>x<n>-<base>`, unique on the host, valid as a
-    /// session name on both runtimes, and registered for removal on drop.
+    /// session name on both runtimes, and registered for removal on drop. `<n>` has four
+    /// digits, so that a test's names sort in the order they were made (`list` sorts by
+    /// name, and snapshots hide the numbers).
     pub fn name(&self, base: &str) -> String {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let name = format!("kt{}x{n}-{base}", std::process::id());
+        let name = format!("kt{}x{n:04}-{base}", std::process::id());
         assert!(
             name.len() <= 64
                 && name
@@ -821,6 +836,9 @@ impl Drop for HungEngine {
 /// Turns `fn NAME(rt: Rt)` into two tests, `NAME::podman` and `NAME::docker`, each skipped
 /// (loudly) when its runtime cannot run the test image. Every container scenario runs on
 /// both: they share one code path, but not one CLI.
+///
+/// Both run the same inline snapshots (see [`TestEnv::on`]), which insta would take for
+/// an assertion in a loop: `allow_duplicates!` says that this is on purpose.
 #[macro_export]
 macro_rules! on_both_runtimes {
     ($($name:ident),* $(,)?) => {$(
@@ -828,13 +846,17 @@ macro_rules! on_both_runtimes {
             #[test]
             fn podman() {
                 $crate::require_runtime!($crate::env::Rt::Podman);
-                super::$name($crate::env::Rt::Podman);
+                insta::allow_duplicates! {
+                    super::$name($crate::env::Rt::Podman);
+                }
             }
 
             #[test]
             fn docker() {
                 $crate::require_runtime!($crate::env::Rt::Docker);
-                super::$name($crate::env::Rt::Docker);
+                insta::allow_duplicates! {
+                    super::$name($crate::env::Rt::Docker);
+                }
             }
         }
     )*};
