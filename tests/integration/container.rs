@@ -442,6 +442,8 @@ fn a_stopped_foreign_container_is_started_as_it_is(rt: Rt) {
     let env = TestEnv::on(rt);
     let name = env.name("byhand");
     let id = env.run_foreign(rt, &name, &["sh", "-c", "echo by hand; exec sleep 300"]);
+    // Killed once it has spoken: its first words are part of what `logs` shows later.
+    env.wait_for_stdout(&["logs", &name], "by hand\n");
     env.rt(rt, &["kill", &name]).success();
     env.wait_for_stdout(&["status", &name, "-q"], &format!("{name}: exited\n"));
     // Neither the image nor the command given here replace what it was created with.
