@@ -419,6 +419,26 @@ impl TestEnv {
             .collect()
     }
 
+    /// Waits until the tmux server (`-L socket`, or the default one) has exited, up to 10 s.
+    /// A server exits when its last session ends, and a `start` that reaches it while it
+    /// shuts down fails with "server exited unexpectedly" (a race in kstlib, reported):
+    /// tests that start a session right after the last one ended wait for this first.
+    #[track_caller]
+    pub fn wait_for_server_exit(&self, socket: Option<&str>) {
+        let mut args = Vec::new();
+        if let Some(socket) = socket {
+            args.extend(["-L", socket]);
+        }
+        args.push("list-sessions");
+        self.wait_for("the tmux server to exit", || {
+            let out = self.tmux(&args);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            !out.status.success()
+                && (stderr.starts_with("no server running")
+                    || stderr.starts_with("error connecting"))
+        });
+    }
+
     /// Waits until `check` holds, up to 10 s; panics with `what` otherwise.
     #[track_caller]
     pub fn wait_for(&self, what: &str, mut check: impl FnMut() -> bool) {
