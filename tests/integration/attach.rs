@@ -19,6 +19,7 @@ fn attach_shows_the_program_and_detach_leaves_it_running() {
         "harness",
         &[env!("CARGO_BIN_EXE_kstlib"), "ops", "attach", "inner"],
     );
+    // Not the whole screen: it scrolls on as the program writes.
     env.wait_for("the program's output", || {
         terminal.screen().contains("inner alive")
     });
@@ -37,14 +38,13 @@ fn attach_without_a_terminal_is_a_clear_error() {
     require_tmux!();
     let env = TestEnv::new();
     env.ops(&["start", "noterm", "-c", "sleep 300"]).success();
-    let run = env.ops(&["attach", "noterm"]);
-    run.code(1);
-    assert!(
-        run.stderr.starts_with(
-            "error: failed to attach to tmux session 'noterm': stdin is not a terminal"
-        ),
-        "{run}"
-    );
+    insta::assert_snapshot!(env.ops(&["attach", "noterm"]), @"
+    exit: 1
+    --- stdout
+    --- stderr
+    error: failed to attach to tmux session 'noterm': stdin is not a terminal; attach needs an interactive terminal
+    [EOF]
+    ");
 }
 
 #[test]

@@ -44,27 +44,43 @@ on_both_runtimes!(
 );
 
 fn start_ad_hoc_reports_a_running_labelled_container(rt: Rt) {
-    let env = TestEnv::new();
+    let env = TestEnv::on(rt);
     let name = env.name("adhoc");
-    let run = env.start_container(rt, &name, FOREVER, &[]);
-    run.success();
-    assert!(
-        run.stdout
-            .starts_with(&format!("Session '{name}' started ({rt}, pid ")),
-        "{run}"
-    );
+    insta::assert_snapshot!(env.start_container(rt, &name, FOREVER, &[]), @"
+    exit: 0
+    --- stdout
+    Session '[NAME:adhoc]' started ([RT], pid [PID]).
+    --- stderr
+    [EOF]
+    ");
 
     let status = env.ops(&["status", &name, "--json"]);
-    status.success();
+    insta::assert_snapshot!(status, @r#"
+    exit: 0
+    --- stdout
+    {
+      "name": "[NAME:adhoc]",
+      "state": "running",
+      "backend": "container",
+      "pid": [PID],
+      "created_at": "[TIMESTAMP]",
+      "window_count": 0,
+      "socket_name": null,
+      "image": "[IMAGE]",
+      "exit_code": null,
+      "socket_path": null,
+      "runtime": "[RT]",
+      "id": "[ID]",
+      "origin": "managed",
+      "exit_signal": null,
+      "ports": [],
+      "detail": null
+    }
+    --- stderr
+    [EOF]
+    "#);
     let json = status.json();
-    assert_eq!(json["name"], name.as_str());
-    assert_eq!(json["state"], "running");
-    assert_eq!(json["backend"], "container");
-    assert_eq!(json["runtime"], rt.as_str());
-    assert_eq!(json["origin"], "managed");
     assert_eq!(json["image"], rt.image_as_reported().as_str());
-    assert_eq!(json["ports"], serde_json::json!([]));
-    assert_eq!(json["exit_code"], serde_json::Value::Null);
     // The host PID of the container's main process, not the runtime's or a shim's.
     crate::env::assert_created_and_program(&json, "sleep");
 
@@ -86,31 +102,25 @@ fn start_ad_hoc_reports_a_running_labelled_container(rt: Rt) {
         env.ops(&["status", &name, "-q"]).stdout,
         format!("{name}: running\n")
     );
-    let table = env.ops(&["status", &name]);
-    table.success();
-    assert!(
-        table.stdout.starts_with(&format!("Session: {name}\n")),
-        "{table}"
-    );
-    // Columns are aligned with spaces; compare the words.
-    let rows: Vec<String> = table
-        .stdout
-        .lines()
-        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
-        .collect();
-    for row in [
-        "State running".to_owned(),
-        "Backend container".to_owned(),
-        format!("Runtime {rt}"),
-        format!("Image {}", rt.image_as_reported()),
-        "Origin managed".to_owned(),
-    ] {
-        assert!(rows.contains(&row), "{row:?} missing\n{table}");
-    }
+    insta::assert_snapshot!(env.ops(&["status", &name]), @"
+    exit: 0
+    --- stdout
+    Session: [NAME:adhoc]
+      State    running
+      Backend  container
+      PID      [PID]
+      Created  [TIMESTAMP]
+      Runtime  [RT]
+      Image    [IMAGE]
+      ID       [ID]
+      Origin   managed
+    --- stderr
+    [EOF]
+    ");
 }
 
 fn options_from_the_command_line_reach_the_container(rt: Rt) {
-    let env = TestEnv::new();
+    let env = TestEnv::on(rt);
     let name = env.name("opts");
     let data = env.root().join("data");
     std::fs::create_dir_all(&data).expect("mkdir");
@@ -149,23 +159,25 @@ fn options_from_the_command_line_reach_the_container(rt: Rt) {
     // A container's working directory is a path inside it: a relative one is refused.
     let other = env.name("relwd");
     let run = env.start_container(rt, &other, FOREVER, &["-w", "data"]);
-    run.code(3);
-    assert!(
-        run.stderr
-            .contains("must be an absolute path inside the container"),
-        "{run}"
-    );
+    insta::assert_snapshot!(run, @"
+    exit: 3
+    --- stdout
+    --- stderr
+    error: invalid working directory 'data': a container's working directory must be an absolute path inside the container
+    [EOF]
+    ");
     assert!(env.inspect(rt, &other).is_none());
 }
 
 fn a_declared_session_runs_with_paths_relative_to_its_config_file(rt: Rt) {
-    let env = TestEnv::new();
+    let env = TestEnv::on(rt);
     let name = env.name("declared");
     let project = env.root().join("project");
     for dir in ["data", "logs"] {
         std::fs::create_dir_all(project.join(dir)).expect("mkdir");
     }
     let port = free_port();
+    env.redact_as(&format!("127.0.0.1:{port}"), "127.0.0.1:[PORT]");
     let config = env.write(
         &project.join("kstlib.conf.yml"),
         &format!(
@@ -200,13 +212,13 @@ ops:
         ops(&["status", &name, "-q"]).stdout,
         format!("{name}: defined\n")
     );
-    let run = ops(&["start", &name]);
-    run.success();
-    assert!(
-        run.stdout
-            .starts_with(&format!("Session '{name}' started ({rt}, pid ")),
-        "{run}"
-    );
+    insta::assert_snapshot!(ops(&["start", &name]), @"
+    exit: 0
+    --- stdout
+    Session '[NAME:declared]' started ([RT], pid [PID]).
+    --- stderr
+    [EOF]
+    ");
     assert_eq!(
         wait_for_file(&env, &project.join("data/where")),
         "/data\nlive\n"
@@ -217,14 +229,32 @@ ops:
     );
     assert!(!env.cwd.join("data").exists());
 
-    let json = ops(&["status", &name, "--json"]).json();
-    assert_eq!(json["state"], "running");
-    assert_eq!(json["runtime"], rt.as_str());
-    assert_eq!(json["origin"], "config");
-    assert_eq!(
-        json["ports"],
-        serde_json::json!([format!("127.0.0.1:{port}->80/tcp")])
-    );
+    insta::assert_snapshot!(ops(&["status", &name, "--json"]), @r#"
+    exit: 0
+    --- stdout
+    {
+      "name": "[NAME:declared]",
+      "state": "running",
+      "backend": "container",
+      "pid": [PID],
+      "created_at": "[TIMESTAMP]",
+      "window_count": 0,
+      "socket_name": null,
+      "image": "[IMAGE]",
+      "exit_code": null,
+      "socket_path": null,
+      "runtime": "[RT]",
+      "id": "[ID]",
+      "origin": "config",
+      "exit_signal": null,
+      "ports": [
+        "127.0.0.1:[PORT]->80/tcp"
+      ],
+      "detail": null
+    }
+    --- stderr
+    [EOF]
+    "#);
     let labels = &env.inspect(rt, &name).expect("exists")["Config"]["Labels"];
     assert_eq!(labels["io.kstlib.ops.session"], name.as_str());
 
@@ -241,50 +271,53 @@ fn runtime_precedence_cli_then_session_then_container_runtime(rt: Rt) {
     // §11.10: upstream ignored `container_runtime` for ad-hoc sessions, and had no
     // `--runtime` at all.
     crate::require_runtime!(rt.other());
-    let env = TestEnv::new();
+    let env = TestEnv::on(rt);
     let other = rt.other();
     let [adhoc, pinned, overridden, cli] = ["adhoc", "pinned", "over", "cli"].map(|b| env.name(b));
     let image = test_image();
     env.write_config(&format!(
         "ops:\n  container_runtime: {other}\n  sessions:\n    {pinned}:\n      backend: container\n      image: {image}\n      command: {FOREVER}\n      runtime: {rt}\n    {overridden}:\n      backend: container\n      image: {image}\n      command: {FOREVER}\n      runtime: {other}\n"
     ));
-    let cases = [
-        // Ad hoc: ops.container_runtime.
-        (
-            env.ops(&["start", &adhoc, "-i", &image, "-c", FOREVER]),
-            &adhoc,
-            other,
-        ),
-        // Declared: the session's own `runtime`, over ops.container_runtime.
-        (env.ops(&["start", &pinned]), &pinned, rt),
-        // --runtime over the session's `runtime`.
-        (
-            env.ops(&["start", &overridden, "--runtime", rt.as_str()]),
-            &overridden,
-            rt,
-        ),
-        // --runtime over ops.container_runtime.
-        (
-            env.ops(&[
-                "start",
-                &cli,
-                "-i",
-                &image,
-                "-c",
-                FOREVER,
-                "--runtime",
-                rt.as_str(),
-            ]),
-            &cli,
-            rt,
-        ),
-    ];
-    for (run, name, expected) in cases {
-        run.success();
-        assert!(
-            run.stdout.contains(&format!("started ({expected}, pid")),
-            "{run}"
-        );
+    // Ad hoc: ops.container_runtime. Declared: the session's own `runtime`, over
+    // ops.container_runtime. --runtime over the session's `runtime`, and over
+    // ops.container_runtime.
+    insta::assert_snapshot!(env.ops_each(&[
+        &["start", &adhoc, "-i", &image, "-c", FOREVER],
+        &["start", &pinned],
+        &["start", &overridden, "--runtime", rt.as_str()],
+        &["start", &cli, "-i", &image, "-c", FOREVER, "--runtime", rt.as_str()],
+    ]), @"
+    $ kstlib ops start [NAME:adhoc] -i [IMAGE] -c 'sleep 300'
+    exit: 0
+    --- stdout
+    Session '[NAME:adhoc]' started ([OTHER], pid [PID]).
+    --- stderr
+    [EOF]
+    $ kstlib ops start [NAME:pinned]
+    exit: 0
+    --- stdout
+    Session '[NAME:pinned]' started ([RT], pid [PID]).
+    --- stderr
+    [EOF]
+    $ kstlib ops start [NAME:over] --runtime [RT]
+    exit: 0
+    --- stdout
+    Session '[NAME:over]' started ([RT], pid [PID]).
+    --- stderr
+    [EOF]
+    $ kstlib ops start [NAME:cli] -i [IMAGE] -c 'sleep 300' --runtime [RT]
+    exit: 0
+    --- stdout
+    Session '[NAME:cli]' started ([RT], pid [PID]).
+    --- stderr
+    [EOF]
+    ");
+    for (name, expected) in [
+        (&adhoc, other),
+        (&pinned, rt),
+        (&overridden, rt),
+        (&cli, rt),
+    ] {
         assert!(
             env.inspect(expected, name).is_some(),
             "{name} on {expected}"
@@ -296,30 +329,48 @@ fn runtime_precedence_cli_then_session_then_container_runtime(rt: Rt) {
         );
     }
     // A declared session started elsewhere with --runtime is found there with --runtime.
-    let json = env
-        .ops(&["status", &overridden, "--runtime", rt.as_str(), "--json"])
-        .json();
-    assert_eq!(json["state"], "running");
-    assert_eq!(json["runtime"], rt.as_str());
-    assert_eq!(json["origin"], "config");
+    let run = env.ops(&["status", &overridden, "--runtime", rt.as_str(), "--json"]);
+    insta::assert_snapshot!(run, @r#"
+    exit: 0
+    --- stdout
+    {
+      "name": "[NAME:over]",
+      "state": "running",
+      "backend": "container",
+      "pid": [PID],
+      "created_at": "[TIMESTAMP]",
+      "window_count": 0,
+      "socket_name": null,
+      "image": "[IMAGE]",
+      "exit_code": null,
+      "socket_path": null,
+      "runtime": "[RT]",
+      "id": "[ID]",
+      "origin": "config",
+      "exit_signal": null,
+      "ports": [],
+      "detail": null
+    }
+    --- stderr
+    [EOF]
+    "#);
 }
 
 fn default_backend_container_makes_ad_hoc_sessions_containers(rt: Rt) {
-    let env = TestEnv::new();
+    let env = TestEnv::on(rt);
     let [adhoc, declared] = ["adhoc", "decl"].map(|b| env.name(b));
     env.write_config(&format!(
         "ops:\n  default_backend: container\n  container_runtime: {rt}\n  sessions:\n    {declared}:\n      image: {image}\n      command: {FOREVER}\n",
         image = test_image()
     ));
     // A container needs an image: without one the start says so (tmux would need none).
-    let run = env.ops(&["start", &adhoc, "-c", FOREVER]);
-    run.code(1);
-    assert!(
-        run.stderr.contains(&format!(
-            "failed to start container session '{adhoc}': a container image is required"
-        )),
-        "{run}"
-    );
+    insta::assert_snapshot!(env.ops(&["start", &adhoc, "-c", FOREVER]), @"
+    exit: 1
+    --- stdout
+    --- stderr
+    error: failed to start container session '[NAME:adhoc]': a container image is required (--image, or `image:` in kstlib.conf.yml)
+    [EOF]
+    ");
     env.ops(&["start", &adhoc, "-i", &test_image(), "-c", FOREVER])
         .success();
     env.ops(&["start", &declared]).success();
@@ -333,18 +384,18 @@ fn default_backend_container_makes_ad_hoc_sessions_containers(rt: Rt) {
 }
 
 fn a_running_container_is_not_started_twice(rt: Rt) {
-    let env = TestEnv::new();
+    let env = TestEnv::on(rt);
     let name = env.name("dup");
     env.start_container(rt, &name, FOREVER, &[]).success();
     let id = env.inspect(rt, &name).expect("exists")["Id"].clone();
-    let run = env.start_container(rt, &name, FOREVER, &[]);
-    run.code(1);
-    assert!(
-        run.stderr
-            .starts_with(&format!("error: {rt} session '{name}' already exists\n")),
-        "{run}"
-    );
-    assert!(run.stderr.contains("hint: stop it first"), "{run}");
+    insta::assert_snapshot!(env.start_container(rt, &name, FOREVER, &[]), @"
+    exit: 1
+    --- stdout
+    --- stderr
+    error: [RT] session '[NAME:dup]' already exists
+    hint: stop it first with `kstlib ops stop [NAME:dup]`, or attach with `kstlib ops attach [NAME:dup]`
+    [EOF]
+    ");
     let after = env.inspect(rt, &name).expect("still there");
     assert_eq!(after["Id"], id);
     assert_eq!(after["State"]["Running"], true);
@@ -352,7 +403,7 @@ fn a_running_container_is_not_started_twice(rt: Rt) {
 
 fn a_stopped_container_of_ours_is_started_again_or_recreated(rt: Rt) {
     // §11.8: upstream restarted an old container as it was, whatever the config said.
-    let env = TestEnv::new();
+    let env = TestEnv::on(rt);
     let name = env.name("again");
     let command = "sh -c 'echo X=$X; exec sleep 300'";
     let id = |env: &TestEnv| {
@@ -388,9 +439,11 @@ fn a_stopped_container_of_ours_is_started_again_or_recreated(rt: Rt) {
 }
 
 fn a_stopped_foreign_container_is_started_as_it_is(rt: Rt) {
-    let env = TestEnv::new();
+    let env = TestEnv::on(rt);
     let name = env.name("byhand");
     let id = env.run_foreign(rt, &name, &["sh", "-c", "echo by hand; exec sleep 300"]);
+    // Killed once it has spoken: its first words are part of what `logs` shows later.
+    env.wait_for_stdout(&["logs", &name], "by hand\n");
     env.rt(rt, &["kill", &name]).success();
     env.wait_for_stdout(&["status", &name, "-q"], &format!("{name}: exited\n"));
     // Neither the image nor the command given here replace what it was created with.
@@ -410,7 +463,7 @@ fn a_stopped_foreign_container_is_started_as_it_is(rt: Rt) {
 
 fn a_program_that_exits_at_once_is_a_failed_start_and_leaves_nothing(rt: Rt) {
     // §11.5: upstream reported such a start as a success.
-    let env = TestEnv::new();
+    let env = TestEnv::on(rt);
     let name = env.name("boom");
     let run = env.start_container(
         rt,
@@ -418,25 +471,22 @@ fn a_program_that_exits_at_once_is_a_failed_start_and_leaves_nothing(rt: Rt) {
         "sh -c 'echo starting; echo cannot open config >&2; exit 3'",
         &[],
     );
-    run.code(1);
-    assert!(
-        run.stderr.starts_with(&format!(
-            "error: failed to start container session '{name}': the program exited right after starting (exit code 3)\n"
-        )),
-        "{run}"
-    );
-    assert!(
-        run.stderr
-            .contains("last output:\n  | starting\n  | cannot open config\n"),
-        "{run}"
-    );
-    assert!(run.stdout.is_empty(), "{run}");
+    insta::assert_snapshot!(run, @"
+    exit: 1
+    --- stdout
+    --- stderr
+    error: failed to start container session '[NAME:boom]': the program exited right after starting (exit code 3)
+    last output:
+      | starting
+      | cannot open config
+    [EOF]
+    ");
     assert!(env.inspect(rt, &name).is_none(), "left behind");
     env.ops(&["status", &name]).code(4);
 }
 
 fn a_missing_image_is_one_clear_line(rt: Rt) {
-    let env = TestEnv::new();
+    let env = TestEnv::on(rt);
     let name = env.name("noimg");
     let run = env.ops(&[
         "start",
@@ -448,34 +498,44 @@ fn a_missing_image_is_one_clear_line(rt: Rt) {
         "--runtime",
         rt.as_str(),
     ]);
-    run.code(1);
-    assert_eq!(
-        run.stderr,
-        format!(
-            "error: failed to start container session '{name}': image 'kstlib-test/no-such-image:1' not found in {rt}: it is not a local image and could not be pulled\n"
-        ),
-        "{run}"
-    );
+    insta::assert_snapshot!(run, @"
+    exit: 1
+    --- stdout
+    --- stderr
+    error: failed to start container session '[NAME:noimg]': image 'kstlib-test/no-such-image:1' not found in [RT]: it is not a local image and could not be pulled
+    [EOF]
+    ");
     assert!(env.inspect(rt, &name).is_none(), "left behind");
 }
 
 fn a_port_in_use_is_a_failed_start_not_an_existing_session(rt: Rt) {
-    let env = TestEnv::new();
+    let env = TestEnv::on(rt);
     let name = env.name("busyport");
     // Held by the test for the whole run.
     let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = taken.local_addr().expect("address").port();
+    env.redact_as(&format!("127.0.0.1:{port}"), "127.0.0.1:[PORT]");
     let publish = format!("127.0.0.1:{port}:80");
     let run = env.start_container(rt, &name, FOREVER, &["-p", &publish]);
-    run.code(1);
-    assert!(
-        run.stderr.starts_with(&format!(
-            "error: failed to start container session '{name}': "
-        )),
-        "{run}"
-    );
-    assert!(run.stderr.contains("address already in use"), "{run}");
-    assert!(!run.stderr.contains("already exists"), "{run}");
+    // Each runtime says it in its own words.
+    match rt {
+        Rt::Podman => insta::assert_snapshot!(run, @r#"
+        exit: 1
+        --- stdout
+        --- stderr
+        error: failed to start container session '[NAME:busyport]': Error: cannot listen on the TCP port: listen tcp4 127.0.0.1:[PORT]: bind: address already in use
+          time="[TIMESTAMP]" level=warning msg="The input device is not a TTY. The --tty and --interactive flags might not work properly"
+        [EOF]
+        "#),
+        Rt::Docker => insta::assert_snapshot!(run, @"
+        exit: 1
+        --- stdout
+        --- stderr
+        error: failed to start container session '[NAME:busyport]': [RT]: Error response from daemon: driver failed programming external connectivity on endpoint [NAME:busyport] ([ID]): Error starting userland proxy: listen tcp4 127.0.0.1:[PORT]: bind: address already in use
+          Run '[RT] run --help' for more information
+        [EOF]
+        "),
+    }
     // The runtime created the container before failing to publish the port: removed.
     assert!(env.inspect(rt, &name).is_none(), "left behind");
     drop(taken);
@@ -483,20 +543,20 @@ fn a_port_in_use_is_a_failed_start_not_an_existing_session(rt: Rt) {
 
 fn one_character_names_are_refused_for_containers(rt: Rt) {
     // Docker refuses them and Podman accepts them: refused on both, before running anything.
-    let env = TestEnv::new();
-    let run = env.start_container(rt, "x", FOREVER, &[]);
-    run.code(3);
-    assert!(
-        run.stderr.starts_with("error: invalid session name 'x'"),
-        "{run}"
-    );
-    assert!(run.stderr.contains("at least 2 characters"), "{run}");
+    let env = TestEnv::on(rt);
+    insta::assert_snapshot!(env.start_container(rt, "x", FOREVER, &[]), @"
+    exit: 3
+    --- stdout
+    --- stderr
+    error: invalid session name 'x': is too short for a container: Docker requires at least 2 characters
+    [EOF]
+    ");
 }
 
 fn inspect_matches_only_containers_not_images_volumes_or_networks(rt: Rt) {
     // §11.2: upstream's bare `inspect` took an image, volume or network of the session's name
     // for a stopped container, and `start` then failed with "Failed to restart".
-    let env = TestEnv::new();
+    let env = TestEnv::on(rt);
     let name = env.name("obj");
     env.rt(rt, &["tag", &test_image(), &name]).success();
     env.remove_on_drop(rt, &["rmi", &name]);
@@ -508,20 +568,41 @@ fn inspect_matches_only_containers_not_images_volumes_or_networks(rt: Rt) {
     assert!(created, "could not create the network {name}");
     env.remove_on_drop(rt, &["network", "rm", &name]);
 
-    for args in [
-        vec!["status", name.as_str()],
-        vec!["status", name.as_str(), "--runtime", rt.as_str()],
-        vec!["logs", name.as_str(), "--runtime", rt.as_str()],
-        vec!["stop", name.as_str(), "--runtime", rt.as_str()],
-    ] {
-        let run = env.ops(&args);
-        run.code(4);
-        assert!(
-            run.stderr
-                .starts_with(&format!("error: session '{name}' not found")),
-            "{run}"
-        );
-    }
+    insta::assert_snapshot!(env.ops_each(&[
+        &["status", &name],
+        &["status", &name, "--runtime", rt.as_str()],
+        &["logs", &name, "--runtime", rt.as_str()],
+        &["stop", &name, "--runtime", rt.as_str()],
+    ]), @"
+    $ kstlib ops status [NAME:obj]
+    exit: 4
+    --- stdout
+    --- stderr
+    error: session '[NAME:obj]' not found
+    hint: `kstlib ops list` shows the sessions that exist
+    [EOF]
+    $ kstlib ops status [NAME:obj] --runtime [RT]
+    exit: 4
+    --- stdout
+    --- stderr
+    error: session '[NAME:obj]' not found
+    hint: `kstlib ops list` shows the sessions that exist
+    [EOF]
+    $ kstlib ops logs [NAME:obj] --runtime [RT]
+    exit: 4
+    --- stdout
+    --- stderr
+    error: session '[NAME:obj]' not found
+    hint: `kstlib ops list` shows the sessions that exist
+    [EOF]
+    $ kstlib ops stop [NAME:obj] --runtime [RT]
+    exit: 4
+    --- stdout
+    --- stderr
+    error: session '[NAME:obj]' not found
+    hint: `kstlib ops list` shows the sessions that exist
+    [EOF]
+    ");
     // The runtimes' default networks are not containers either (upstream: `status podman`
     // and `status bridge` reported a stopped container).
     let network = match rt {
@@ -541,7 +622,7 @@ fn inspect_matches_only_containers_not_images_volumes_or_networks(rt: Rt) {
 fn a_name_that_is_a_prefix_of_a_container_id_is_not_that_container(rt: Rt) {
     // Both runtimes' `inspect` also match ID prefixes: a session name that happens to be
     // the start of another container's ID must not find that container.
-    let env = TestEnv::new();
+    let env = TestEnv::on(rt);
     let image = test_image();
     // Session names start with a letter: create (never start) containers until one's ID
     // starts with a-f (6 IDs in 16 do; 40 misses in a row happen once in 10^8).
@@ -574,7 +655,7 @@ fn a_name_that_is_a_prefix_of_a_container_id_is_not_that_container(rt: Rt) {
 fn created_and_paused_containers_have_one_state_in_status_and_list(rt: Rt) {
     // §11.12: upstream's `status` and `list` disagreed on `created`, and a paused container
     // was `running` on Docker but `stopped` on Podman.
-    let env = TestEnv::new();
+    let env = TestEnv::on(rt);
     let name = env.name("states");
     let image = test_image();
     env.rt(
@@ -620,10 +701,21 @@ fn created_and_paused_containers_have_one_state_in_status_and_list(rt: Rt) {
         "a paused program is still there"
     );
     // A paused program cannot handle its stop signal: it is resumed first.
-    let run = env.ops(&["stop", &name, "--json"]);
-    run.success();
-    assert_eq!(run.json()["method"], "graceful", "{run}");
-    assert_eq!(run.json()["exit_code"], 0, "{run}");
+    insta::assert_snapshot!(env.ops(&["stop", &name, "--json"]), @r#"
+    exit: 0
+    --- stdout
+    {
+      "name": "[NAME:states]",
+      "backend": "container",
+      "method": "graceful",
+      "signal": "SIGTERM",
+      "exit_code": 0,
+      "removed": false,
+      "elapsed_ms": [TIME]
+    }
+    --- stderr
+    [EOF]
+    "#);
     assert_eq!(state_everywhere(&env), "exited");
 }
 
@@ -635,28 +727,36 @@ fn a_missing_runtime_is_exit_5_with_a_hint() {
     std::fs::create_dir_all(&empty).expect("mkdir");
     let path = [("PATH", empty.as_os_str())];
     let run = env.ops_with_env(&path, &["status", "web", "--runtime", "docker"]);
-    run.code(5);
-    assert_eq!(
-        run.stderr,
-        "error: container runtime 'docker' not found in PATH\n\
-         hint: install podman or docker (apt-get install podman), or set ops.container_runtime\n"
-    );
+    insta::assert_snapshot!(run, @"
+    exit: 5
+    --- stdout
+    --- stderr
+    error: container runtime 'docker' not found in PATH
+    hint: install podman or docker (apt-get install podman), or set ops.container_runtime
+    [EOF]
+    ");
     let run = env.ops_with_env(&path, &["start", "web", "-i", &test_image()]);
-    run.code(5);
-    assert!(
-        run.stderr.starts_with(
-            "error: no container runtime found: neither podman nor docker is in PATH\n"
-        ),
-        "{run}"
-    );
+    insta::assert_snapshot!(run, @"
+    exit: 5
+    --- stdout
+    --- stderr
+    error: no container runtime found: neither podman nor docker is in PATH
+    hint: install podman or docker (apt-get install podman), or set ops.container_runtime
+    [EOF]
+    ");
     // `list` has nothing to ask and nothing to complain about.
     let run = env.ops_with_env(&path, &["list", "--json"]);
-    run.success();
-    assert_eq!(run.json(), serde_json::json!([]));
+    insta::assert_snapshot!(run, @"
+    exit: 0
+    --- stdout
+    []
+    --- stderr
+    [EOF]
+    ");
 }
 
 fn exec_runs_a_command_in_the_container_with_its_exit_code(rt: Rt) {
-    let env = TestEnv::new();
+    let env = TestEnv::on(rt);
     let name = env.name("ex");
     env.start_container(rt, &name, FOREVER, &["-e", "GREETING=hi there"])
         .success();

@@ -20,6 +20,7 @@ on_both_runtimes!(
 /// shows, detaches with Ctrl-P Ctrl-Q and waits for the client to end.
 fn attach_and_detach(env: &TestEnv, name: &str, pane: &str) {
     let terminal = env.terminal(pane, &[env!("CARGO_BIN_EXE_kstlib"), "ops", "attach", name]);
+    // Not the whole screen: it scrolls on as the program writes.
     env.wait_for("the program's output", || {
         terminal.screen().contains("inner alive")
     });
@@ -34,7 +35,7 @@ fn attach_and_detach(env: &TestEnv, name: &str, pane: &str) {
 
 fn attach_shows_the_program_and_detach_keys_leave_it_running(rt: Rt) {
     require_tmux!();
-    let env = TestEnv::new();
+    let env = TestEnv::on(rt);
     let ours = env.name("inner");
     env.start_container(rt, &ours, &format!("sh -c '{CHATTY}'"), &[])
         .success();
@@ -62,18 +63,16 @@ fn attach_shows_the_program_and_detach_keys_leave_it_running(rt: Rt) {
 }
 
 fn attach_without_a_terminal_is_a_clear_error(rt: Rt) {
-    let env = TestEnv::new();
+    let env = TestEnv::on(rt);
     let name = env.name("noterm");
     env.start_container(rt, &name, "sleep 300", &[]).success();
-    let run = env.ops(&["attach", &name]);
-    run.code(1);
-    assert_eq!(
-        run.stderr,
-        format!(
-            "error: failed to attach to container session '{name}': stdin is not a terminal; attach needs an interactive terminal\n"
-        ),
-        "{run}"
-    );
+    insta::assert_snapshot!(env.ops(&["attach", &name]), @"
+    exit: 1
+    --- stdout
+    --- stderr
+    error: failed to attach to container session '[NAME:noterm]': stdin is not a terminal; attach needs an interactive terminal
+    [EOF]
+    ");
     assert_eq!(
         env.ops(&["status", &name, "-q"]).stdout,
         format!("{name}: running\n")
@@ -81,19 +80,17 @@ fn attach_without_a_terminal_is_a_clear_error(rt: Rt) {
 }
 
 fn attach_to_an_exited_container_says_it_is_not_running(rt: Rt) {
-    let env = TestEnv::new();
+    let env = TestEnv::on(rt);
     let name = env.name("gone");
     env.start_container(rt, &name, "sh -c 'sleep 0.8; exit 5'", &[])
         .success();
     env.wait_for_stdout(&["status", &name, "-q"], &format!("{name}: exited\n"));
-    let run = env.ops(&["attach", &name]);
-    run.code(1);
-    assert_eq!(
-        run.stderr,
-        format!(
-            "error: container session '{name}' is not running (exit code 5)\n\
-             hint: `kstlib ops logs {name}` shows its last output\n"
-        ),
-        "{run}"
-    );
+    insta::assert_snapshot!(env.ops(&["attach", &name]), @"
+    exit: 1
+    --- stdout
+    --- stderr
+    error: container session '[NAME:gone]' is not running (exit code 5)
+    hint: `kstlib ops logs [NAME:gone]` shows its last output
+    [EOF]
+    ");
 }

@@ -9,8 +9,9 @@ use crate::require_runtime;
 fn env_with_docker_cli_20() -> Option<TestEnv> {
     let env = TestEnv::new().with_docker_cli_20()?;
     let version = env.rt(Rt::Docker, &["--version"]);
+    // Not a snapshot: the build after `20.10.` is Debian's to choose.
     assert!(
-        version.stdout.starts_with("Docker version 20.10"),
+        version.stdout.starts_with("Docker version 20.10."),
         "{version}"
     );
     Some(env)
@@ -29,25 +30,38 @@ fn docker_cli_20_start_status_logs_list_stop() {
         "sh -c 'echo out; echo err >&2; trap \"exit 0\" TERM; while :; do sleep 0.1; done'",
         &["-e", "MODE=old"],
     );
-    run.success();
-    assert!(
-        run.stdout
-            .starts_with(&format!("Session '{name}' started (docker, pid ")),
-        "{run}"
-    );
+    insta::assert_snapshot!(run, @"
+    exit: 0
+    --- stdout
+    Session '[NAME:cli20]' started (docker, pid [PID]).
+    --- stderr
+    [EOF]
+    ");
 
-    let json = env.ops(&["status", &name, "--json"]).json();
-    assert_eq!(json["state"], "running");
-    assert_eq!(json["runtime"], "docker");
-    assert_eq!(json["origin"], "managed");
-    assert_eq!(json["image"], Rt::Docker.image_as_reported().as_str());
-    assert!(json["pid"].is_u64(), "{json}");
-    assert!(
-        json["created_at"]
-            .as_str()
-            .is_some_and(|t| t.parse::<jiff::Timestamp>().is_ok()),
-        "{json}"
-    );
+    insta::assert_snapshot!(env.ops(&["status", &name, "--json"]), @r#"
+    exit: 0
+    --- stdout
+    {
+      "name": "[NAME:cli20]",
+      "state": "running",
+      "backend": "container",
+      "pid": [PID],
+      "created_at": "[TIMESTAMP]",
+      "window_count": 0,
+      "socket_name": null,
+      "image": "[IMAGE]",
+      "exit_code": null,
+      "socket_path": null,
+      "runtime": "docker",
+      "id": "[ID]",
+      "origin": "managed",
+      "exit_signal": null,
+      "ports": [],
+      "detail": null
+    }
+    --- stderr
+    [EOF]
+    "#);
 
     env.wait_for_stdout(&["logs", &name], "out\nerr\n");
     assert_eq!(env.ops(&["logs", &name, "-n", "1"]).stdout, "err\n");
@@ -71,11 +85,21 @@ fn docker_cli_20_start_status_logs_list_stop() {
     assert_eq!(row["state"], "running");
     assert_eq!(row["origin"], "managed");
 
-    let run = env.ops(&["stop", &name, "--json"]);
-    run.success();
-    let report = run.json();
-    assert_eq!(report["method"], "graceful", "{run}");
-    assert_eq!(report["exit_code"], 0, "{run}");
+    insta::assert_snapshot!(env.ops(&["stop", &name, "--json"]), @r#"
+    exit: 0
+    --- stdout
+    {
+      "name": "[NAME:cli20]",
+      "backend": "container",
+      "method": "graceful",
+      "signal": "SIGTERM",
+      "exit_code": 0,
+      "removed": true,
+      "elapsed_ms": [TIME]
+    }
+    --- stderr
+    [EOF]
+    "#);
     assert!(env.inspect(Rt::Docker, &name).is_none(), "not removed");
     env.ops(&["status", &name]).code(4);
 }
@@ -88,13 +112,15 @@ fn docker_cli_20_failed_starts_and_foreign_containers() {
     };
     let name = env.name("boom20");
     let run = env.start_container(Rt::Docker, &name, "sh -c 'echo bye; exit 3'", &[]);
-    run.code(1);
-    assert!(
-        run.stderr.starts_with(&format!(
-            "error: failed to start container session '{name}': the program exited right after starting (exit code 3)\nlast output:\n  | bye\n"
-        )),
-        "{run}"
-    );
+    insta::assert_snapshot!(run, @"
+    exit: 1
+    --- stdout
+    --- stderr
+    error: failed to start container session '[NAME:boom20]': the program exited right after starting (exit code 3)
+    last output:
+      | bye
+    [EOF]
+    ");
     assert!(env.inspect(Rt::Docker, &name).is_none(), "left behind");
 
     let run = env.ops(&[
@@ -105,21 +131,44 @@ fn docker_cli_20_failed_starts_and_foreign_containers() {
         "--runtime",
         "docker",
     ]);
-    run.code(1);
-    assert!(
-        run.stderr.contains(
-            "image 'kstlib-test/no-such-image:1' not found in docker: it is not a local image"
-        ),
-        "{run}"
-    );
+    insta::assert_snapshot!(run, @"
+    exit: 1
+    --- stdout
+    --- stderr
+    error: failed to start container session '[NAME:boom20]': image 'kstlib-test/no-such-image:1' not found in docker: it is not a local image and could not be pulled
+    [EOF]
+    ");
 
     let foreign = env.name("hand20");
     env.run_foreign(Rt::Docker, &foreign, &["sleep", "300"]);
-    let json = env.ops(&["status", &foreign, "--json"]).json();
-    assert_eq!(json["origin"], "foreign");
-    assert_eq!(json["state"], "running");
-    let run = env.ops(&["stop", &foreign, "-t", "0.5", "--json"]);
-    run.success();
-    assert_eq!(run.json()["method"], "killed", "{run}");
-    assert_eq!(run.json()["removed"], false, "{run}");
+    insta::assert_snapshot!(env.ops(&["status", &foreign]), @"
+    exit: 0
+    --- stdout
+    Session: [NAME:hand20]
+      State    running
+      Backend  container
+      PID      [PID]
+      Created  [TIMESTAMP]
+      Runtime  docker
+      Image    [IMAGE]
+      ID       [ID]
+      Origin   foreign
+    --- stderr
+    [EOF]
+    ");
+    insta::assert_snapshot!(env.ops(&["stop", &foreign, "-t", "0.5", "--json"]), @r#"
+    exit: 0
+    --- stdout
+    {
+      "name": "[NAME:hand20]",
+      "backend": "container",
+      "method": "killed",
+      "signal": "SIGTERM",
+      "exit_code": 137,
+      "removed": false,
+      "elapsed_ms": [TIME]
+    }
+    --- stderr
+    [EOF]
+    "#);
 }

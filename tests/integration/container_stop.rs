@@ -19,19 +19,24 @@ on_both_runtimes!(
 
 fn graceful_stop_lets_a_program_that_traps_term_exit_zero(rt: Rt) {
     // §11.31: the result says how the program ended.
-    let env = TestEnv::new();
+    let env = TestEnv::on(rt);
     let name = env.name("polite");
     env.start_container(rt, &name, POLITE, &[]).success();
-    let run = env.ops(&["stop", &name, "--json"]);
-    run.success();
-    let report = run.json();
-    assert_eq!(report["name"], name.as_str());
-    assert_eq!(report["backend"], "container");
-    assert_eq!(report["method"], "graceful", "{run}");
-    assert_eq!(report["signal"], "SIGTERM", "{run}");
-    assert_eq!(report["exit_code"], 0, "{run}");
-    assert_eq!(report["removed"], true, "{run}");
-    assert!(run.stderr.is_empty(), "{run}");
+    insta::assert_snapshot!(env.ops(&["stop", &name, "--json"]), @r#"
+    exit: 0
+    --- stdout
+    {
+      "name": "[NAME:polite]",
+      "backend": "container",
+      "method": "graceful",
+      "signal": "SIGTERM",
+      "exit_code": 0,
+      "removed": true,
+      "elapsed_ms": [TIME]
+    }
+    --- stderr
+    [EOF]
+    "#);
     // Ours: removed, so the name is free again.
     assert!(env.inspect(rt, &name).is_none(), "not removed");
     env.ops(&["status", &name]).code(4);
@@ -39,16 +44,26 @@ fn graceful_stop_lets_a_program_that_traps_term_exit_zero(rt: Rt) {
 
 fn a_program_that_ignores_term_is_killed_after_the_timeout(rt: Rt) {
     // `sleep` as PID 1 has no handler for SIGTERM, and PID 1 ignores unhandled signals.
-    let env = TestEnv::new();
+    let env = TestEnv::on(rt);
     let name = env.name("stubborn");
     env.start_container(rt, &name, "sleep 300", &[]).success();
     let run = env.ops(&["stop", &name, "--timeout", "1", "--json"]);
-    run.success();
+    insta::assert_snapshot!(run, @r#"
+    exit: 0
+    --- stdout
+    {
+      "name": "[NAME:stubborn]",
+      "backend": "container",
+      "method": "killed",
+      "signal": "SIGTERM",
+      "exit_code": 137,
+      "removed": true,
+      "elapsed_ms": [TIME]
+    }
+    --- stderr
+    [EOF]
+    "#);
     let report = run.json();
-    assert_eq!(report["method"], "killed", "{run}");
-    assert_eq!(report["signal"], "SIGTERM", "{run}");
-    assert_eq!(report["exit_code"], 137, "{run}");
-    assert_eq!(report["removed"], true, "{run}");
     // It did wait for the timeout before killing (the point of a graceful stop).
     let waited = report["elapsed_ms"].as_u64().expect("elapsed_ms");
     assert!(
@@ -59,59 +74,99 @@ fn a_program_that_ignores_term_is_killed_after_the_timeout(rt: Rt) {
 
     let other = env.name("stubborn2");
     env.start_container(rt, &other, "sleep 300", &[]).success();
-    let run = env.ops(&["stop", &other, "-t", "1"]);
-    run.success();
-    assert!(
-        run.stdout.starts_with(&format!(
-            "Session '{other}' did not stop on SIGTERM within the timeout and was killed ("
-        )),
-        "{run}"
-    );
+    insta::assert_snapshot!(env.ops(&["stop", &other, "-t", "1"]), @"
+    exit: 0
+    --- stdout
+    Session '[NAME:stubborn2]' did not stop on SIGTERM within the timeout and was killed ([TIME]).
+    --- stderr
+    [EOF]
+    ");
 }
 
 fn force_kills_at_once(rt: Rt) {
-    let env = TestEnv::new();
+    let env = TestEnv::on(rt);
     let name = env.name("forced");
     env.start_container(rt, &name, POLITE, &[]).success();
-    let run = env.ops(&["stop", &name, "--force", "--json"]);
-    run.success();
-    let report = run.json();
-    assert_eq!(report["method"], "forced", "{run}");
-    assert_eq!(report["signal"], "SIGKILL", "{run}");
-    assert_eq!(report["exit_code"], 137, "{run}");
+    insta::assert_snapshot!(env.ops(&["stop", &name, "--force", "--json"]), @r#"
+    exit: 0
+    --- stdout
+    {
+      "name": "[NAME:forced]",
+      "backend": "container",
+      "method": "forced",
+      "signal": "SIGKILL",
+      "exit_code": 137,
+      "removed": true,
+      "elapsed_ms": [TIME]
+    }
+    --- stderr
+    [EOF]
+    "#);
     assert!(env.inspect(rt, &name).is_none(), "not removed");
 }
 
 fn keep_leaves_the_exited_container_and_its_logs(rt: Rt) {
     // §11.7: upstream's stop always deleted the container, and its logs with it.
-    let env = TestEnv::new();
+    let env = TestEnv::on(rt);
     let name = env.name("kept");
     env.start_container(rt, &name, "sh -c 'echo last words; exec sleep 300'", &[])
         .success();
-    let run = env.ops(&["stop", &name, "--keep", "-t", "0.5"]);
-    run.success();
-    assert!(run.stdout.ends_with(" Kept, as asked.\n"), "{run}");
-    let json = env.ops(&["status", &name, "--json"]).json();
-    assert_eq!(json["state"], "exited");
-    assert_eq!(json["exit_code"], 137);
-    assert_eq!(json["exit_signal"], "SIGKILL");
-    assert_eq!(json["pid"], serde_json::Value::Null);
+    insta::assert_snapshot!(env.ops(&["stop", &name, "--keep", "-t", "0.5"]), @"
+    exit: 0
+    --- stdout
+    Session '[NAME:kept]' did not stop on SIGTERM within the timeout and was killed ([TIME]). Kept, as asked.
+    --- stderr
+    [EOF]
+    ");
+    insta::assert_snapshot!(env.ops(&["status", &name, "--json"]), @r#"
+    exit: 0
+    --- stdout
+    {
+      "name": "[NAME:kept]",
+      "state": "exited",
+      "backend": "container",
+      "pid": null,
+      "created_at": "[TIMESTAMP]",
+      "window_count": 0,
+      "socket_name": null,
+      "image": "[IMAGE]",
+      "exit_code": 137,
+      "socket_path": null,
+      "runtime": "[RT]",
+      "id": "[ID]",
+      "origin": "managed",
+      "exit_signal": "SIGKILL",
+      "ports": [],
+      "detail": null
+    }
+    --- stderr
+    [EOF]
+    "#);
     assert_eq!(env.ops(&["logs", &name]).stdout, "last words\n");
     let inspect = env.inspect(rt, &name).expect("kept");
     assert_eq!(inspect["State"]["Status"], "exited");
 
     // Stopping it again removes it.
-    let run = env.ops(&["stop", &name, "--json"]);
-    run.success();
-    let report = run.json();
-    assert_eq!(report["method"], "already_exited", "{run}");
-    assert_eq!(report["exit_code"], 137, "{run}");
-    assert_eq!(report["removed"], true, "{run}");
+    insta::assert_snapshot!(env.ops(&["stop", &name, "--json"]), @r#"
+    exit: 0
+    --- stdout
+    {
+      "name": "[NAME:kept]",
+      "backend": "container",
+      "method": "already_exited",
+      "signal": null,
+      "exit_code": 137,
+      "removed": true,
+      "elapsed_ms": [TIME]
+    }
+    --- stderr
+    [EOF]
+    "#);
     assert!(env.inspect(rt, &name).is_none(), "not removed");
 }
 
 fn foreign_containers_are_stopped_but_removed_only_with_rm(rt: Rt) {
-    let env = TestEnv::new();
+    let env = TestEnv::on(rt);
     let name = env.name("foreign");
     env.run_foreign(
         rt,
@@ -122,18 +177,13 @@ fn foreign_containers_are_stopped_but_removed_only_with_rm(rt: Rt) {
             "trap 'exit 0' TERM; while :; do sleep 0.1; done",
         ],
     );
-    let run = env.ops(&["stop", &name]);
-    run.success();
-    assert!(
-        run.stdout
-            .ends_with(" Kept: kstlib did not create it (--rm removes it).\n"),
-        "{run}"
-    );
-    assert!(
-        run.stdout
-            .starts_with(&format!("Session '{name}' stopped on SIGTERM in ")),
-        "{run}"
-    );
+    insta::assert_snapshot!(env.ops(&["stop", &name]), @"
+    exit: 0
+    --- stdout
+    Session '[NAME:foreign]' stopped on SIGTERM in [TIME] (exit code 0). Kept: kstlib did not create it (--rm removes it).
+    --- stderr
+    [EOF]
+    ");
     let inspect = env.inspect(rt, &name).expect("not removed");
     assert_eq!(inspect["State"]["Status"], "exited");
     assert_eq!(inspect["State"]["ExitCode"], 0);
@@ -142,25 +192,46 @@ fn foreign_containers_are_stopped_but_removed_only_with_rm(rt: Rt) {
         format!("{name}: exited\n")
     );
 
-    let run = env.ops(&["stop", &name, "--rm", "--json"]);
-    run.success();
-    assert_eq!(run.json()["removed"], true, "{run}");
+    insta::assert_snapshot!(env.ops(&["stop", &name, "--rm", "--json"]), @r#"
+    exit: 0
+    --- stdout
+    {
+      "name": "[NAME:foreign]",
+      "backend": "container",
+      "method": "already_exited",
+      "signal": null,
+      "exit_code": 0,
+      "removed": true,
+      "elapsed_ms": [TIME]
+    }
+    --- stderr
+    [EOF]
+    "#);
     assert!(env.inspect(rt, &name).is_none(), "not removed with --rm");
 }
 
 fn the_stop_signal_comes_from_start_or_from_stop(rt: Rt) {
-    let env = TestEnv::new();
+    let env = TestEnv::on(rt);
     // `--stop-signal` at start is the container's own stop signal.
     let name = env.name("onint");
     let on_int = "sh -c 'trap \"exit 4\" INT; while :; do sleep 0.1; done'";
     env.start_container(rt, &name, on_int, &["--stop-signal", "INT"])
         .success();
-    let run = env.ops(&["stop", &name, "-t", "5", "--json"]);
-    run.success();
-    let report = run.json();
-    assert_eq!(report["method"], "graceful", "{run}");
-    assert_eq!(report["signal"], "SIGINT", "{run}");
-    assert_eq!(report["exit_code"], 4, "{run}");
+    insta::assert_snapshot!(env.ops(&["stop", &name, "-t", "5", "--json"]), @r#"
+    exit: 0
+    --- stdout
+    {
+      "name": "[NAME:onint]",
+      "backend": "container",
+      "method": "graceful",
+      "signal": "SIGINT",
+      "exit_code": 4,
+      "removed": true,
+      "elapsed_ms": [TIME]
+    }
+    --- stderr
+    [EOF]
+    "#);
 
     // `--signal` at stop wins over it.
     let name = env.name("onusr1");
@@ -168,17 +239,27 @@ fn the_stop_signal_comes_from_start_or_from_stop(rt: Rt) {
     env.start_container(rt, &name, on_usr1, &["--stop-signal", "INT"])
         .success();
     let run = env.ops(&["stop", &name, "--signal", "USR1", "-t", "5", "--json"]);
-    run.success();
-    let report = run.json();
-    assert_eq!(report["method"], "graceful", "{run}");
-    assert_eq!(report["signal"], "SIGUSR1", "{run}");
-    assert_eq!(report["exit_code"], 6, "{run}");
+    insta::assert_snapshot!(run, @r#"
+    exit: 0
+    --- stdout
+    {
+      "name": "[NAME:onusr1]",
+      "backend": "container",
+      "method": "graceful",
+      "signal": "SIGUSR1",
+      "exit_code": 6,
+      "removed": true,
+      "elapsed_ms": [TIME]
+    }
+    --- stderr
+    [EOF]
+    "#);
 }
 
 fn stop_timeout_from_the_config_is_honoured(rt: Rt) {
     // `stop_timeout` of a declared session is how long a graceful stop waits when
     // `--timeout` is not given (precedence CLI > config > default 10 s).
-    let env = TestEnv::new();
+    let env = TestEnv::on(rt);
     let name = env.name("patience");
     env.write_config(&format!(
         "ops:\n  sessions:\n    {name}:\n      backend: container\n      image: {image}\n      runtime: {rt}\n      command: sleep 300\n      stop_timeout: 1\n",
@@ -186,9 +267,22 @@ fn stop_timeout_from_the_config_is_honoured(rt: Rt) {
     ));
     env.ops(&["start", &name]).success();
     let run = env.ops(&["stop", &name, "--json"]);
-    run.success();
+    insta::assert_snapshot!(run, @r#"
+    exit: 0
+    --- stdout
+    {
+      "name": "[NAME:patience]",
+      "backend": "container",
+      "method": "killed",
+      "signal": "SIGTERM",
+      "exit_code": 137,
+      "removed": true,
+      "elapsed_ms": [TIME]
+    }
+    --- stderr
+    [EOF]
+    "#);
     let report = run.json();
-    assert_eq!(report["method"], "killed", "{run}");
     // Killed after the configured 1 s, not the default 10 s (generous bounds).
     let waited = report["elapsed_ms"].as_u64().expect("elapsed_ms");
     assert!(

@@ -35,14 +35,29 @@ pub struct TestEnv {
     containers: Mutex<Vec<String>>,
     /// Other runtime objects to remove on drop (images, volumes, networks), as argv.
     leftovers: Mutex<Vec<(Rt, Vec<String>)>>,
+    /// What the snapshots of this test's runs show in place of its own values.
+    redactions: Mutex<Redactions>,
 }
 
 /// What a `kstlib` run left behind.
+///
+/// Its `Display` is what the user saw, as a snapshot shows it: the exit code, stdout and
+/// stderr, each redacted (see [`Redactions`]), ending in `[EOF]`:
+///
+/// ```text
+/// exit: 0
+/// --- stdout
+/// Session 'dev' started (tmux, pid [PID]).
+/// --- stderr
+/// [EOF]
+/// ```
 #[derive(Debug)]
 pub struct Run {
     pub code: Option<i32>,
     pub stdout: String,
     pub stderr: String,
+    /// This test's own values (temp root, names, …) as the rendering replaces them.
+    redactions: Redactions,
 }
 
 impl Run {
@@ -64,16 +79,184 @@ impl Run {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|err| panic!("stdout is not JSON ({err})\n{self}"))
     }
+
+    /// The same run with stdout reduced to the lines that `keep` accepts: for outputs that
+    /// also show what other tests run on the host (`list` shows every container).
+    pub fn stdout_lines(mut self, keep: impl Fn(&str) -> bool) -> Self {
+        self.stdout = self
+            .stdout
+            .split_inclusive('\n')
+            .filter(|line| keep(line))
+            .collect();
+        self
+    }
 }
 
 impl std::fmt::Display for Run {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit: {:?}\n--- stdout\n{}--- stderr\n{}---",
-            self.code, self.stdout, self.stderr
-        )
+        match self.code {
+            Some(code) => writeln!(f, "exit: {code}")?,
+            None => writeln!(f, "exit: none (killed by a signal)")?,
+        }
+        for (section, text) in [("stdout", &self.stdout), ("stderr", &self.stderr)] {
+            writeln!(f, "--- {section}")?;
+            let text = self.redactions.apply(text);
+            f.write_str(&text)?;
+            if !text.is_empty() && !text.ends_with('\n') {
+                writeln!(f, "\n[no newline]")?;
+            }
+        }
+        write!(f, "[EOF]")
     }
+}
+
+/// What snapshots show in place of the values that differ from run to run: this test's
+/// temp root (`[ROOT]`), its container names (`kt<pid>x<n>-web` is `[NAME:web]`), the
+/// test image (`[IMAGE]`), values a test registers ([`TestEnv::redact_as`]), and patterns:
+/// PIDs, container IDs, timestamps, durations, the user's ID in tmux socket paths. The
+/// columns of a `list` table are aligned again after redaction, and control characters
+/// other than newlines are shown escaped (`\u{1b}`).
+#[derive(Debug, Clone, Default)]
+pub struct Redactions {
+    /// `(value, placeholder)`, replaced before the patterns, longest value first.
+    literals: Vec<(String, String)>,
+}
+
+impl Redactions {
+    fn add(&mut self, value: &str, placeholder: &str) {
+        if value.is_empty() || self.literals.iter().any(|(known, _)| known == value) {
+            return;
+        }
+        self.literals
+            .push((value.to_owned(), placeholder.to_owned()));
+        self.literals
+            .sort_by_key(|(value, _)| std::cmp::Reverse(value.len()));
+    }
+
+    /// `text` with every redaction applied.
+    pub fn apply(&self, text: &str) -> String {
+        let mut text = text.to_owned();
+        for (value, placeholder) in &self.literals {
+            text = text.replace(value, placeholder);
+        }
+        for (pattern, replacement) in patterns() {
+            text = pattern.replace_all(&text, *replacement).into_owned();
+        }
+        escape_controls(&realign_list_table(&text), false)
+    }
+}
+
+/// The patterns of [`Redactions`], most specific first.
+fn patterns() -> &'static [(regex::Regex, &'static str)] {
+    static PATTERNS: OnceLock<Vec<(regex::Regex, &'static str)>> = OnceLock::new();
+    PATTERNS.get_or_init(|| {
+        let names = format!(r"\bkt{}x\d+-([A-Za-z0-9_]+)", std::process::id());
+        [
+            (names.as_str(), "[NAME:${1}]"),
+            (r"\b[0-9a-f]{64}\b", "[ID]"),
+            (r"\b[0-9a-f]{12}\b", "[ID]"),
+            (
+                r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})",
+                "[TIMESTAMP]",
+            ),
+            (
+                r"\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC(?: \(\d+ (?:s|min|h|days) ago\))?",
+                "[TIMESTAMP]",
+            ),
+            (r#""elapsed_ms": \d+"#, r#""elapsed_ms": [TIME]"#),
+            (r"\b\d+ ms\b", "[TIME]"),
+            (r"\b\d+\.\d+ s\b", "[TIME]"),
+            (r#""pid": \d+"#, r#""pid": [PID]"#),
+            (r"\bpid \d+\b", "pid [PID]"),
+            // The PID row of `status`.
+            (r"(?m)^(  PID +)\d+$", "${1}[PID]"),
+            (r"/tmux-\d+/", "/tmux-[UID]/"),
+        ]
+        .into_iter()
+        .map(|(pattern, replacement)| (regex::Regex::new(pattern).expect("pattern"), replacement))
+        .collect()
+    })
+}
+
+/// A `list` table (`NAME  STATE  …` and the rows under it) with its PID cells redacted and
+/// its columns aligned again, as `list` aligns them: redacted names and PIDs have other
+/// widths than the values they replace. Cells are separated by two spaces or more, and
+/// never hold two spaces themselves; the table ends at the first line with another number
+/// of cells. Other text is left as it is.
+fn realign_list_table(text: &str) -> String {
+    let Some(start) = text
+        .lines()
+        .position(|line| line.starts_with("NAME ") && line.contains("  STATE  "))
+    else {
+        return text.to_owned();
+    };
+    let gap = regex::Regex::new(" {2,}").expect("pattern");
+    let lines: Vec<&str> = text.lines().collect();
+    let header: Vec<&str> = gap.split(lines[start].trim_end()).collect();
+    let pid = header.iter().position(|cell| *cell == "PID");
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for line in &lines[start..] {
+        let mut cells: Vec<String> = gap.split(line.trim_end()).map(str::to_owned).collect();
+        if cells.len() != header.len() {
+            break;
+        }
+        if let Some(cell) = pid.and_then(|pid| cells.get_mut(pid))
+            && cell.chars().all(|c| c.is_ascii_digit())
+        {
+            *cell = "[PID]".to_owned();
+        }
+        rows.push(cells);
+    }
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| {
+            rows.iter()
+                .map(|row| row[i].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let end = start + rows.len();
+    let mut out: Vec<String> = lines[..start]
+        .iter()
+        .map(|line| (*line).to_owned())
+        .collect();
+    for row in rows {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        out.push(cells.join("  ").trim_end().to_owned());
+    }
+    out.extend(lines[end..].iter().map(|line| (*line).to_owned()));
+    let mut out = out.join("\n");
+    if text.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+/// `text` with control characters other than newlines and tabs shown as escapes
+/// (`\u{1b}`); newlines too (`\n`) when `escape_newlines`.
+fn escape_controls(text: &str, escape_newlines: bool) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\n' if !escape_newlines => "\n".to_owned(),
+            '\n' => "\\n".to_owned(),
+            '\t' => "\t".to_owned(),
+            c if c.is_control() => c.escape_unicode().to_string(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// `args` as a user would type them after `$ kstlib`, quoted for a POSIX shell.
+fn command_line(args: &[&str]) -> String {
+    let words: Vec<String> = args
+        .iter()
+        .map(|arg| shell_words::quote(arg).into_owned())
+        .collect();
+    escape_controls(&words.join(" "), true)
 }
 
 impl TestEnv {
@@ -89,6 +272,9 @@ impl TestEnv {
         for dir in [&home, &cwd, &tmux_tmpdir] {
             std::fs::create_dir_all(dir).expect("create dir");
         }
+        let mut redactions = Redactions::default();
+        redactions.add(&root.path().display().to_string(), "[ROOT]");
+        redactions.add(&test_image(), "[IMAGE]");
         TestEnv {
             root,
             home,
@@ -97,7 +283,21 @@ impl TestEnv {
             path_prefix: Vec::new(),
             containers: Mutex::new(Vec::new()),
             leftovers: Mutex::new(Vec::new()),
+            redactions: Mutex::new(redactions),
         }
+    }
+
+    /// An environment for a scenario that runs on both runtimes (`on_both_runtimes!`):
+    /// its snapshots show `rt` as `[RT]`, the other runtime as `[OTHER]` and the test
+    /// image as `rt` reports it as `[IMAGE]`, so that one snapshot holds for both runtimes
+    /// while a wrong runtime still shows. Where the runtimes' own words differ, the test
+    /// has a snapshot for each.
+    pub fn on(rt: Rt) -> Self {
+        let env = TestEnv::new();
+        env.redact_as(&rt.image_as_reported(), "[IMAGE]");
+        env.redact_as(rt.as_str(), "[RT]");
+        env.redact_as(rt.other().as_str(), "[OTHER]");
+        env
     }
 
     /// The same environment with Docker CLI 20.10 (`/usr/bin/docker`) first on the child's
@@ -167,7 +367,7 @@ impl TestEnv {
         S: AsRef<OsStr>,
     {
         let output = self.command().args(args).output().expect("run kstlib");
-        to_run(output)
+        self.to_run(output)
     }
 
     /// Runs `kstlib ops ARGS…`.
@@ -182,7 +382,7 @@ impl TestEnv {
         for (key, value) in vars {
             command.env(key, value);
         }
-        to_run(command.output().expect("run kstlib"))
+        self.to_run(command.output().expect("run kstlib"))
     }
 
     /// Writes `./kstlib.conf.yml` in the working directory.
@@ -219,6 +419,26 @@ impl TestEnv {
             .collect()
     }
 
+    /// Waits until the tmux server (`-L socket`, or the default one) has exited, up to 10 s.
+    /// A server exits when its last session ends, and a `start` that reaches it while it
+    /// shuts down fails with "server exited unexpectedly" (a race in kstlib, reported):
+    /// tests that start a session right after the last one ended wait for this first.
+    #[track_caller]
+    pub fn wait_for_server_exit(&self, socket: Option<&str>) {
+        let mut args = Vec::new();
+        if let Some(socket) = socket {
+            args.extend(["-L", socket]);
+        }
+        args.push("list-sessions");
+        self.wait_for("the tmux server to exit", || {
+            let out = self.tmux(&args);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            !out.status.success()
+                && (stderr.starts_with("no server running")
+                    || stderr.starts_with("error connecting"))
+        });
+    }
+
     /// Waits until `check` holds, up to 10 s; panics with `what` otherwise.
     #[track_caller]
     pub fn wait_for(&self, what: &str, mut check: impl FnMut() -> bool) {
@@ -230,11 +450,13 @@ impl TestEnv {
     }
 
     /// A container name for this test: `kt<pid>x<n>-<base>`, unique on the host, valid as a
-    /// session name on both runtimes, and registered for removal on drop.
+    /// session name on both runtimes, and registered for removal on drop. `<n>` has four
+    /// digits, so that a test's names sort in the order they were made (`list` sorts by
+    /// name, and snapshots hide the numbers).
     pub fn name(&self, base: &str) -> String {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let name = format!("kt{}x{n}-{base}", std::process::id());
+        let name = format!("kt{}x{n:04}-{base}", std::process::id());
         assert!(
             name.len() <= 64
                 && name
@@ -275,7 +497,7 @@ impl TestEnv {
     pub fn rt(&self, rt: Rt, args: &[&str]) -> Run {
         let mut command = Command::new(rt.as_str());
         self.isolate(&mut command);
-        to_run(command.args(args).output().expect("run container runtime"))
+        self.to_run(command.args(args).output().expect("run container runtime"))
     }
 
     /// Starts a container by hand, as a user would without kstlib: `RT run -d --name
@@ -323,9 +545,39 @@ impl TestEnv {
         }
     }
 
-    /// Replaces this test's temp paths in `text`, for snapshots.
+    /// `text` as snapshots show it: see [`Redactions`].
     pub fn redact(&self, text: &str) -> String {
-        text.replace(&self.root.path().display().to_string(), "[ROOT]")
+        self.redactions.lock().expect("lock").apply(text)
+    }
+
+    /// Makes snapshots show `placeholder` in place of `value` (a port, a path of the
+    /// test's own) from now on.
+    pub fn redact_as(&self, value: &str, placeholder: &str) {
+        self.redactions
+            .lock()
+            .expect("lock")
+            .add(value, placeholder);
+    }
+
+    /// Runs `kstlib ops ARGS…` for each ARGS in turn and shows each run under its command
+    /// line (`$ kstlib ops start x -c 'sleep 1'`): one snapshot of several runs.
+    pub fn ops_each(&self, cases: &[&[&str]]) -> String {
+        let mut out = String::new();
+        for args in cases {
+            let run = self.ops(args);
+            let line = self.redact(&command_line(args));
+            out.push_str(&format!("$ kstlib ops {line}\n{run}\n"));
+        }
+        out
+    }
+
+    fn to_run(&self, output: Output) -> Run {
+        Run {
+            code: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            redactions: self.redactions.lock().expect("lock").clone(),
+        }
     }
 }
 
@@ -374,14 +626,6 @@ impl Drop for TestEnv {
                     .output();
             }
         }
-    }
-}
-
-fn to_run(output: Output) -> Run {
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
 }
 
@@ -612,6 +856,9 @@ impl Drop for HungEngine {
 /// Turns `fn NAME(rt: Rt)` into two tests, `NAME::podman` and `NAME::docker`, each skipped
 /// (loudly) when its runtime cannot run the test image. Every container scenario runs on
 /// both: they share one code path, but not one CLI.
+///
+/// Both run the same inline snapshots (see [`TestEnv::on`]), which insta would take for
+/// an assertion in a loop: `allow_duplicates!` says that this is on purpose.
 #[macro_export]
 macro_rules! on_both_runtimes {
     ($($name:ident),* $(,)?) => {$(
@@ -619,13 +866,17 @@ macro_rules! on_both_runtimes {
             #[test]
             fn podman() {
                 $crate::require_runtime!($crate::env::Rt::Podman);
-                super::$name($crate::env::Rt::Podman);
+                insta::allow_duplicates! {
+                    super::$name($crate::env::Rt::Podman);
+                }
             }
 
             #[test]
             fn docker() {
                 $crate::require_runtime!($crate::env::Rt::Docker);
-                super::$name($crate::env::Rt::Docker);
+                insta::allow_duplicates! {
+                    super::$name($crate::env::Rt::Docker);
+                }
             }
         }
     )*};
@@ -715,4 +966,36 @@ pub fn assert_created_and_program(json: &serde_json::Value, program: &str) {
     let pid = json["pid"].as_u64().expect("pid");
     let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).expect("pid exists");
     assert_eq!(comm.trim(), program);
+}
+
+/// The redactions themselves, on text as kstlib prints it.
+#[test]
+fn redactions_replace_what_varies_and_realign_tables() {
+    let env = TestEnv::new();
+    let name = env.name("web");
+    let root = env.root().display().to_string();
+    let text = format!(
+        "NAME  STATE    BACKEND    SOCKET  RUNTIME  PID      IMAGE  ORIGIN\n\
+         {name}  running  container  -       podman   1234567  -      managed\n\
+         x     running  tmux       -       -        42       -      foreign\n\
+         Session '{name}' started (podman, pid 31337) in {root}/work.\n  \
+         PID      98765\n  Created  2026-11-26 11:17:59 UTC (3 s ago)\n\
+         \"created_at\": \"2026-11-26T11:17:59.123456789Z\", \"pid\": 77, \"elapsed_ms\": 1012\n\
+         stopped in 128 ms, or in 1.0 s; waited within 1 s\n\
+         {}, {} at {root}/t/tmux-0/default\n\u{1b}[31m",
+        "0123456789abcdef".repeat(4),
+        &"0123456789abcdef"[4..],
+    );
+    insta::assert_snapshot!(env.redact(&text), @r#"
+    NAME        STATE    BACKEND    SOCKET  RUNTIME  PID    IMAGE  ORIGIN
+    [NAME:web]  running  container  -       podman   [PID]  -      managed
+    x           running  tmux       -       -        [PID]  -      foreign
+    Session '[NAME:web]' started (podman, pid [PID]) in [ROOT]/work.
+      PID      [PID]
+      Created  [TIMESTAMP]
+    "created_at": "[TIMESTAMP]", "pid": [PID], "elapsed_ms": [TIME]
+    stopped in [TIME], or in [TIME]; waited within 1 s
+    [ID], [ID] at [ROOT]/t/tmux-[UID]/default
+    \u{1b}[31m
+    "#);
 }
