@@ -5,18 +5,19 @@ use std::thread;
 
 use crate::ops::config::{Config, ConfigSource, Given, Settings};
 use crate::ops::doctor::{self, Health};
-use crate::ops::inventory::{self, Scope};
+use crate::ops::inventory::{self, Located, Scope};
 use crate::ops::timing::DEFAULT_STOP_TIMEOUT;
 use crate::ops::validate::{Command, EnvVar, SessionName, StopSignal, ValidationError};
 use crate::ops::{
-    CommandSource, Error, LogOptions, Removal, SessionManager, SessionOptions, SessionStatus,
-    StopOptions, TmuxSocket,
+    CommandSource, Error, LogOptions, Origin, Removal, SessionManager, SessionOptions,
+    SessionState, SessionStatus, StopOptions, TmuxSocket,
 };
 
 use super::args::{
     AttachArgs, DoctorArgs, DownArgs, ExecArgs, ListArgs, LogsArgs, Output, RestartArgs,
     SendKeysArgs, StartArgs, StatusArgs, StopArgs, StopFlags, Target, UpArgs,
 };
+use super::loaded::{self, Loaded};
 use super::{CliResult, exit, render};
 
 fn print(text: &str) -> io::Result<()> {
@@ -90,7 +91,17 @@ pub(super) fn start(config: &Config, args: &StartArgs) -> CliResult {
     let name = SessionName::new(&args.name)?;
     let mut overrides = Settings::from_options(&options)?;
     overrides.backend = args.target.backend.map(Given::new);
+    if let Some(declared) = config.find(name.as_str()) {
+        let left_out = config.left_out(declared, &overrides);
+        if !left_out.is_empty() {
+            note(&render::warning(&format!(
+                "session '{name}' is declared for another backend: its {} left out",
+                render::keys_are(&left_out)
+            )));
+        }
+    }
     let manager = SessionManager::resolved(config, &name, overrides)?;
+    refuse_second_copy(config, &manager)?;
     if let Some(hint) = manager
         .config()
         .command()
@@ -108,6 +119,41 @@ pub(super) fn start(config: &Config, args: &StartArgs) -> CliResult {
     Ok(exit::OK)
 }
 
+/// The session `name` wherever it is (see [`inventory::locate`]). When nothing runs under
+/// the name of a declared session whose entry is invalid, its errors are the answer: it
+/// would be there if its entry could be used.
+fn locate(config: &Config, name: &str, target: &Target) -> Result<Located, Error> {
+    let located = inventory::locate(config, name, &scope(target)?);
+    let Some(Err(errors)) = config.find(name).map(|d| d.session()) else {
+        return located;
+    };
+    match located {
+        Err(Error::SessionNotFound { .. }) => Err(Error::Config(errors.clone())),
+        found => {
+            note(&render::warning(&format!(
+                "the config entry of session '{name}' is invalid: acting on what runs under that name"
+            )));
+            loaded::warn(&errors.iter().cloned().collect::<Vec<_>>());
+            found
+        }
+    }
+}
+
+/// A declared session that kstlib started elsewhere (its entry's backend or socket was
+/// edited while it ran) is not started a second time.
+fn refuse_second_copy(config: &Config, manager: &SessionManager) -> Result<(), Error> {
+    if !manager.config().is_declared() {
+        return Ok(());
+    }
+    match inventory::running_elsewhere(config, manager.config())? {
+        Some(running) => Err(Error::SessionExists {
+            name: running.name.clone(),
+            where_: running.location(),
+        }),
+        None => Ok(()),
+    }
+}
+
 pub(super) fn stop(config: &Config, args: &StopArgs) -> CliResult {
     let removal = match (args.keep, args.rm) {
         (true, _) => Removal::Keep,
@@ -115,7 +161,7 @@ pub(super) fn stop(config: &Config, args: &StopArgs) -> CliResult {
         _ => Removal::Auto,
     };
     let options = stop_options(&args.stop, removal)?;
-    let manager = inventory::locate(config, &args.name, &scope(&args.target)?)?.manager;
+    let manager = locate(config, &args.name, &args.target)?.manager;
     let report = manager.stop_with(&with_timeout(options, &args.stop, &manager))?;
     print(&shown(
         args.output,
@@ -154,8 +200,20 @@ fn with_timeout(
 
 pub(super) fn restart(config: &Config, args: &RestartArgs) -> CliResult {
     let options = stop_options(&args.stop, Removal::Auto)?;
-    let manager = inventory::locate(config, &args.name, &scope(&args.target)?)?.manager;
-    let status = manager.restart(&with_timeout(options, &args.stop, &manager))?;
+    let manager = locate(config, &args.name, &args.target)?.manager;
+    let options = with_timeout(options, &args.stop, &manager);
+    let status = if manager.config().is_declared() {
+        // Wherever it runs now, it starts again as its entry says now: drift goes.
+        match manager.stop_with(&options) {
+            Ok(_) | Err(Error::SessionNotFound { .. }) => {}
+            Err(err) => return Err(err.into()),
+        }
+        let name = SessionName::new(&args.name)?;
+        SessionManager::resolved(config, &name, Settings::default())?
+            .start(SessionOptions::default())?
+    } else {
+        manager.restart(&options)?
+    };
     print(&shown(
         args.output,
         || render::json(&status),
@@ -165,24 +223,63 @@ pub(super) fn restart(config: &Config, args: &RestartArgs) -> CliResult {
     Ok(exit::OK)
 }
 
-/// The declared sessions `names` (all of them when empty), each with its manager.
-fn declared(config: &Config, names: &[String]) -> Result<Vec<SessionManager>, Error> {
-    let names: Vec<String> = if names.is_empty() {
-        config.session_names().map(str::to_owned).collect()
+/// The declared sessions `names` (all of them when empty, each once), each with its row
+/// in `list` (where it runs now, or `defined`, or `invalid`); a name that is not declared
+/// is not found.
+fn declared_rows(config: &Config, names: &[String]) -> Result<Vec<SessionStatus>, Error> {
+    let mut wanted: Vec<&str> = if names.is_empty() {
+        config.session_names().collect()
     } else {
-        names.to_vec()
+        names.iter().map(String::as_str).collect()
     };
-    names
-        .iter()
-        .map(|name| SessionManager::from_loaded_config(config, name, Settings::default()))
-        .collect()
+    let mut seen = std::collections::HashSet::new();
+    wanted.retain(|name| seen.insert(*name));
+    if let Some(unknown) = wanted.iter().find(|name| !config.is_declared(name)) {
+        let declared: Vec<&str> = config.session_names().collect();
+        note(&render::note(&format!(
+            "declared sessions: {}",
+            if declared.is_empty() {
+                "none".to_owned()
+            } else {
+                declared.join(", ")
+            }
+        )));
+        return Err(Error::SessionNotFound {
+            name: (*unknown).to_owned(),
+            backend: None,
+        });
+    }
+    let inventory = inventory::list(config, &Scope::default())?;
+    for warning in &inventory.warnings {
+        note(&render::warning(warning));
+    }
+    Ok(wanted
+        .into_iter()
+        .filter_map(|name| {
+            inventory
+                .sessions
+                .iter()
+                .find(|row| row.name == name && row.origin == Origin::Config)
+                .cloned()
+        })
+        .collect())
+}
+
+/// The errors of the invalid declared sessions among `rows`, shown on stderr.
+fn show_invalid(config: &Config, rows: &[SessionStatus]) {
+    let color = render::stderr_color();
+    for row in rows.iter().filter(|row| row.state == SessionState::Invalid) {
+        if let Some(Err(errors)) = config.find(&row.name).map(|d| d.session()) {
+            note(&render::error(&Error::Config(errors.clone()), color));
+        }
+    }
 }
 
 /// What `up` or `down` did with one session.
 #[derive(serde::Serialize)]
 struct Outcome {
     name: String,
-    /// `started`, `running`, `stopped`, `not_running` or `failed`.
+    /// `started`, `running`, `stopped`, `not_running`, `invalid` or `failed`.
     result: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     status: Option<SessionStatus>,
@@ -190,25 +287,25 @@ struct Outcome {
     error: Option<String>,
 }
 
-/// Runs `task` for every manager at once, keeping their order.
-fn each<F>(managers: &[SessionManager], task: F) -> Vec<Outcome>
+/// Runs `task` for every row at once, keeping their order.
+fn each<F>(rows: &[SessionStatus], task: F) -> Vec<Outcome>
 where
-    F: Fn(&SessionManager) -> Outcome + Sync,
+    F: Fn(&SessionStatus) -> Outcome + Sync,
 {
     thread::scope(|s| {
-        let handles: Vec<_> = managers
+        let handles: Vec<_> = rows
             .iter()
-            .map(|manager| {
+            .map(|row| {
                 let task = &task;
-                s.spawn(move || task(manager))
+                s.spawn(move || task(row))
             })
             .collect();
         handles
             .into_iter()
-            .zip(managers)
-            .map(|(handle, manager)| {
+            .zip(rows)
+            .map(|(handle, row)| {
                 handle.join().unwrap_or_else(|_| Outcome {
-                    name: manager.name().to_owned(),
+                    name: row.name.clone(),
                     result: "failed",
                     status: None,
                     error: Some("internal error".to_owned()),
@@ -224,6 +321,15 @@ fn outcome(name: &str, result: &'static str, status: Option<SessionStatus>) -> O
         result,
         status,
         error: None,
+    }
+}
+
+fn invalid(name: &str) -> Outcome {
+    Outcome {
+        name: name.to_owned(),
+        result: "invalid",
+        status: None,
+        error: Some("its config entry is invalid".to_owned()),
     }
 }
 
@@ -243,9 +349,19 @@ fn report(outcomes: &[Outcome], output: Output) -> CliResult {
             .iter()
             // Quiet: only what went wrong.
             .filter(|o| !quiet || o.error.is_some())
-            .map(|o| match &o.error {
-                Some(err) => render::quiet(&o.name, format!("failed: {err}")),
-                None => render::quiet(&o.name, o.result.replace('_', " ")),
+            .map(|o| {
+                let drifted = o.status.as_ref().is_some_and(|s| s.drift == Some(true));
+                match &o.error {
+                    Some(err) => render::quiet(&o.name, format!("{}: {err}", o.result)),
+                    None if drifted => render::quiet(
+                        &o.name,
+                        format!(
+                            "{}, drifted from its config entry (`kstlib ops restart {}` applies it)",
+                            o.result, o.name
+                        ),
+                    ),
+                    None => render::quiet(&o.name, o.result.replace('_', " ")),
+                }
             })
             .collect()
     };
@@ -256,48 +372,67 @@ fn report(outcomes: &[Outcome], output: Output) -> CliResult {
         || lines(false),
     );
     print(&text)?;
-    let failures = outcomes.iter().filter(|o| o.result == "failed").count();
-    Ok(if failures == 0 {
-        exit::OK
-    } else {
+    let failed = |result| outcomes.iter().any(|o| o.result == result);
+    Ok(if failed("invalid") {
+        exit::INVALID
+    } else if failed("failed") {
         exit::FAILED
+    } else {
+        exit::OK
     })
 }
 
 pub(super) fn up(config: &Config, args: &UpArgs) -> CliResult {
-    let managers = declared(config, &args.names)?;
-    let outcomes = each(&managers, |manager| match manager.status() {
-        Ok(status) if status.state.is_alive() => outcome(manager.name(), "running", Some(status)),
-        _ => match manager.start(SessionOptions::default()) {
-            Ok(status) => outcome(manager.name(), "started", Some(status)),
-            Err(err) => failed(manager.name(), &err),
-        },
+    let rows = declared_rows(config, &args.names)?;
+    show_invalid(config, &rows);
+    let outcomes = each(&rows, |row| match row.state {
+        SessionState::Invalid => invalid(&row.name),
+        state if state.is_alive() => outcome(&row.name, "running", Some(row.clone())),
+        _ => {
+            let started = SessionName::new(&row.name)
+                .map_err(Error::from)
+                .and_then(|name| SessionManager::resolved(config, &name, Settings::default()))
+                .and_then(|manager| manager.start(SessionOptions::default()));
+            match started {
+                Ok(status) => outcome(&row.name, "started", Some(status)),
+                // Another `up` started it meanwhile: what was asked for is true.
+                Err(Error::SessionExists { .. }) => outcome(&row.name, "running", None),
+                Err(err) => failed(&row.name, &err),
+            }
+        }
     });
     report(&outcomes, args.output)
 }
 
 pub(super) fn down(config: &Config, args: &DownArgs) -> CliResult {
     let options = stop_options(&args.stop, Removal::Auto)?;
-    let managers = declared(config, &args.names)?;
-    let outcomes = each(&managers, |manager| {
-        match manager.stop_with(&with_timeout(options, &args.stop, manager)) {
-            Ok(_) => outcome(manager.name(), "stopped", None),
-            Err(Error::SessionNotFound { .. }) => outcome(manager.name(), "not_running", None),
-            Err(err) => failed(manager.name(), &err),
+    let rows = declared_rows(config, &args.names)?;
+    let outcomes = each(&rows, |row| match row.state {
+        SessionState::Invalid | SessionState::Defined => outcome(&row.name, "not_running", None),
+        _ => {
+            let stopped = inventory::manager_for(config, row).and_then(|manager| {
+                manager.stop_with(&with_timeout(options, &args.stop, &manager))
+            });
+            match stopped {
+                Ok(_) => outcome(&row.name, "stopped", None),
+                // Another caller stopped it meanwhile: it is down, as asked.
+                Err(Error::SessionNotFound { .. }) => outcome(&row.name, "not_running", None),
+                Err(err) => failed(&row.name, &err),
+            }
         }
     });
     report(&outcomes, args.output)
 }
 
 pub(super) fn send_keys(config: &Config, args: &SendKeysArgs) -> CliResult {
-    let manager = inventory::locate(config, &args.name, &scope(&args.target)?)?.manager;
+    let manager = locate(config, &args.name, &args.target)?.manager;
     manager.send_keys(&args.keys.join(" "), !args.no_enter)?;
     Ok(exit::OK)
 }
 
 pub(super) fn exec(config: &Config, args: &ExecArgs) -> CliResult {
     let command = Command::from_argv(args.command.clone())?;
-    let manager = inventory::locate(config, &args.name, &scope(&args.target)?)?.manager;
+    let manager = locate(config, &args.name, &args.target)?.manager;
     manager.exec(&command)?;
     Ok(exit::OK)
 }
@@ -317,13 +452,13 @@ pub(super) fn doctor(source: &ConfigSource, args: &DoctorArgs) -> CliResult {
 }
 
 pub(super) fn attach(config: &Config, args: &AttachArgs) -> CliResult {
-    let manager = inventory::locate(config, &args.name, &scope(&args.target)?)?.manager;
+    let manager = locate(config, &args.name, &args.target)?.manager;
     manager.attach()?;
     Ok(exit::OK)
 }
 
 pub(super) fn status(config: &Config, args: &StatusArgs) -> CliResult {
-    let status = inventory::locate(config, &args.name, &scope(&args.target)?)?.status()?;
+    let status = locate(config, &args.name, &args.target)?.status()?;
     print(&shown(
         args.output,
         || render::json(&status),
@@ -335,7 +470,7 @@ pub(super) fn status(config: &Config, args: &StatusArgs) -> CliResult {
 }
 
 pub(super) fn logs(config: &Config, args: &LogsArgs) -> CliResult {
-    let manager = inventory::locate(config, &args.name, &scope(&args.target)?)?.manager;
+    let manager = locate(config, &args.name, &args.target)?.manager;
     let options = LogOptions {
         lines: args.lines,
         ansi: args.ansi,
@@ -357,8 +492,14 @@ pub(super) fn logs(config: &Config, args: &LogsArgs) -> CliResult {
     Ok(exit::OK)
 }
 
-pub(super) fn list(config: &Config, args: &ListArgs) -> CliResult {
-    let inventory = inventory::list(config, &scope(&args.target)?)?;
+pub(super) fn list(loaded: &Loaded, args: &ListArgs) -> CliResult {
+    // What is wrong with the config is said, and every session is still listed.
+    let errors = loaded.errors();
+    let color = render::stderr_color();
+    for err in &errors {
+        note(&render::error(&Error::from(err.clone()), color));
+    }
+    let inventory = inventory::list(loaded.config(), &scope(&args.target)?)?;
     for warning in &inventory.warnings {
         note(&render::warning(warning));
     }
@@ -372,5 +513,9 @@ pub(super) fn list(config: &Config, args: &ListArgs) -> CliResult {
             false => render::list_table(sessions),
         },
     ))?;
-    Ok(exit::OK)
+    Ok(if errors.is_empty() {
+        exit::OK
+    } else {
+        exit::INVALID
+    })
 }

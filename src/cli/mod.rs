@@ -7,6 +7,7 @@ pub mod args;
 mod commands;
 pub mod exit;
 mod hint;
+mod loaded;
 pub mod render;
 
 use std::io::{self, Write};
@@ -15,8 +16,9 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 
 use crate::ops::Error;
-use crate::ops::config::{Config, ConfigSource};
+use crate::ops::config::ConfigSource;
 use crate::ops::validate::ValidationError;
+use loaded::Loaded;
 
 use args::{Cli, ColorWhen, Command, LogLevel, OpsCommand};
 
@@ -121,26 +123,21 @@ fn run(cli: &Cli) -> CliResult {
             return Ok(exit::OK);
         }
     };
-    // The config file is the single source of truth: a mistake anywhere in it is reported
-    // before anything is started or stopped.
-    let config = || -> Result<Config, Error> {
-        let config = Config::load(&source)?;
-        config.check()?;
-        tracing::debug!("config files: {:?}", config.files());
-        Ok(config)
-    };
+    // The config file is the single source of truth, but never a trap: what starts
+    // sessions refuses what is invalid in it; what looks at or stops them warns and goes on.
+    let loaded = Loaded::load(&source);
     match command {
-        OpsCommand::Start(args) => commands::start(&config()?, args),
-        OpsCommand::Stop(args) => commands::stop(&config()?, args),
-        OpsCommand::Attach(args) => commands::attach(&config()?, args),
-        OpsCommand::Status(args) => commands::status(&config()?, args),
-        OpsCommand::Logs(args) => commands::logs(&config()?, args),
-        OpsCommand::List(args) => commands::list(&config()?, args),
-        OpsCommand::Restart(args) => commands::restart(&config()?, args),
-        OpsCommand::Up(args) => commands::up(&config()?, args),
-        OpsCommand::Down(args) => commands::down(&config()?, args),
-        OpsCommand::SendKeys(args) => commands::send_keys(&config()?, args),
-        OpsCommand::Exec(args) => commands::exec(&config()?, args),
+        OpsCommand::Start(args) => commands::start(loaded.to_start()?, args),
+        OpsCommand::Restart(args) => commands::restart(loaded.to_start()?, args),
+        OpsCommand::Up(args) => commands::up(loaded.to_start()?, args),
+        OpsCommand::Stop(args) => commands::stop(loaded.to_act_on(), args),
+        OpsCommand::Attach(args) => commands::attach(loaded.to_act_on(), args),
+        OpsCommand::Status(args) => commands::status(loaded.to_act_on(), args),
+        OpsCommand::Logs(args) => commands::logs(loaded.to_act_on(), args),
+        OpsCommand::SendKeys(args) => commands::send_keys(loaded.to_act_on(), args),
+        OpsCommand::Exec(args) => commands::exec(loaded.to_act_on(), args),
+        OpsCommand::Down(args) => commands::down(loaded.to_start()?, args),
+        OpsCommand::List(args) => commands::list(&loaded, args),
         // doctor reports a broken config instead of stopping at it.
         OpsCommand::Doctor(args) => commands::doctor(&source, args),
     }

@@ -40,16 +40,21 @@ fn state_style(state: SessionState) -> Style {
         SessionState::Defined => DIM,
         SessionState::Exited | SessionState::Stopped | SessionState::Paused => YELLOW,
         SessionState::Restarting => CYAN,
-        SessionState::Unknown => RED,
+        SessionState::Unknown | SessionState::Invalid => RED,
     }
 }
 
-/// The state as shown to people: `exited (1)`, `exited (SIGKILL)`.
+/// The state as shown to people: `exited (1)`, `exited (SIGKILL)`, `running (drift)` for a
+/// declared session that no longer matches its config entry.
 fn state_text(status: &SessionStatus) -> String {
-    match (status.state, &status.exit_signal, status.exit_code) {
+    let state = match (status.state, &status.exit_signal, status.exit_code) {
         (SessionState::Exited, Some(signal), _) => format!("exited ({signal})"),
         (SessionState::Exited, None, Some(code)) => format!("exited ({code})"),
         (state, _, _) => state.to_string(),
+    };
+    match status.drift {
+        Some(true) => format!("{state} (drift)"),
+        _ => state,
     }
 }
 
@@ -112,6 +117,15 @@ pub fn status_table(status: &SessionStatus) -> String {
         rows.push(("Signal", signal.clone()));
     }
     rows.push(("Origin", status.origin.to_string()));
+    if status.drift == Some(true) {
+        rows.push((
+            "Drift",
+            format!(
+                "it no longer matches its config entry; `kstlib ops restart {}` applies it",
+                status.name
+            ),
+        ));
+    }
     if let Some(detail) = &status.detail {
         rows.push(("Detail", detail.clone()));
     }
@@ -320,6 +334,38 @@ pub fn doctor(checks: &[crate::ops::doctor::Check]) -> String {
 /// `--quiet`: `NAME: WORD`, one line.
 pub fn quiet(name: &str, word: impl std::fmt::Display) -> String {
     format!("{}: {}\n", escape(name), escape(&word.to_string()))
+}
+
+/// `working_dir and socket_name are`, `image is`: session keys in a sentence.
+pub fn keys_are(keys: &[crate::ops::config::SessionKey]) -> String {
+    let names: Vec<&str> = keys.iter().map(|key| key.as_str()).collect();
+    match names.as_slice() {
+        [one] => format!("{one} is"),
+        [rest @ .., last] => format!("{} and {last} are", rest.join(", ")),
+        [] => String::new(),
+    }
+}
+
+/// `note: TEXT`, one line for stderr.
+pub fn note(text: &str) -> String {
+    format!("{} {}\n", paint(CYAN, "note:"), escape(text))
+}
+
+/// Whether stderr takes colours (a terminal, `NO_COLOR` unset, `--color` not `never`).
+pub fn stderr_color() -> bool {
+    anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never
+}
+
+/// A config error shown as a warning: the command goes on.
+pub fn config_warning(err: &crate::ops::ConfigError, color: bool) -> String {
+    let mut text = match err.location {
+        Some(_) => err.render_warning(color),
+        None => warning(&err.to_string()),
+    };
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
 }
 
 /// `error: TEXT`, one line for stderr.

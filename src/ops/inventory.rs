@@ -17,7 +17,7 @@ use super::config::{Config, Given, Settings};
 use super::container::ContainerRunner;
 use super::error::{Error, Result};
 use super::manager::{SessionManager, defined_status};
-use super::model::{BackendType, Origin, Runtime, SessionStatus, TmuxSocket};
+use super::model::{BackendType, Origin, Runtime, SessionState, SessionStatus, TmuxSocket};
 use super::runtime;
 use super::spec::SessionConfig;
 use super::tmux::{self, TmuxRunner};
@@ -35,22 +35,25 @@ pub struct Scope {
 }
 
 impl Scope {
-    fn wants(&self, backend: BackendType) -> bool {
-        // A socket only makes sense for tmux, a runtime only for containers.
+    /// The backend asked for, or implied: a socket only makes sense for tmux, a runtime only
+    /// for containers.
+    fn backend(&self) -> Option<BackendType> {
         let implied = match (&self.socket, self.runtime) {
             (Some(_), None) => Some(BackendType::Tmux),
             (None, Some(_)) => Some(BackendType::Container),
             _ => None,
         };
-        self.backend
-            .or(implied)
-            .is_none_or(|wanted| wanted == backend)
+        self.backend.or(implied)
+    }
+
+    fn wants(&self, backend: BackendType) -> bool {
+        self.backend().is_none_or(|wanted| wanted == backend)
     }
 
     /// The scope as settings that pin a session to it.
     fn pins(&self) -> Settings {
         Settings {
-            backend: self.backend.map(Given::new),
+            backend: self.backend().map(Given::new),
             socket: self.socket.clone().map(Given::new),
             runtime: self.runtime.map(Given::new),
             ..Settings::default()
@@ -128,10 +131,7 @@ where
 
 /// Lists every session in `scope`, merged with the sessions declared in `config`.
 pub fn list(config: &Config, scope: &Scope) -> Result<Inventory> {
-    let declared: Vec<&SessionConfig> = config
-        .sessions()
-        .filter(|session| in_scope(session, scope))
-        .collect();
+    let declared: Vec<&SessionConfig> = config.sessions().collect();
     let places = places(config, &declared, scope)?;
     let mut inventory = Inventory::default();
     for (place, answer) in ask_all(&places, |backend| backend.list_sessions()) {
@@ -146,25 +146,86 @@ pub fn list(config: &Config, scope: &Scope) -> Result<Inventory> {
                 .push(format!("{}: {err}", place.describe())),
         }
     }
-    for session in &declared {
-        let socket_path = (session.backend() == BackendType::Tmux).then(|| session.socket().path());
-        let status_socket = |status: &SessionStatus| status.socket.as_ref().map(TmuxSocket::path);
-        let running = inventory.sessions.iter_mut().find(|status| {
-            status.name == session.name().as_str()
-                && status.backend == session.backend()
-                && match session.backend() {
-                    BackendType::Tmux => status_socket(status) == socket_path,
-                    BackendType::Container => session
-                        .runtime()
-                        .is_none_or(|runtime| status.runtime == Some(runtime)),
-                }
-        });
-        match running {
-            Some(status) => status.origin = Origin::Config,
-            None => inventory.sessions.push(defined_status(session)),
+    claim_declared(&mut inventory.sessions, &declared, scope);
+    inventory.sessions.extend(invalid_rows(config, scope));
+    Ok(inventory)
+}
+
+/// Marks the rows that are declared sessions, and adds a `defined` row for each declared
+/// session that is nowhere. A declared session is the row of its name where its entry
+/// says it runs; failing that, what kstlib started under its name elsewhere (the entry's
+/// `backend` or `socket_name` was edited while it ran): that row is marked as drifted.
+/// Sessions declared outside `scope` can only claim rows, not add `defined` ones.
+fn claim_declared(rows: &mut Vec<SessionStatus>, declared: &[&SessionConfig], scope: &Scope) {
+    for session in declared {
+        let name = session.name().as_str();
+        let home = rows
+            .iter()
+            .position(|row| row.origin != Origin::Config && at_home(session, row));
+        let elsewhere = || {
+            rows.iter().position(|row| {
+                row.name == name && row.origin == Origin::Managed && !at_home(session, row)
+            })
+        };
+        match home
+            .map(|i| (i, false))
+            .or_else(|| elsewhere().map(|i| (i, true)))
+        {
+            Some((i, moved)) => claim(&mut rows[i], session, moved),
+            None if in_scope(session, scope) => rows.push(defined_status(session)),
+            None => {}
         }
     }
-    Ok(inventory)
+}
+
+/// Makes `row` the declared `session`'s, with whether it drifted from its entry.
+fn claim(row: &mut SessionStatus, session: &SessionConfig, moved: bool) {
+    row.origin = Origin::Config;
+    row.drift = if moved {
+        Some(true)
+    } else {
+        row.config_hash
+            .as_ref()
+            .map(|hash| *hash != session.config_hash())
+    };
+}
+
+/// Whether `row` is where the declared `session` runs: its name, backend and tmux server
+/// or runtime (either runtime for a container session that names none).
+fn at_home(session: &SessionConfig, row: &SessionStatus) -> bool {
+    row.name == session.name().as_str()
+        && row.backend == session.backend()
+        && match session.backend() {
+            BackendType::Tmux => {
+                row.socket.as_ref().map(TmuxSocket::path) == Some(session.socket().path())
+            }
+            BackendType::Container => session
+                .runtime()
+                .is_none_or(|runtime| row.runtime == Some(runtime)),
+        }
+}
+
+/// A row in state `invalid` for each declared session whose entry has errors.
+fn invalid_rows(config: &Config, scope: &Scope) -> Vec<SessionStatus> {
+    config
+        .declared()
+        .iter()
+        .filter_map(|declared| {
+            let errors = declared.session().err()?;
+            let backend = declared
+                .settings()
+                .backend
+                .as_ref()
+                .or(config.defaults().backend.as_ref())
+                .map_or(BackendType::Tmux, |backend| backend.value);
+            scope.wants(backend).then(|| {
+                let mut row = SessionStatus::new(declared.name(), SessionState::Invalid, backend);
+                row.origin = Origin::Config;
+                row.detail = errors.first().map(|err| err.message.clone());
+                row
+            })
+        })
+        .collect()
 }
 
 /// A session found by [`locate`], with its status when finding it already asked for it.
@@ -173,63 +234,75 @@ pub struct Located {
     /// The session's manager.
     pub manager: SessionManager,
     found: Option<SessionStatus>,
+    /// Where the entry says a declared session runs, when it was found elsewhere.
+    moved_from: Option<String>,
 }
 
 impl Located {
     /// The session's status, without asking its backend again when the search already did.
     pub fn status(&self) -> Result<SessionStatus> {
-        match &self.found {
-            Some(status) => {
-                let mut status = status.clone();
-                if self.manager.config().is_declared() {
-                    status.origin = Origin::Config;
-                }
-                Ok(status)
+        let Some(found) = &self.found else {
+            return self.manager.status();
+        };
+        let mut status = found.clone();
+        let session = self.manager.config();
+        if session.is_declared() {
+            claim(&mut status, session, self.moved_from.is_some());
+            if let Some(home) = &self.moved_from {
+                status.detail = Some(format!("the config says it runs on {home}"));
             }
-            None => self.manager.status(),
         }
+        Ok(status)
+    }
+
+    /// Where the config says a declared session runs, when it was found elsewhere.
+    pub fn moved_from(&self) -> Option<&str> {
+        self.moved_from.as_deref()
     }
 }
 
-/// Finds the session `name`: the declared one if it is declared, else the one session of
-/// that name in `scope`; `SessionAmbiguous` when several places have it. The session is
-/// resolved once, with the place it was found at.
+/// Finds the session `name`: the declared one if it is declared (where its entry says, or
+/// what kstlib started under its name elsewhere), else the one session of that name in
+/// `scope`; `SessionAmbiguous` when several places have it. The session is resolved once,
+/// with the place it was found at. A declared session whose entry is invalid is looked up
+/// as an undeclared one: what runs can still be seen and stopped.
 pub fn locate(config: &Config, name: &str, scope: &Scope) -> Result<Located> {
     let session_name = SessionName::new(name)?;
     let mut pins = scope.pins();
-    if config.is_declared(name) {
-        let session = config.resolve(&session_name, pins)?;
-        // A declared container session that names no runtime may run on either: it is
-        // where `list` shows it, and `defined` (on the default runtime) if nowhere.
-        if session.backend() != BackendType::Container || session.runtime().is_some() {
-            return Ok(Located {
-                manager: SessionManager::with_config(session)?,
-                found: None,
-            });
+    let declared = config
+        .find(name)
+        .is_some_and(|declared| declared.session().is_ok());
+    if declared {
+        let session = config.resolve(&session_name, pins.clone())?;
+        let home = home(&session)?;
+        if let Some((place, status)) = find(&home, &session_name, |_| true)? {
+            let session = match place {
+                Place::Container(runner) => session.on_runtime(runner.runtime()),
+                Place::Tmux(_) => session,
+            };
+            return Located::found(session, status, None);
         }
-        let places: Vec<Place> = runtime::installed()
-            .into_iter()
-            .map(|runtime| Place::Container(ContainerRunner::new(runtime)))
-            .collect();
-        let (session, found) = match find(&places, &session_name)? {
-            Some((Place::Container(runner), status)) => {
-                (session.on_runtime(runner.runtime()), Some(status))
+        // An explicit place asked for there only.
+        if *scope == Scope::default() {
+            let elsewhere = elsewhere(config, &session)?;
+            let managed = |status: &SessionStatus| status.origin == Origin::Managed;
+            if let Some((place, status)) = find(&elsewhere, &session_name, managed)? {
+                place.pin(&mut pins);
+                let moved = config.resolve(&session_name, pins)?;
+                return Located::found(moved, status, Some(describe_home(&session)));
             }
-            _ => (session, None),
-        };
+        }
         return Ok(Located {
             manager: SessionManager::with_config(session)?,
-            found,
+            found: None,
+            moved_from: None,
         });
     }
     let places = places(config, &[], scope)?;
-    match find(&places, &session_name)? {
+    match find(&places, &session_name, |_| true)? {
         Some((place, status)) => {
             place.pin(&mut pins);
-            Ok(Located {
-                manager: SessionManager::with_config(config.resolve(&session_name, pins)?)?,
-                found: Some(status),
-            })
+            Located::found(config.resolve_ad_hoc(&session_name, pins)?, status, None)
         }
         None => Err(Error::SessionNotFound {
             name: name.to_owned(),
@@ -238,15 +311,117 @@ pub fn locate(config: &Config, name: &str, scope: &Scope) -> Result<Located> {
     }
 }
 
+impl Located {
+    fn found(
+        session: SessionConfig,
+        status: SessionStatus,
+        moved_from: Option<String>,
+    ) -> Result<Located> {
+        Ok(Located {
+            manager: SessionManager::with_config(session)?,
+            found: Some(status),
+            moved_from,
+        })
+    }
+}
+
+/// The manager of the session of `row`, as `list` found it: resolved (the declared entry
+/// if there is one) on the row's own tmux server or runtime.
+pub fn manager_for(config: &Config, row: &SessionStatus) -> Result<SessionManager> {
+    let mut pins = Settings {
+        backend: Some(Given::new(row.backend)),
+        ..Settings::default()
+    };
+    match row.backend {
+        BackendType::Tmux => pins.socket = row.socket.clone().map(Given::new),
+        BackendType::Container => pins.runtime = row.runtime.map(Given::new),
+    }
+    let name = SessionName::new(&row.name)?;
+    SessionManager::with_config(config.resolve(&name, pins)?)
+}
+
+/// What kstlib started under the declared `session`'s name somewhere else than its entry
+/// says, still there: starting the session again would make a second copy of it. Places
+/// that cannot be asked are an error, not a guess that it is not there.
+pub fn running_elsewhere(
+    config: &Config,
+    session: &SessionConfig,
+) -> Result<Option<SessionStatus>> {
+    let elsewhere = elsewhere(config, session)?;
+    let managed = |status: &SessionStatus| status.origin == Origin::Managed;
+    match find(&elsewhere, session.name(), managed) {
+        Ok(found) => Ok(found.map(|(_, status)| status)),
+        // Found in several places: it runs elsewhere all the more.
+        Err(Error::SessionAmbiguous { .. }) => {
+            let mut status = SessionStatus::new(
+                session.name().as_str(),
+                SessionState::Running,
+                session.backend(),
+            );
+            status.detail = Some("several places".to_owned());
+            Ok(Some(status))
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// The places where the declared `session` runs, as its entry says: its tmux server, its
+/// runtime, or either runtime when it names none.
+fn home(session: &SessionConfig) -> Result<Vec<Place>> {
+    Ok(match session.backend() {
+        BackendType::Tmux => vec![Place::Tmux(TmuxRunner::for_session(session))],
+        BackendType::Container => match session.runtime() {
+            Some(runtime) => vec![Place::Container(ContainerRunner::new(runtime::detect(
+                Some(runtime),
+            )?))],
+            None => runtime::installed()
+                .into_iter()
+                .map(|runtime| Place::Container(ContainerRunner::new(runtime)))
+                .collect(),
+        },
+    })
+}
+
+/// `tmux -L bots`, `podman`, `a container runtime`: where the entry says it runs.
+fn describe_home(session: &SessionConfig) -> String {
+    match (session.backend(), session.runtime()) {
+        (BackendType::Tmux, _) => session.socket().describe(),
+        (BackendType::Container, Some(runtime)) => runtime.to_string(),
+        (BackendType::Container, None) => "a container runtime".to_owned(),
+    }
+}
+
+/// Every place but the declared `session`'s own.
+fn elsewhere(config: &Config, session: &SessionConfig) -> Result<Vec<Place>> {
+    let everywhere = places(config, &[], &Scope::default())?;
+    Ok(everywhere
+        .into_iter()
+        .filter(|place| match (place, session.backend()) {
+            (Place::Tmux(runner), BackendType::Tmux) => {
+                runner.socket_path() != session.socket().path()
+            }
+            (Place::Container(runner), BackendType::Container) => session
+                .runtime()
+                .is_some_and(|runtime| runtime != runner.runtime()),
+            _ => true,
+        })
+        .collect())
+}
+
 /// The one place among `places` that has a session `name`, with its status;
 /// `SessionAmbiguous` if several do. When none does but some could not be asked, their
 /// error is the answer: "not found" would be a guess.
-fn find<'a>(places: &'a [Place], name: &SessionName) -> Result<Option<(&'a Place, SessionStatus)>> {
+fn find<'a>(
+    places: &'a [Place],
+    name: &SessionName,
+    wanted: impl Fn(&SessionStatus) -> bool,
+) -> Result<Option<(&'a Place, SessionStatus)>> {
     let mut found = Vec::new();
     let mut errors = Vec::new();
     for (place, answer) in ask_all(places, |backend| backend.status(name)) {
         match answer {
-            Ok(status) => found.push((place, status)),
+            Ok(status) if wanted(&status) => found.push((place, status)),
+            Ok(_) => {}
             Err(Error::SessionNotFound { .. } | Error::TmuxNotFound { .. }) => {}
             Err(err) => errors.push(err),
         }

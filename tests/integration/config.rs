@@ -72,7 +72,8 @@ ops:
         "origin": "config",
         "exit_signal": null,
         "ports": [],
-        "detail": null
+        "detail": null,
+        "drift": false
       }
     ]
     --- stderr
@@ -125,6 +126,8 @@ fn invalid_declared_session_is_an_error_not_an_ad_hoc_shell() {
     insta::assert_snapshot!(env.ops(&["list"]), @r#"
     exit: 3
     --- stdout
+    NAME  STATE    BACKEND  SOCKET  RUNTIME  PID  IMAGE  ORIGIN
+    bot   invalid  tmux     -       -        -    -      config
     --- stderr
     error: session 'bot': invalid port '99999'
      --> [ROOT]/work/kstlib.conf.yml:6:11
@@ -261,6 +264,7 @@ fn includes_merge_under_the_including_file() {
     insta::assert_snapshot!(env.ops(&["list"]), @"
     exit: 3
     --- stdout
+    No sessions found.
     --- stderr
     error: include path escapes the config directory: '../outside.yml'
      --> [ROOT]/work/kstlib.conf.yml:1:10

@@ -74,7 +74,8 @@ fn start_ad_hoc_reports_a_running_labelled_container(rt: Rt) {
       "origin": "managed",
       "exit_signal": null,
       "ports": [],
-      "detail": null
+      "detail": null,
+      "drift": null
     }
     --- stderr
     [EOF]
@@ -250,7 +251,8 @@ ops:
       "ports": [
         "127.0.0.1:[PORT]->80/tcp"
       ],
-      "detail": null
+      "detail": null,
+      "drift": false
     }
     --- stderr
     [EOF]
@@ -349,7 +351,8 @@ fn runtime_precedence_cli_then_session_then_container_runtime(rt: Rt) {
       "origin": "config",
       "exit_signal": null,
       "ports": [],
-      "detail": null
+      "detail": null,
+      "drift": false
     }
     --- stderr
     [EOF]

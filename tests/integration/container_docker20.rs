@@ -57,7 +57,8 @@ fn docker_cli_20_start_status_logs_list_stop() {
       "origin": "managed",
       "exit_signal": null,
       "ports": [],
-      "detail": null
+      "detail": null,
+      "drift": null
     }
     --- stderr
     [EOF]

@@ -203,7 +203,8 @@ fn a_container_started_by_hand_can_be_listed_status_logged_and_stopped(rt: Rt) {
       "origin": "foreign",
       "exit_signal": null,
       "ports": [],
-      "detail": null
+      "detail": null,
+      "drift": null
     }
     --- stderr
     [EOF]

@@ -137,7 +137,8 @@ fn keep_leaves_the_exited_container_and_its_logs(rt: Rt) {
       "origin": "managed",
       "exit_signal": "SIGKILL",
       "ports": [],
-      "detail": null
+      "detail": null,
+      "drift": null
     }
     --- stderr
     [EOF]

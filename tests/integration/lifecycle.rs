@@ -65,10 +65,12 @@ fn up_reports_each_failure_and_exits_1() {
     --- stderr
     [EOF]
     $ kstlib ops up ghost
-    exit: 3
+    exit: 4
     --- stdout
     --- stderr
-    error: session 'ghost' not found in config; declared sessions: good, bad
+    note: declared sessions: good, bad
+    error: session 'ghost' not found
+    hint: `kstlib ops list` shows the sessions that exist
     [EOF]
     ");
 }
@@ -107,7 +109,8 @@ fn restart_runs_the_same_command_again() {
       "origin": "managed",
       "exit_signal": null,
       "ports": [],
-      "detail": null
+      "detail": null,
+      "drift": null
     }
     --- stderr
     [EOF]

@@ -48,7 +48,8 @@ fn start_status_logs_stop_round_trip() {
       "origin": "managed",
       "exit_signal": null,
       "ports": [],
-      "detail": null
+      "detail": null,
+      "drift": null
     }
     --- stderr
     [EOF]
@@ -240,7 +241,8 @@ fn a_program_that_ends_later_stays_as_exited_with_its_code() {
       "origin": "managed",
       "exit_signal": null,
       "ports": [],
-      "detail": null
+      "detail": null,
+      "drift": null
     }
     --- stderr
     [EOF]

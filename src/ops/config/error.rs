@@ -116,12 +116,22 @@ impl ConfigError {
     /// underlined and labelled, then notes and help. `color` adds ANSI styles (the caller
     /// decides, from `NO_COLOR` and whether stderr is a terminal).
     pub fn render(&self, color: bool) -> String {
+        self.render_at(Level::ERROR, color)
+    }
+
+    /// The same report as a warning: the config is wrong, but the command goes on (it acts
+    /// on what runs, which a mistake in the file must never hide).
+    pub fn render_warning(&self, color: bool) -> String {
+        self.render_at(Level::WARNING, color)
+    }
+
+    fn render_at(&self, level: Level<'_>, color: bool) -> String {
         let renderer = if color {
             Renderer::styled()
         } else {
             Renderer::plain()
         };
-        let mut main = Group::with_title(Level::ERROR.primary_title(self.message.as_str()));
+        let mut main = Group::with_title(level.primary_title(self.message.as_str()));
         let mut side_groups: Vec<Group<'_>> = Vec::new();
         let mut loose_notes: Vec<&str> = Vec::new();
 

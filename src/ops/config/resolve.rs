@@ -8,7 +8,7 @@
 
 use super::Config;
 use super::error::{ConfigError, ConfigErrors};
-use super::schema::{Entry, invalid};
+use super::schema::{Entry, SessionKey, invalid};
 use super::settings::{Given, Settings};
 use super::span::{Span, Spanned};
 use crate::ops::model::{BackendType, TmuxSocket};
@@ -105,6 +105,12 @@ impl Config {
             .filter_map(|declared| declared.session.as_ref().ok())
     }
 
+    /// The errors that concern every session: a value of `ops.*` that is wrong, or a
+    /// `sessions:` that is not a mapping. With such errors nothing declared can be trusted.
+    pub fn global_errors(&self) -> &[ConfigError] {
+        &self.errors
+    }
+
     /// Every error in the config, in file order (files in merge order, then position).
     pub fn errors(&self) -> Vec<&ConfigError> {
         let mut errors: Vec<&ConfigError> = self
@@ -146,22 +152,51 @@ impl Config {
             Some(declared) if top.is_empty() => declared.session.clone(),
             Some(declared) => {
                 declared.session.as_ref().map_err(Clone::clone)?;
-                let settings = self
-                    .defaults
-                    .clone()
-                    .overlay(declared.settings.clone())
-                    .overlay(top);
-                build(name, Some(&declared.name.span), true, settings)
-            }
-            None => {
-                let mut top = top;
-                // An image only makes sense for a container: upstream silently ignored it
-                // and started a tmux session instead.
-                if top.backend.is_none() && top.image.is_some() {
-                    top.backend = Some(Given::new(BackendType::Container));
+                let mut entry = declared.settings.clone();
+                for key in self.left_out(declared, &top) {
+                    entry.clear(key);
                 }
-                build(name, None, false, self.defaults.clone().overlay(top))
+                let combined = self.defaults.clone().overlay(entry).overlay(top.clone());
+                check_backend(name, &top, &combined)?;
+                build(name, Some(&declared.name.span), true, combined)
             }
+            None => self.resolve_ad_hoc(name, top),
+        }
+    }
+
+    /// The session `name` made of `top` and the defaults only, whatever the config declares
+    /// under that name: what runs under the name of an invalid entry is still reachable.
+    pub fn resolve_ad_hoc(
+        &self,
+        name: &SessionName,
+        top: Settings,
+    ) -> Result<SessionConfig, ConfigErrors> {
+        let mut top = top;
+        // An image only makes sense for a container: upstream silently ignored it and
+        // started a tmux session instead.
+        if top.backend.is_none() && top.image.is_some() {
+            top.backend = Some(Given::new(BackendType::Container));
+        }
+        let settings = self.defaults.clone().overlay(top.clone());
+        check_backend(name, &top, &settings)?;
+        build(name, None, false, settings)
+    }
+
+    /// The keys of `declared`'s entry that `top` leaves out: when `top` runs the session on
+    /// the other backend, what means something on the declared backend only (a host
+    /// working directory, a socket, an image, volumes, …) does not carry over.
+    pub fn left_out(&self, declared: &Declared, top: &Settings) -> Vec<SessionKey> {
+        let backend = |settings: &Settings| settings.backend.as_ref().map(|b| b.value);
+        let declared_backend = backend(&declared.settings)
+            .or(backend(&self.defaults))
+            .unwrap_or(BackendType::Tmux);
+        match backend(top) {
+            Some(wanted) if wanted != declared_backend => SessionKey::ALL
+                .iter()
+                .copied()
+                .filter(|key| !key.carries_over() && declared.settings.has(*key))
+                .collect(),
+            _ => Vec::new(),
         }
     }
 }
@@ -221,6 +256,56 @@ pub(crate) fn build(
         stop_timeout: value(settings.stop_timeout),
         declared,
     })
+}
+
+/// Refuses settings given on the command line or through the API that mean nothing on the
+/// backend the session ends up on: silently ignoring `--image` for a tmux session would
+/// start something else than asked.
+fn check_backend(
+    name: &SessionName,
+    top: &Settings,
+    combined: &Settings,
+) -> Result<(), ConfigErrors> {
+    let backend = combined
+        .backend
+        .as_ref()
+        .map_or(BackendType::Tmux, |backend| backend.value);
+    let foreign: &[(SessionKey, &str)] = match backend {
+        BackendType::Tmux => &[
+            (SessionKey::Image, "an image"),
+            (SessionKey::Volumes, "volumes"),
+            (SessionKey::Ports, "ports"),
+            (SessionKey::LogVolume, "a log volume"),
+            (SessionKey::Runtime, "a container runtime"),
+        ],
+        BackendType::Container => &[
+            (SessionKey::SocketName, "a tmux socket"),
+            (SessionKey::SocketPath, "a tmux socket"),
+        ],
+    };
+    let mut given: Vec<&str> = foreign
+        .iter()
+        .filter(|(key, _)| top.has(*key))
+        .map(|(_, what)| *what)
+        .collect();
+    given.dedup();
+    if given.is_empty() {
+        return Ok(());
+    }
+    Err(ConfigError::new(format!(
+        "{} given for '{name}', which runs on {backend}: {} only for {}",
+        given.join(", "),
+        if given.len() == 1 {
+            "that is"
+        } else {
+            "those are"
+        },
+        match backend {
+            BackendType::Tmux => "containers",
+            BackendType::Container => "tmux",
+        }
+    ))
+    .into())
 }
 
 /// A value that failed validation: at its place when it came from a file, as a plain

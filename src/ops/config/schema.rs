@@ -98,6 +98,29 @@ keys! {
     }
 }
 
+impl SessionKey {
+    /// Whether the key means the same on both backends, so that it carries over when the
+    /// command line runs a declared session on the other backend. A working directory is
+    /// a host path on tmux and a path inside the container otherwise, so it does not.
+    pub fn carries_over(self) -> bool {
+        match self {
+            SessionKey::Backend
+            | SessionKey::Command
+            | SessionKey::Env
+            | SessionKey::StopSignal
+            | SessionKey::StopTimeout => true,
+            SessionKey::WorkingDir
+            | SessionKey::Image
+            | SessionKey::Volumes
+            | SessionKey::Ports
+            | SessionKey::LogVolume
+            | SessionKey::Runtime
+            | SessionKey::SocketName
+            | SessionKey::SocketPath => false,
+        }
+    }
+}
+
 /// The top-level keys this module reads; repeating one of them is an error even though the
 /// top level otherwise tolerates repeats (last wins), because half of `ops` or of the
 /// includes would silently vanish.

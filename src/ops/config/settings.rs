@@ -10,6 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use super::schema::SessionKey;
 use super::span::Span;
 use crate::ops::model::{BackendType, Runtime, TmuxSocket};
 use crate::ops::validate::{
@@ -177,6 +178,49 @@ impl Settings {
             }
         }
         self
+    }
+
+    /// Whether the session entry key `key` is set here.
+    pub fn has(&self, key: SessionKey) -> bool {
+        match key {
+            SessionKey::Backend => self.backend.is_some(),
+            SessionKey::Command => self.command.is_some(),
+            SessionKey::WorkingDir => self.working_dir.is_some(),
+            SessionKey::Env => !self.env.is_empty(),
+            SessionKey::Image => self.image.is_some(),
+            SessionKey::Volumes => self.volumes.is_some(),
+            SessionKey::Ports => self.ports.is_some(),
+            SessionKey::LogVolume => self.log_volume.is_some(),
+            SessionKey::Runtime => self.runtime.is_some(),
+            SessionKey::SocketName => self
+                .socket
+                .as_ref()
+                .is_some_and(|socket| matches!(socket.value, TmuxSocket::Name(_))),
+            SessionKey::SocketPath => self
+                .socket
+                .as_ref()
+                .is_some_and(|socket| matches!(socket.value, TmuxSocket::Path(_))),
+            SessionKey::StopSignal => self.stop_signal.is_some(),
+            SessionKey::StopTimeout => self.stop_timeout.is_some(),
+        }
+    }
+
+    /// Unsets the session entry key `key`.
+    pub fn clear(&mut self, key: SessionKey) {
+        match key {
+            SessionKey::Backend => self.backend = None,
+            SessionKey::Command => self.command = None,
+            SessionKey::WorkingDir => self.working_dir = None,
+            SessionKey::Env => self.env.clear(),
+            SessionKey::Image => self.image = None,
+            SessionKey::Volumes => self.volumes = None,
+            SessionKey::Ports => self.ports = None,
+            SessionKey::LogVolume => self.log_volume = None,
+            SessionKey::Runtime => self.runtime = None,
+            SessionKey::SocketName | SessionKey::SocketPath => self.socket = None,
+            SessionKey::StopSignal => self.stop_signal = None,
+            SessionKey::StopTimeout => self.stop_timeout = None,
+        }
     }
 
     /// Whether no value is set.

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 use serde::Deserialize;
 
-use super::MANAGED_LABEL;
+use super::{HASH_LABEL, MANAGED_LABEL};
 use crate::ops::model::{BackendType, Origin, Runtime, SessionState, SessionStatus};
 use crate::ops::sanitize;
 use crate::ops::validate::StopSignal;
@@ -38,6 +38,7 @@ struct Facts<'a> {
     exit_code: i64,
     image: &'a str,
     managed: bool,
+    config_hash: Option<&'a str>,
 }
 
 impl Facts<'_> {
@@ -64,6 +65,7 @@ impl Facts<'_> {
         } else {
             Origin::Foreign
         };
+        status.config_hash = self.config_hash.map(str::to_owned);
         if state == SessionState::Unknown {
             status.detail = Some(sanitize::escape(self.word).into_owned());
         }
@@ -154,6 +156,7 @@ impl Inspect {
             exit_code: self.state.exit_code,
             image: &self.config.image,
             managed: self.is_managed(),
+            config_hash: self.label(HASH_LABEL),
         }
         .into_status(runtime);
         status.created_at = self
@@ -218,10 +221,8 @@ pub(super) fn podman_ps(json: &[u8]) -> Result<Vec<SessionStatus>, serde_json::E
         .into_iter()
         .filter_map(|value| serde_json::from_value::<PodmanPs>(value).ok())
         .map(|ps| {
-            let managed = ps
-                .labels
-                .as_ref()
-                .is_some_and(|labels| labels.get(MANAGED_LABEL).is_some_and(|v| v == "1"));
+            let label = |key: &str| ps.labels.as_ref()?.get(key).map(String::as_str);
+            let managed = label(MANAGED_LABEL) == Some("1");
             let mut status = Facts {
                 name: ps.names.first().map_or("", String::as_str),
                 id: &ps.id,
@@ -231,6 +232,7 @@ pub(super) fn podman_ps(json: &[u8]) -> Result<Vec<SessionStatus>, serde_json::E
                 exit_code: ps.exit_code,
                 image: &ps.image,
                 managed,
+                config_hash: label(HASH_LABEL),
             }
             .into_status(Runtime::Podman);
             status.created_at = Timestamp::from_second(ps.created).ok();
@@ -286,10 +288,12 @@ pub(super) fn docker_ps(text: &str) -> Vec<SessionStatus> {
         .filter_map(|line| serde_json::from_str::<DockerPs>(line).ok())
         .map(|ps| {
             // Only our own labels matter here, and their values never hold a comma.
-            let managed = ps
-                .labels
-                .split(',')
-                .any(|label| label == format!("{MANAGED_LABEL}=1"));
+            let label = |key: &str| {
+                ps.labels
+                    .split(',')
+                    .find_map(|pair| pair.strip_prefix(key)?.strip_prefix('='))
+            };
+            let managed = label(MANAGED_LABEL) == Some("1");
             // A container with links lists several names; its own comes first.
             let name = ps.names.split(',').next().unwrap_or_default();
             let mut status = Facts {
@@ -301,6 +305,7 @@ pub(super) fn docker_ps(text: &str) -> Vec<SessionStatus> {
                 exit_code: exit_code_of(&ps.status).unwrap_or_default(),
                 image: &ps.image,
                 managed,
+                config_hash: label(HASH_LABEL),
             }
             .into_status(Runtime::Docker);
             status.created_at = docker_time(&ps.created_at);

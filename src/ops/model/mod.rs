@@ -114,7 +114,8 @@ impl FromStr for Runtime {
 /// The state of a session, one table for `status` and `list` alike.
 ///
 /// The first five are upstream's; `Paused` and `Restarting` are ours, so that a paused
-/// container is no longer `running` on Docker and `stopped` on Podman.
+/// container is no longer `running` on Docker and `stopped` on Podman, and so is `Invalid`,
+/// a declared session whose config entry has errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SessionState {
@@ -132,6 +133,9 @@ pub enum SessionState {
     Paused,
     /// A container the runtime is restarting.
     Restarting,
+    /// Declared in the config file, but its entry has errors: it cannot be started until
+    /// they are fixed.
+    Invalid,
 }
 
 impl SessionState {
@@ -145,6 +149,7 @@ impl SessionState {
             SessionState::Unknown => "unknown",
             SessionState::Paused => "paused",
             SessionState::Restarting => "restarting",
+            SessionState::Invalid => "invalid",
         }
     }
 

@@ -44,6 +44,13 @@ pub struct SessionStatus {
     pub ports: Vec<String>,
     /// The backend's own word when `state` is `unknown`, or other context.
     pub detail: Option<String>,
+    /// What kstlib started it from: the fingerprint of its resolved config (a container
+    /// label, a tmux user option); `None` for what kstlib did not start.
+    pub config_hash: Option<String>,
+    /// For a declared session that runs: whether it no longer matches the config (it was
+    /// started from another version of its entry, or runs elsewhere than the entry says);
+    /// `None` when there is nothing to compare.
+    pub drift: Option<bool>,
 }
 
 impl SessionStatus {
@@ -65,6 +72,8 @@ impl SessionStatus {
             exit_signal: None,
             ports: Vec::new(),
             detail: None,
+            config_hash: None,
+            drift: None,
         }
     }
 
@@ -104,6 +113,7 @@ impl SessionStatus {
                 Key::ExitSignal => map.serialize_entry(name, &self.exit_signal)?,
                 Key::Ports => map.serialize_entry(name, &self.ports)?,
                 Key::Detail => map.serialize_entry(name, &self.detail)?,
+                Key::Drift => map.serialize_entry(name, &self.drift)?,
             }
         }
         map.end()
@@ -130,6 +140,7 @@ enum Key {
     ExitSignal,
     Ports,
     Detail,
+    Drift,
 }
 
 impl Key {
@@ -151,12 +162,13 @@ impl Key {
             Key::ExitSignal => "exit_signal",
             Key::Ports => "ports",
             Key::Detail => "detail",
+            Key::Drift => "drift",
         }
     }
 }
 
 /// `status --json`: upstream's nine keys in its order, then ours.
-const STATUS_ORDER: [Key; 16] = [
+const STATUS_ORDER: [Key; 17] = [
     Key::Name,
     Key::State,
     Key::Backend,
@@ -173,10 +185,11 @@ const STATUS_ORDER: [Key; 16] = [
     Key::ExitSignal,
     Key::Ports,
     Key::Detail,
+    Key::Drift,
 ];
 
 /// `list --json`: upstream's six row keys in its order, then the rest.
-const LIST_ORDER: [Key; 16] = [
+const LIST_ORDER: [Key; 17] = [
     Key::Name,
     Key::State,
     Key::Backend,
@@ -193,6 +206,7 @@ const LIST_ORDER: [Key; 16] = [
     Key::ExitSignal,
     Key::Ports,
     Key::Detail,
+    Key::Drift,
 ];
 
 impl Serialize for SessionStatus {

@@ -16,10 +16,13 @@ use crate::ops::validate::{Command, SessionName, StopSignal};
 /// names of tmux user options, hence the underscores.
 pub(super) const MANAGED_OPTION: &str = "@kstlib_managed";
 pub(super) const SIGNAL_OPTION: &str = "@kstlib_stop_signal";
+/// The fingerprint of the resolved config a session was started from, for drift.
+pub(super) const HASH_OPTION: &str = "@kstlib_config_hash";
 
 /// One line per session; the name comes last because it is the only free-form field.
 pub(super) const LIST_FORMAT: &str = "#{pane_pid}\t#{pane_dead}\t#{pane_dead_status}\t#{pane_dead_signal}\t\
-#{session_created}\t#{session_windows}\t#{@kstlib_managed}\t#{@kstlib_stop_signal}\t#{session_name}";
+#{session_created}\t#{session_windows}\t#{@kstlib_managed}\t#{@kstlib_stop_signal}\t\
+#{@kstlib_config_hash}\t#{session_name}";
 
 /// The line tmux writes into a dead pane; it is tmux's, not the program's output.
 pub(super) const DEAD_PANE_MARKER: &str = "Pane is dead (";
@@ -35,6 +38,7 @@ pub(super) struct Row {
     pub(super) windows: u32,
     pub(super) managed: bool,
     pub(super) stop_signal: Option<StopSignal>,
+    pub(super) config_hash: Option<String>,
 }
 /// How a program that died right after starting ended.
 pub(super) struct FailedStart {
@@ -95,7 +99,7 @@ pub(super) fn settle(mut row: Row) -> Row {
 }
 
 pub(super) fn parse_row(line: &str) -> Option<Row> {
-    let mut fields = line.splitn(9, '\t');
+    let mut fields = line.splitn(10, '\t');
     let pid = fields.next()?.parse::<u32>().ok();
     let dead = fields.next()? == "1";
     let status = fields.next()?.parse::<i32>().ok();
@@ -112,6 +116,9 @@ pub(super) fn parse_row(line: &str) -> Option<Row> {
     let windows = fields.next()?.parse::<u32>().unwrap_or(0);
     let managed = fields.next()? == "1";
     let stop_signal = StopSignal::parse(fields.next()?).ok();
+    let config_hash = Some(fields.next()?)
+        .filter(|hash| !hash.is_empty())
+        .map(str::to_owned);
     let name = fields.next()?.to_owned();
     let (exit_code, exit_signal) = match (dead, signal) {
         // Shells and container runtimes report death by signal N as 128 + N.
@@ -129,6 +136,7 @@ pub(super) fn parse_row(line: &str) -> Option<Row> {
         windows,
         managed,
         stop_signal,
+        config_hash,
     })
 }
 
@@ -174,19 +182,21 @@ mod tests {
 
     #[test]
     fn rows_parse_live_and_dead_panes() {
-        let live = parse_row("42\t0\t\t\t1795691879\t2\t1\tSIGTERM\tbot").expect("row");
+        let live = parse_row("42\t0\t\t\t1795691879\t2\t1\tSIGTERM\t0123abcd\tbot").expect("row");
         assert_eq!(live.pid, Some(42));
         assert!(!live.dead && live.managed);
         assert_eq!(live.windows, 2);
         assert_eq!(live.stop_signal, StopSignal::parse("TERM").ok());
+        assert_eq!(live.config_hash.as_deref(), Some("0123abcd"));
         assert_eq!(
             live.created.map(|t| t.to_string()).as_deref(),
             Some("2026-11-26T11:17:59Z")
         );
-        let dead = parse_row("42\t1\t3\t\t1795691879\t1\t\t\tweird name\twith tab").expect("row");
+        let dead = parse_row("42\t1\t3\t\t1795691879\t1\t\t\t\tweird name\twith tab").expect("row");
+        assert_eq!(dead.config_hash, None);
         assert_eq!((dead.exit_code, dead.exit_signal), (Some(3), None));
         assert_eq!(dead.name, "weird name\twith tab");
-        let killed = parse_row("42\t1\t\t15\t1\t1\t\t\tk").expect("row");
+        let killed = parse_row("42\t1\t\t15\t1\t1\t\t\t\tk").expect("row");
         assert_eq!(killed.exit_code, Some(143));
         assert_eq!(killed.exit_signal.as_deref(), Some("SIGTERM"));
         assert!(parse_row("garbage").is_none());

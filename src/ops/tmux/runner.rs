@@ -11,8 +11,8 @@ use nix::sys::signal::Signal;
 
 use super::follow::follow_capture;
 use super::list::{
-    FailedStart, LIST_FORMAT, MANAGED_OPTION, Row, SIGNAL_OPTION, join_lines, last, parse_row,
-    screen_lines, settle,
+    FailedStart, HASH_OPTION, LIST_FORMAT, MANAGED_OPTION, Row, SIGNAL_OPTION, join_lines, last,
+    parse_row, screen_lines, settle,
 };
 use super::socket::inside_server;
 use super::target::{
@@ -160,6 +160,7 @@ impl TmuxRunner {
         } else {
             Origin::Foreign
         };
+        status.config_hash = row.config_hash;
         status
     }
 
@@ -272,6 +273,7 @@ impl TmuxRunner {
             ("-w", "remain-on-exit", "on"),
             ("-q", MANAGED_OPTION, "1"),
             ("-q", SIGNAL_OPTION, &signal.to_string()),
+            ("-q", HASH_OPTION, &config.config_hash()),
         ] {
             args.extend(
                 [";", "set-option", flag, "-t", &window, option, value]
