@@ -452,8 +452,13 @@ pub(super) fn doctor(source: &ConfigSource, args: &DoctorArgs) -> CliResult {
 }
 
 pub(super) fn attach(config: &Config, args: &AttachArgs) -> CliResult {
-    let manager = locate(config, &args.name, &args.target)?.manager;
-    manager.attach()?;
+    let located = locate(config, &args.name, &args.target)?;
+    // Said before the screen is taken over: how to get out again without stopping it.
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stdin());
+    if terminal && located.status().is_ok_and(|status| status.state.is_alive()) {
+        note(&render::detach_hint(&located.manager));
+    }
+    located.manager.attach()?;
     Ok(exit::OK)
 }
 

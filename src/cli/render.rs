@@ -281,9 +281,8 @@ pub fn error(err: &Error, color: bool) -> String {
             .collect(),
         _ => error_line(&err.to_string()),
     };
-    if let Error::SessionStart { output, .. } = err
-        && !output.is_empty()
-    {
+    let output = err.output();
+    if !output.is_empty() {
         let _ = writeln!(out, "last output:");
         for line in output {
             let _ = writeln!(out, "  | {}", escape(line));
@@ -344,6 +343,19 @@ pub fn keys_are(keys: &[crate::ops::config::SessionKey]) -> String {
         [rest @ .., last] => format!("{} and {last} are", rest.join(", ")),
         [] => String::new(),
     }
+}
+
+/// The line `attach` prints before it attaches: how to detach.
+pub fn detach_hint(manager: &crate::ops::SessionManager) -> String {
+    let keys = match manager.backend() {
+        crate::ops::BackendType::Tmux => "Ctrl-B D",
+        crate::ops::BackendType::Container => "Ctrl-P Ctrl-Q",
+    };
+    format!(
+        "{} attaching to '{}'; detach with {keys}, the session keeps running\n",
+        paint(CYAN, "note:"),
+        escape(manager.name())
+    )
 }
 
 /// `note: TEXT`, one line for stderr.

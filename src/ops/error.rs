@@ -204,6 +204,8 @@ pub enum Error {
         backend: BackendType,
         /// How it ended, or what it does instead.
         ending: Ending,
+        /// Its last lines of output.
+        output: Vec<String>,
     },
     /// The name exists in several places (upstream `SessionAmbiguousError`).
     #[error("session '{name}' found in several places: {}", places.join(", "))]
@@ -298,8 +300,8 @@ impl Error {
         }
     }
 
-    /// The session of `status` is not running.
-    pub(crate) fn not_running(status: &SessionStatus) -> Error {
+    /// The session of `status` is not running; `output` is its last lines.
+    pub(crate) fn not_running(status: &SessionStatus, output: Vec<String>) -> Error {
         Error::NotRunning {
             name: status.name.clone(),
             backend: status.backend,
@@ -308,6 +310,15 @@ impl Error {
                 exit_code: status.exit_code,
                 exit_signal: status.exit_signal.clone(),
             },
+            output,
+        }
+    }
+
+    /// The program's last lines of output, when the error is about a program that ended.
+    pub fn output(&self) -> &[String] {
+        match self {
+            Error::SessionStart { output, .. } | Error::NotRunning { output, .. } => output,
+            _ => &[],
         }
     }
 

@@ -188,6 +188,12 @@ pub trait Executor: Send + Sync + fmt::Debug {
     /// Replaces the current process with the program (`exec`); returns only on failure.
     fn replace(&self, invocation: &Invocation) -> ExecError;
 
+    /// Runs with this terminal (stdin and stdout inherited) and no time limit, for commands
+    /// a person uses (`attach`); stderr lines equal to one of `hide` are dropped, the others
+    /// passed on as they come. Returns the exit code (`None`: killed by a signal).
+    fn interactive(&self, invocation: &Invocation, hide: &[&str])
+    -> Result<Option<i32>, ExecError>;
+
     /// Runs with no time limit, copying the program's stdout to `out` as it comes (stderr
     /// goes to ours), for commands that stream until stopped (`logs --follow`). When `out`
     /// is closed the program is killed. Returns the exit code (`None`: killed by a signal).
@@ -252,6 +258,35 @@ impl Executor for SystemExecutor {
         tracing::debug!("exec: {invocation}");
         let source = invocation.command().exec();
         spawn_error(invocation, source)
+    }
+
+    fn interactive(
+        &self,
+        invocation: &Invocation,
+        hide: &[&str],
+    ) -> Result<Option<i32>, ExecError> {
+        tracing::debug!("interactive: {invocation}");
+        let mut child = invocation
+            .command()
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|source| spawn_error(invocation, source))?;
+        if let Some(stderr) = child.stderr.take() {
+            let mut lines = io::BufReader::new(stderr);
+            let mut line = Vec::new();
+            while io::BufRead::read_until(&mut lines, b'\n', &mut line).is_ok_and(|n| n > 0) {
+                let text = String::from_utf8_lossy(&line);
+                if !hide.contains(&text.trim_end()) {
+                    let _ = io::stderr().write_all(&line);
+                }
+                line.clear();
+            }
+        }
+        let status = child.wait().map_err(|source| ExecError::Io {
+            program: invocation.program.clone(),
+            source,
+        })?;
+        Ok(status.code())
     }
 
     fn stream(

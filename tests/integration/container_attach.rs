@@ -17,9 +17,12 @@ on_both_runtimes!(
 );
 
 /// Runs `kstlib ops attach NAME` in a terminal `pane`, checks that the program's output
-/// shows, detaches with Ctrl-P Ctrl-Q and waits for the client to end.
+/// shows, detaches with Ctrl-P Ctrl-Q and waits for the client to end; kstlib's first line
+/// says how to detach, and a detach is exit 0 on both runtimes (Docker's CLI says 1).
 fn attach_and_detach(env: &TestEnv, name: &str, pane: &str) {
-    let terminal = env.terminal(pane, &[env!("CARGO_BIN_EXE_kstlib"), "ops", "attach", name]);
+    let script = r#""$0" ops attach "$1"; echo "[kstlib exited with $?]""#;
+    let kstlib = env!("CARGO_BIN_EXE_kstlib");
+    let terminal = env.terminal(pane, &["sh", "-c", script, kstlib, name]);
     // Not the whole screen: it scrolls on as the program writes.
     env.wait_for("the program's output", || {
         terminal.screen().contains("inner alive")
@@ -31,6 +34,20 @@ fn attach_and_detach(env: &TestEnv, name: &str, pane: &str) {
         std::thread::sleep(Duration::from_millis(300));
     }
     env.wait_for("the detach", || terminal.ended());
+    let screen = terminal.history();
+    let first = screen.lines().next().unwrap_or_default();
+    assert_eq!(
+        first,
+        format!(
+            "note: attaching to '{name}'; detach with Ctrl-P Ctrl-Q, the session keeps running"
+        ),
+        "{screen}"
+    );
+    // The pane's own "Pane is dead" line, when tmux writes it, is not ours.
+    let last = screen
+        .lines()
+        .rfind(|line| !line.trim().is_empty() && !line.starts_with("Pane is dead"));
+    assert_eq!(last, Some("[kstlib exited with 0]"), "{screen}");
 }
 
 fn attach_shows_the_program_and_detach_keys_leave_it_running(rt: Rt) {
@@ -82,14 +99,22 @@ fn attach_without_a_terminal_is_a_clear_error(rt: Rt) {
 fn attach_to_an_exited_container_says_it_is_not_running(rt: Rt) {
     let env = TestEnv::on(rt);
     let name = env.name("gone");
-    env.start_container(rt, &name, "sh -c 'sleep 0.8; exit 5'", &[])
-        .success();
+    env.start_container(
+        rt,
+        &name,
+        "sh -c 'echo one; echo two; sleep 0.8; exit 5'",
+        &[],
+    )
+    .success();
     env.wait_for_stdout(&["status", &name, "-q"], &format!("{name}: exited\n"));
     insta::assert_snapshot!(env.ops(&["attach", &name]), @"
     exit: 1
     --- stdout
     --- stderr
     error: container session '[NAME:gone]' is not running (exit code 5)
+    last output:
+      | one
+      | two
     hint: `kstlib ops logs [NAME:gone]` shows its last output
     [EOF]
     ");

@@ -937,6 +937,12 @@ impl Terminal<'_> {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// Everything the terminal showed, scrolled-off lines included.
+    pub fn history(&self) -> String {
+        let out = self.outer(&["capture-pane", "-p", "-S", "-", "-t", &self.target]);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     /// Types `keys` (tmux key names) in one go.
     #[track_caller]
     pub fn keys(&self, keys: &[&str]) {

@@ -404,3 +404,41 @@ fn a_tmux_session_started_as_a_container_drops_its_host_settings(rt: Rt) {
 }
 
 on_both_runtimes!(a_tmux_session_started_as_a_container_drops_its_host_settings);
+
+fn the_seed_container_example_runs_from_an_empty_directory(rt: Rt) {
+    // Podman refuses a bind mount whose host directory is missing; Docker creates it.
+    let env = TestEnv::on(rt);
+    let name = env.name("astro-prod");
+    let image = crate::env::test_image();
+    let project = env.root().join("project");
+    env.write(
+        &project.join("kstlib.conf.yml"),
+        &format!(
+            "ops:\n  default_backend: container\n  container_runtime: {rt}\n  sessions:\n    {name}:\n      image: {image}\n      command: [sh, -c, 'echo up > /app/data/ready; echo bot > /app/logs/bot.log; exec sleep 300']\n      volumes: [\"./data:/app/data\"]\n      log_volume: \"./logs/astro:/app/logs\"\n"
+        ),
+    );
+    let config = project.join("kstlib.conf.yml");
+    let config = config.to_str().expect("utf-8");
+    let run = env.run(["-v", "ops", "--config", config, "start", &name, "-q"]);
+    assert_eq!(run.code, Some(0), "{run}");
+    let created: Vec<String> = env
+        .redact(&run.stderr)
+        .lines()
+        .filter(|line| line.contains("created host directory"))
+        .map(|line| line.trim_start_matches(" INFO ").to_owned())
+        .collect();
+    assert_eq!(
+        created,
+        [
+            "created host directory [ROOT]/project/data for volume [ROOT]/project/data:/app/data",
+            "created host directory [ROOT]/project/logs/astro for volume [ROOT]/project/logs/astro:/app/logs",
+        ],
+        "{run}"
+    );
+    env.wait_for("the program's files", || {
+        project.join("data/ready").is_file() && project.join("logs/astro/bot.log").is_file()
+    });
+    env.ops(&["--config", config, "stop", &name]).success();
+}
+
+on_both_runtimes!(the_seed_container_example_runs_from_an_empty_directory);

@@ -267,6 +267,9 @@ fn a_program_that_ends_later_stays_as_exited_with_its_code() {
     --- stdout
     --- stderr
     error: tmux session 'job' is not running (exit code 7)
+    last output:
+      | working
+      | done
     hint: `kstlib ops logs job` shows its last output
     [EOF]
     $ kstlib ops stop job

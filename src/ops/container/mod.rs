@@ -17,6 +17,7 @@
 //! Facts about the CLIs this relies on are in DESIGN.md §7.
 
 mod logs;
+mod mounts;
 mod parse;
 mod runner;
 mod stderr;

@@ -6,6 +6,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use super::logs::{self, LineFilter, line_count};
+use super::mounts;
 use super::parse::{self, Inspect};
 use super::stderr::{complaint, is_missing, name_in_use, not_running, said, unavailable};
 use super::{HASH_LABEL, MANAGED_LABEL, SESSION_LABEL};
@@ -20,6 +21,9 @@ use crate::ops::spec::SessionConfig;
 use crate::ops::text;
 use crate::ops::timing::{ENGINE_EXIT_WAIT, RUN_TIMEOUT, START_GRACE};
 use crate::ops::validate::{Command, SessionName, StopSignal};
+
+/// What Docker's CLI says on stderr when the user detaches.
+const DOCKER_DETACHED: &str = "read escape sequence";
 
 /// Containers of one runtime. Upstream's `ContainerRunner`.
 #[derive(Debug, Clone)]
@@ -68,10 +72,15 @@ impl ContainerRunner {
     fn require_running(&self, name: &SessionName) -> Result<Inspect> {
         let found = self.require(name)?;
         if found.state().is_alive() {
-            Ok(found)
-        } else {
-            Err(Error::not_running(&found.to_status(self.runtime)))
+            return Ok(found);
         }
+        let options = LogOptions {
+            lines: FAILED_START_LINES,
+            ..LogOptions::default()
+        };
+        let output = self.logs(name, &options).unwrap_or_default();
+        let output = output.lines().map(str::to_owned).collect();
+        Err(Error::not_running(&found.to_status(self.runtime), output))
     }
 
     fn run<I, S>(&self, args: I) -> Result<Output>
@@ -235,14 +244,21 @@ impl ContainerRunner {
                     .to_owned(),
             )
         })?;
+        let created = mounts::create(config.volumes().iter().chain(config.log_volume()))
+            .map_err(|err| self.start_error(name, format!("a volume's host directory: {err}")))?;
         let invocation = self
             .invocation()
             .args(self.run_args(config, image.as_str()))
             .timeout(RUN_TIMEOUT);
-        let out = self.run_invocation(invocation)?;
-        if out.success() {
-            return Ok(());
-        }
+        let out = match self.run_invocation(invocation) {
+            Ok(out) if out.success() => return Ok(()),
+            Ok(out) => out,
+            Err(err) => {
+                created.undo();
+                return Err(err);
+            }
+        };
+        created.undo();
         let stderr = out.stderr_text();
         if name_in_use(&stderr) {
             return Err(Error::SessionExists {
@@ -459,7 +475,26 @@ impl SessionBackend for ContainerRunner {
             ));
         }
         let invocation = self.invocation().args(["attach", name.as_str()]);
-        Err(attach_error(self.exec.replace(&invocation).to_string()))
+        if self.runtime == Runtime::Podman {
+            return Err(attach_error(self.exec.replace(&invocation).to_string()));
+        }
+        // Docker's CLI exits 1 after a detach (Ctrl-P Ctrl-Q), saying "read escape
+        // sequence": a detach is what the user asked for, not a failure, as on Podman.
+        let code = self
+            .exec
+            .interactive(&invocation, &[DOCKER_DETACHED])
+            .map_err(|err| self.exec_error(err))?;
+        let detached = code == Some(1) && self.find(name)?.is_some_and(|c| c.state().is_alive());
+        match code {
+            Some(0) => Ok(()),
+            _ if detached => Ok(()),
+            Some(code) => Err(attach_error(format!(
+                "docker attach exited with code {code}"
+            ))),
+            None => Err(attach_error(
+                "docker attach was killed by a signal".to_owned(),
+            )),
+        }
     }
 
     /// Replaces the current process with `command` running in the container, attached to

@@ -460,7 +460,11 @@ impl SessionBackend for TmuxRunner {
             reason,
         };
         if row.dead {
-            return Err(Error::not_running(&self.to_status(row)));
+            let output = self
+                .capture(name, false)
+                .map(|lines| last(lines, FAILED_START_LINES))
+                .unwrap_or_default();
+            return Err(Error::not_running(&self.to_status(row), output));
         }
         if inside_server(&self.socket_path()) {
             // Attaching from inside the same server would nest it in itself, which tmux
