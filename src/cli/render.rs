@@ -266,18 +266,11 @@ pub fn stopped(report: &StopReport, keep: bool) -> String {
 /// whether the config snippet renderer may colour its output.
 pub fn error(err: &Error, color: bool) -> String {
     let mut out = match err {
+        // A config error has its own report: one title line, then its place, notes and
+        // help each on a line of its own.
         Error::Config(errors) => errors
             .iter()
-            .map(|config_error| match config_error.location {
-                Some(_) => {
-                    let mut text = config_error.render(color);
-                    if !text.ends_with('\n') {
-                        text.push('\n');
-                    }
-                    text
-                }
-                None => error_line(&config_error.to_string()),
-            })
+            .map(|config_error| ending_in_newline(config_error.render(color)))
             .collect(),
         _ => error_line(&err.to_string()),
     };
@@ -370,10 +363,10 @@ pub fn stderr_color() -> bool {
 
 /// A config error shown as a warning: the command goes on.
 pub fn config_warning(err: &crate::ops::ConfigError, color: bool) -> String {
-    let mut text = match err.location {
-        Some(_) => err.render_warning(color),
-        None => warning(&err.to_string()),
-    };
+    ending_in_newline(err.render_warning(color))
+}
+
+fn ending_in_newline(mut text: String) -> String {
     if !text.ends_with('\n') {
         text.push('\n');
     }

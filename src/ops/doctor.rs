@@ -4,8 +4,7 @@ use std::ffi::OsStr;
 
 use serde::Serialize;
 
-use super::config::{Config, ConfigSource};
-use super::error::Error;
+use super::config::{Config, ConfigErrors, ConfigSource};
 use super::exec::{Executor, Invocation, SystemExecutor, find_program};
 use super::model::Runtime;
 use super::model::socket_dir;
@@ -83,8 +82,8 @@ pub fn check(source: &ConfigSource) -> Vec<Check> {
 
 fn check_config(source: &ConfigSource) -> (Check, String) {
     let loaded = Config::load(source)
-        .map_err(Error::from)
-        .and_then(|config| config.check().map(|()| config).map_err(Error::from));
+        .map_err(ConfigErrors::from)
+        .and_then(|config| config.check().map(|()| config));
     match loaded {
         Ok(config) => {
             let sessions = config.session_names().count();
@@ -105,11 +104,15 @@ fn check_config(source: &ConfigSource) -> (Check, String) {
             let binary = config.tmux_binary().to_owned();
             (ok(Component::Config, detail), binary)
         }
-        Err(err) => (
+        Err(errors) => (
             Check {
                 name: Component::Config,
                 health: Health::Broken,
-                detail: err.to_string(),
+                detail: match (errors.first(), errors.iter().count()) {
+                    (Some(first), 1) => first.headline(),
+                    (Some(first), n) => format!("{} (and {} more)", first.headline(), n - 1),
+                    (None, _) => "invalid".to_owned(),
+                },
                 hint: None,
             },
             DEFAULT_TMUX_BINARY.to_owned(),

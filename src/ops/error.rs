@@ -40,10 +40,10 @@ impl Reason {
     /// A backend's stderr: its first line as the summary ("`who` gave no reason" when it is
     /// empty), the other lines kept.
     pub(crate) fn stderr(text: &str, who: &str) -> Reason {
-        let mut lines = text.lines().map(str::trim).filter(|line| !line.is_empty());
+        let mut lines = text.lines().map(plain).filter(|line| !line.is_empty());
         Reason {
-            line: sanitize::first_line(lines.next().unwrap_or(""), who),
-            more: lines.map(|line| escape(line).into_owned()).collect(),
+            line: sanitize::first_line(&lines.next().unwrap_or_default(), who),
+            more: lines.map(|line| escape(&line).into_owned()).collect(),
         }
     }
 
@@ -60,6 +60,20 @@ impl Reason {
             line: sanitize::first_line(summary, who),
             more,
         }
+    }
+}
+
+/// A line of stderr as a person reads it: Podman's logrus lines
+/// (`time="…" level=error msg="what happened"`) become what happened.
+fn plain(line: &str) -> String {
+    let line = line.trim();
+    let logrus = line.starts_with("time=\"") && line.contains(" level=");
+    match line.split_once(" msg=\"").filter(|_| logrus) {
+        Some((_, message)) => {
+            let message = message.strip_suffix('"').unwrap_or(message);
+            message.replace("\\\"", "\"")
+        }
+        None => line.to_owned(),
     }
 }
 
@@ -248,12 +262,23 @@ pub enum Error {
         runtime: Option<String>,
     },
     /// A backend is installed but does not answer (daemon down, hung, timed out).
-    #[error("{what} is not answering: {reason}")]
+    #[error("{what} cannot be used: {reason}")]
     Unavailable {
         /// `docker`, `podman`, `tmux -L bots`, …
         what: String,
         /// Why.
         reason: Reason,
+    },
+    /// A backend answered something kstlib cannot read: a guess ("not found", an empty
+    /// list) would be a lie.
+    #[error("{what} answered `{command}` with output kstlib cannot read: {reason}")]
+    Unreadable {
+        /// `docker`, `podman`, `tmux`, …
+        what: String,
+        /// The command it answered.
+        command: String,
+        /// What is wrong with the output.
+        reason: String,
     },
     /// A backend command failed in a way that has no more specific error.
     #[error("`{command}` failed{}: {stderr}", code.map(|c| format!(" with exit code {c}")).unwrap_or_default())]
@@ -278,7 +303,8 @@ impl Error {
             | Error::Unsupported { .. } => ErrorKind::Invalid,
             Error::TmuxNotFound { .. }
             | Error::ContainerRuntimeNotFound { .. }
-            | Error::Unavailable { .. } => ErrorKind::Unavailable,
+            | Error::Unavailable { .. }
+            | Error::Unreadable { .. } => ErrorKind::Unavailable,
             Error::SessionExists { .. }
             | Error::SessionStart { .. }
             | Error::SessionStop { .. }
@@ -381,6 +407,12 @@ mod tests {
         assert_eq!(reason.line, "first");
         assert_eq!(reason.more, ["second", "third\\u{1b}[2J"]);
         assert_eq!(Reason::stderr("", "tmux").line, "tmux gave no reason");
+        let podman =
+            r#"time="2026-12-02T05:37:46Z" level=error msg="reading system config \"/x\": bad""#;
+        assert_eq!(
+            Reason::stderr(podman, "podman").line,
+            r#"reading system config "/x": bad"#
+        );
         let picked = Reason::picked("a\nError: b\nSee --help", "Error: b", "docker");
         assert_eq!(picked.line, "Error: b");
         assert_eq!(picked.more, ["a", "See --help"]);

@@ -321,13 +321,14 @@ fn config_search_order_and_explicit_files() {
     --- stderr
     [EOF]
     ");
-    // Not a snapshot: the whole output shows a bug (its `help:` line is printed after a
-    // literal `\n`, escaped as if it came from outside), which a snapshot would pin.
-    let run = env.ops(&["list", "--config", "/no/such/file.yml"]);
-    run.code(3);
-    assert!(
-        run.stderr
-            .starts_with("error: /no/such/file.yml: config file not found"),
-        "{run}"
-    );
+    insta::assert_snapshot!(env.ops(&["list", "-b", "tmux", "--config", "/no/such/file.yml"]), @"
+    exit: 3
+    --- stdout
+    No sessions found.
+    --- stderr
+    error: config file not found
+     --> /no/such/file.yml
+      = help: check the path given with --config or KSTLIB_CONFIG
+    [EOF]
+    ");
 }

@@ -388,31 +388,31 @@ fn a_hung_docker_engine_is_an_error_not_a_hang() {
     exit: 5
     --- stdout
     --- stderr
-    error: docker is not answering: `docker container inspect [NAME:hung]` did not answer within 1 s
+    error: docker cannot be used: `docker container inspect [NAME:hung]` did not answer within 1 s
     [EOF]
     $ kstlib ops logs [NAME:hung] --runtime docker
     exit: 5
     --- stdout
     --- stderr
-    error: docker is not answering: `docker container inspect [NAME:hung]` did not answer within 1 s
+    error: docker cannot be used: `docker container inspect [NAME:hung]` did not answer within 1 s
     [EOF]
     $ kstlib ops stop [NAME:hung] --runtime docker
     exit: 5
     --- stdout
     --- stderr
-    error: docker is not answering: `docker container inspect [NAME:hung]` did not answer within 1 s
+    error: docker cannot be used: `docker container inspect [NAME:hung]` did not answer within 1 s
     [EOF]
     $ kstlib ops attach [NAME:hung] --runtime docker
     exit: 5
     --- stdout
     --- stderr
-    error: docker is not answering: `docker container inspect [NAME:hung]` did not answer within 1 s
+    error: docker cannot be used: `docker container inspect [NAME:hung]` did not answer within 1 s
     [EOF]
     $ kstlib ops start [NAME:hung] -i [IMAGE] --runtime docker
     exit: 5
     --- stdout
     --- stderr
-    error: docker is not answering: `docker container inspect [NAME:hung]` did not answer within 1 s
+    error: docker cannot be used: `docker container inspect [NAME:hung]` did not answer within 1 s
     [EOF]
     ");
 
@@ -429,7 +429,7 @@ fn a_hung_docker_engine_is_an_error_not_a_hang() {
     NAME             STATE    BACKEND  SOCKET  RUNTIME  PID    IMAGE  ORIGIN
     [NAME:tmuxside]  running  tmux     -       -        [PID]  -      managed
     --- stderr
-    warning: docker is not answering: `docker ps -a --no-trunc --format '{"ID":{{json .ID}},"Names":{{json .Names}},"Image":{{json .Image}},"State":{{json .State}},"Status":{{json .Status}},"Labels":{{json .Labels}},"CreatedAt":{{json .CreatedAt}},"Ports":{{json .Ports}}}'` did not answer within 1 s
+    warning: docker cannot be used: `docker ps -a --no-trunc --format '{"ID":{{json .ID}},"Names":{{json .Names}},"Image":{{json .Image}},"State":{{json .State}},"Status":{{json .Status}},"Labels":{{json .Labels}},"CreatedAt":{{json .CreatedAt}},"Ports":{{json .Ports}}}'` did not answer within 1 s
     [EOF]
     "#);
     let started = Instant::now();
@@ -502,7 +502,7 @@ fn a_docker_engine_that_is_down_is_exit_5_and_list_warns() {
     exit: 5
     --- stdout
     --- stderr
-    error: docker is not answering: Cannot connect to the Docker daemon at unix://[ROOT]/no-engine.sock. Is the docker daemon running?
+    error: docker cannot be used: Cannot connect to the Docker daemon at unix://[ROOT]/no-engine.sock. Is the docker daemon running?
     [EOF]
     ");
     let run = env.ops_with_env(&vars, &["list", "--runtime", "docker", "--json"]);
@@ -511,7 +511,7 @@ fn a_docker_engine_that_is_down_is_exit_5_and_list_warns() {
     --- stdout
     []
     --- stderr
-    warning: docker is not answering: Cannot connect to the Docker daemon at unix://[ROOT]/no-engine.sock. Is the docker daemon running?
+    warning: docker cannot be used: Cannot connect to the Docker daemon at unix://[ROOT]/no-engine.sock. Is the docker daemon running?
     [EOF]
     ");
 }

@@ -3,7 +3,6 @@
 
 use std::collections::HashSet;
 use std::ffi::OsString;
-use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -405,10 +404,22 @@ fn unsupported(kind: &str) -> ConfigError {
 
 /// Read a whole file as UTF-8, at most [`MAX_FILE_SIZE`] bytes.
 fn read(path: &Path) -> Result<Arc<SourceFile>, ConfigError> {
-    let file = File::open(path).map_err(|err| io_error(path, &err))?;
+    use std::os::unix::fs::OpenOptionsExt;
+    let not_regular = || ConfigError::new("not a regular file").in_file(path);
+    // Opening a FIFO for reading waits for a writer, forever: look before opening, and
+    // open without blocking in case it was swapped in between.
+    let meta = std::fs::metadata(path).map_err(|err| io_error(path, &err))?;
+    if !meta.is_file() {
+        return Err(not_regular());
+    }
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(nix::fcntl::OFlag::O_NONBLOCK.bits())
+        .open(path)
+        .map_err(|err| io_error(path, &err))?;
     let meta = file.metadata().map_err(|err| io_error(path, &err))?;
     if !meta.is_file() {
-        return Err(ConfigError::new("not a regular file").in_file(path));
+        return Err(not_regular());
     }
     if meta.len() > MAX_FILE_SIZE {
         return Err(too_large(path));
@@ -693,7 +704,7 @@ mod tests {
     fn too_large_files_are_refused() {
         let l = layout();
         let big = l.cwd.join("big.yml");
-        let f = File::create(&big).expect("create");
+        let f = std::fs::File::create(&big).expect("create");
         f.set_len(MAX_FILE_SIZE + 1).expect("set_len");
         let e = fails(&ConfigSource::File(big));
         assert!(e.message.contains("larger than 10 MiB"), "{e}");

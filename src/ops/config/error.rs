@@ -112,6 +112,12 @@ impl ConfigError {
         }
     }
 
+    /// The [`Display`](fmt::Display) form on one line, its lines joined by `; `, for a
+    /// one-line summary (doctor).
+    pub fn headline(&self) -> String {
+        self.to_string().lines().collect::<Vec<_>>().join("; ")
+    }
+
     /// A compiler-style report: title, `--> path:line:col`, the source line with the value
     /// underlined and labelled, then notes and help. `color` adds ANSI styles (the caller
     /// decides, from `NO_COLOR` and whether stderr is a terminal).

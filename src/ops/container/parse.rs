@@ -216,10 +216,9 @@ struct PodmanPort {
 
 /// Every container of `podman ps -a --format json`.
 pub(super) fn podman_ps(json: &[u8]) -> Result<Vec<SessionStatus>, serde_json::Error> {
-    let values: Vec<serde_json::Value> = serde_json::from_slice(json)?;
-    Ok(values
+    let rows: Vec<PodmanPs> = serde_json::from_slice(json)?;
+    Ok(rows
         .into_iter()
-        .filter_map(|value| serde_json::from_value::<PodmanPs>(value).ok())
         .map(|ps| {
             let label = |key: &str| ps.labels.as_ref()?.get(key).map(String::as_str);
             let managed = label(MANAGED_LABEL) == Some("1");
@@ -283,42 +282,45 @@ struct DockerPs {
 }
 
 /// Every container of `docker ps -a --no-trunc --format DOCKER_PS_FORMAT`, one per line.
-pub(super) fn docker_ps(text: &str) -> Vec<SessionStatus> {
+pub(super) fn docker_ps(text: &str) -> Result<Vec<SessionStatus>, serde_json::Error> {
     text.lines()
-        .filter_map(|line| serde_json::from_str::<DockerPs>(line).ok())
-        .map(|ps| {
-            // Only our own labels matter here, and their values never hold a comma.
-            let label = |key: &str| {
-                ps.labels
-                    .split(',')
-                    .find_map(|pair| pair.strip_prefix(key)?.strip_prefix('='))
-            };
-            let managed = label(MANAGED_LABEL) == Some("1");
-            // A container with links lists several names; its own comes first.
-            let name = ps.names.split(',').next().unwrap_or_default();
-            let mut status = Facts {
-                name,
-                id: &ps.id,
-                word: &ps.state,
-                state: state_of(&ps.state, false, false),
-                pid: 0,
-                exit_code: exit_code_of(&ps.status).unwrap_or_default(),
-                image: &ps.image,
-                managed,
-                config_hash: label(HASH_LABEL),
-            }
-            .into_status(Runtime::Docker);
-            status.created_at = docker_time(&ps.created_at);
-            status.ports = ps
-                .ports
-                .split(", ")
-                .filter(|port| !port.is_empty())
-                // Docker 28 writes IPv6 addresses in brackets, 20.10 and `inspect` do not.
-                .map(|port| port.replacen("[::]", "::", 1))
-                .collect();
-            status
-        })
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| serde_json::from_str::<DockerPs>(line).map(docker_row))
         .collect()
+}
+
+/// One line of `docker ps` as a status.
+fn docker_row(ps: DockerPs) -> SessionStatus {
+    // Only our own labels matter here, and their values never hold a comma.
+    let label = |key: &str| {
+        ps.labels
+            .split(',')
+            .find_map(|pair| pair.strip_prefix(key)?.strip_prefix('='))
+    };
+    let managed = label(MANAGED_LABEL) == Some("1");
+    // A container with links lists several names; its own comes first.
+    let name = ps.names.split(',').next().unwrap_or_default();
+    let mut status = Facts {
+        name,
+        id: &ps.id,
+        word: &ps.state,
+        state: state_of(&ps.state, false, false),
+        pid: 0,
+        exit_code: exit_code_of(&ps.status).unwrap_or_default(),
+        image: &ps.image,
+        managed,
+        config_hash: label(HASH_LABEL),
+    }
+    .into_status(Runtime::Docker);
+    status.created_at = docker_time(&ps.created_at);
+    status.ports = ps
+        .ports
+        .split(", ")
+        .filter(|port| !port.is_empty())
+        // Docker 28 writes IPv6 addresses in brackets, 20.10 and `inspect` do not.
+        .map(|port| port.replacen("[::]", "::", 1))
+        .collect();
+    status
 }
 
 /// The code in `Exited (3) 2 minutes ago`.
@@ -418,10 +420,12 @@ mod tests {
             "Ports":[{"host_ip":"127.0.0.1","container_port":80,"host_port":18999,"range":1,
             "protocol":"tcp"}]},
             {"Id":"f00","Names":["job"],"Image":"x","State":"exited","ExitCode":137,"Pid":0,
-            "Labels":null,"Created":1795698917,"Ports":null},
-            {"Id":"bad","Names":"not a list"}]"#;
+            "Labels":null,"Created":1795698917,"Ports":null}]"#;
         let rows = podman_ps(json).expect("json");
-        assert_eq!(rows.len(), 2, "the malformed entry is skipped");
+        assert_eq!(rows.len(), 2);
+        // A malformed entry is an error, not a container silently left out.
+        let malformed = br#"[{"Id":"e73a","Names":["web"]},{"Id":"bad","Names":"not a list"}]"#;
+        assert!(podman_ps(malformed).is_err());
         assert_eq!(rows[0].state, SessionState::Running);
         assert_eq!(rows[0].pid, Some(24044));
         assert_eq!(rows[0].origin, Origin::Managed);
@@ -447,10 +451,12 @@ mod tests {
             r#"{"ID":"abc","Names":"web","Image":"nginx","State":"paused","Status":"Up 5 seconds (Paused)","#,
             r#""Labels":"","CreatedAt":"2026-11-26 14:15:18 +0100 CET","#,
             r#""Ports":"0.0.0.0:8080->80/tcp, [::]:8080->80/tcp"}"#,
-            "\nnot json\n"
+            "\n"
         );
-        let rows = docker_ps(text);
+        let rows = docker_ps(text).expect("readable");
         assert_eq!(rows.len(), 2);
+        // A line that cannot be read is an error, not a container silently left out.
+        assert!(docker_ps(&format!("{text}not json\n")).is_err());
         assert_eq!(
             (rows[0].state, rows[0].exit_code),
             (SessionState::Exited, Some(3))
@@ -476,7 +482,11 @@ mod tests {
             ("dead", SessionState::Unknown),
         ] {
             let line = format!(r#"{{"ID":"i","Names":"n","State":"{word}","Status":""}}"#);
-            assert_eq!(docker_ps(&line)[0].state, state, "{word}");
+            assert_eq!(
+                docker_ps(&line).expect("readable")[0].state,
+                state,
+                "{word}"
+            );
         }
     }
 }

@@ -138,10 +138,11 @@ impl ContainerRunner {
         // Missing names make the exit code 1 (Docker) or 125 (Podman) while the others are
         // still printed: the output decides.
         match serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout) {
-            Ok(values) => Ok(values
+            Ok(values) => values
                 .into_iter()
-                .filter_map(|value| serde_json::from_value::<Inspect>(value).ok())
-                .collect()),
+                .map(serde_json::from_value::<Inspect>)
+                .collect::<Result<_, _>>()
+                .map_err(|err| self.unreadable("container inspect", err)),
             Err(_) if !out.success() => {
                 let stderr = out.stderr_text();
                 if is_missing(&stderr) {
@@ -150,11 +151,16 @@ impl ContainerRunner {
                     Err(self.failure(&out, "container inspect"))
                 }
             }
-            Err(err) => Err(Error::Backend {
-                command: format!("{} container inspect", self.runtime),
-                code: out.code,
-                stderr: format!("unreadable output: {err}").into(),
-            }),
+            Err(err) => Err(self.unreadable("container inspect", err)),
+        }
+    }
+
+    /// The error for output of `command` that cannot be read.
+    fn unreadable(&self, command: &str, err: impl std::fmt::Display) -> Error {
+        Error::Unreadable {
+            what: self.runtime.to_string(),
+            command: format!("{} {command}", self.runtime),
+            reason: err.to_string(),
         }
     }
 
@@ -592,13 +598,10 @@ impl SessionBackend for ContainerRunner {
             return Err(self.failure(&out, "ps"));
         }
         let mut sessions = match self.runtime {
-            Runtime::Podman => parse::podman_ps(&out.stdout).map_err(|err| Error::Backend {
-                command: "podman ps -a --format json".to_owned(),
-                code: out.code,
-                stderr: format!("unreadable output: {err}").into(),
-            })?,
+            Runtime::Podman => parse::podman_ps(&out.stdout),
             Runtime::Docker => parse::docker_ps(&out.stdout_text()),
-        };
+        }
+        .map_err(|err| self.unreadable("ps", err))?;
         sessions.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(sessions)
     }

@@ -20,11 +20,15 @@ pub(super) fn complaint(stderr: &str) -> Reason {
     Reason::picked(stderr, line, "the runtime")
 }
 
+/// The runtime cannot work at all: its engine does not answer, or (Podman) its own
+/// configuration cannot be read. Nothing the session asked for is at fault.
 pub(super) fn unavailable(stderr: &str) -> bool {
     stderr.contains("Cannot connect to the Docker daemon")
         || stderr.contains("Cannot connect to Podman")
         || stderr.contains("permission denied while trying to connect")
         || stderr.contains("Is the docker daemon running")
+        || stderr.contains("reading system config")
+        || stderr.contains("decode configuration")
 }
 
 /// Another container holds the name (a start racing ours). Not any "already in use": a

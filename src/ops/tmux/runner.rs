@@ -16,7 +16,7 @@ use super::list::{
 };
 use super::socket::inside_server;
 use super::target::{
-    escape_semicolon, missing_session, no_server, not_found, pane_target, said, session_target,
+    escape_semicolon, missing_session, no_server, not_found, pane_target, session_target,
 };
 use crate::ops::backend::{FAILED_START_LINES, LogOptions, Removal, SessionBackend, StopOptions};
 use crate::ops::error::{Error, Reason, Result};
@@ -82,6 +82,18 @@ impl TmuxRunner {
         self.socket.describe()
     }
 
+    /// `BINARY [-L NAME|-S PATH] VERB`, for messages: the binary is named, so that a
+    /// `tmux_binary` that is not tmux shows in the error.
+    fn command_line(&self, verb: &str) -> String {
+        format!("{} {verb}", self.invocation())
+    }
+
+    /// What the tmux binary said on stderr, as the reason of an error; the binary is named
+    /// when it said nothing.
+    fn said(&self, stderr: &str) -> Reason {
+        Reason::stderr(stderr, &format!("'{}'", self.binary))
+    }
+
     /// The base invocation: the binary and the socket arguments.
     fn invocation(&self) -> Invocation {
         let invocation = Invocation::new(&self.binary).args(self.socket.args());
@@ -115,9 +127,9 @@ impl TmuxRunner {
                 return Ok(Vec::new());
             }
             return Err(Error::Backend {
-                command: format!("{} list-sessions", self.describe()),
+                command: self.command_line("list-sessions"),
                 code: out.code,
-                stderr: said(&stderr),
+                stderr: self.said(&stderr),
             });
         }
         Ok(out
@@ -175,7 +187,7 @@ impl TmuxRunner {
             Err(Error::SessionStop {
                 name: name.to_string(),
                 backend: BackendType::Tmux,
-                reason: said(&stderr),
+                reason: self.said(&stderr),
             })
         }
     }
@@ -207,9 +219,9 @@ impl TmuxRunner {
                 return Err(not_found(name));
             }
             return Err(Error::Backend {
-                command: format!("{} capture-pane", self.describe()),
+                command: self.command_line("capture-pane"),
                 code: out.code,
-                stderr: said(&stderr),
+                stderr: self.said(&stderr),
             });
         }
         let lines = screen_lines(&out.stdout_text());
@@ -366,7 +378,7 @@ impl SessionBackend for TmuxRunner {
                     where_: self.describe(),
                 });
             }
-            return Err(self.start_failed(config, said(&stderr)));
+            return Err(self.start_failed(config, self.said(&stderr)));
         }
         let pid = out
             .stdout_text()
@@ -407,7 +419,7 @@ impl SessionBackend for TmuxRunner {
             return Err(Error::SessionStart {
                 name: name.to_string(),
                 backend: BackendType::Tmux,
-                reason: said(&out.stderr_text()),
+                reason: self.said(&out.stderr_text()),
                 exit_code: None,
                 output: Vec::new(),
             });
@@ -480,7 +492,7 @@ impl SessionBackend for TmuxRunner {
             return if out.success() {
                 Ok(())
             } else {
-                Err(attach_error(said(&out.stderr_text())))
+                Err(attach_error(self.said(&out.stderr_text())))
             };
         }
         if !io::IsTerminal::is_terminal(&io::stdin()) {
@@ -517,9 +529,9 @@ impl SessionBackend for TmuxRunner {
             Ok(())
         } else {
             Err(Error::Backend {
-                command: format!("{} send-keys", self.describe()),
+                command: self.command_line("send-keys"),
                 code: out.code,
-                stderr: said(&out.stderr_text()),
+                stderr: self.said(&out.stderr_text()),
             })
         }
     }

@@ -1,6 +1,6 @@
 //! How kstlib names things to tmux, and how it reads tmux's complaints.
 
-use crate::ops::error::{Error, Reason};
+use crate::ops::error::Error;
 use crate::ops::model::BackendType;
 use crate::ops::validate::SessionName;
 
@@ -24,11 +24,6 @@ pub(super) fn escape_semicolon(arg: &str) -> String {
         Some(rest) => format!("{rest}\\;"),
         None => arg.to_owned(),
     }
-}
-
-/// What tmux said on stderr, as the reason of an error.
-pub(super) fn said(stderr: &str) -> Reason {
-    Reason::stderr(stderr, "tmux")
 }
 
 /// tmux's ways of saying there is no server: none was running, its socket is dead, or

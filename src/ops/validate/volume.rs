@@ -65,6 +65,20 @@ impl Volume {
             options: options.map(str::to_owned),
         };
         volume.check_traversal().map_err(refuse)?;
+        // A relative path names nothing inside a container (Docker refuses it at `run`,
+        // after kstlib has said the session is valid), and mounting over `/` hides the image.
+        if !container.starts_with('/') {
+            return Err(refuse(format!(
+                "container path {} is relative; a path inside the container is absolute",
+                quote(container)
+            )));
+        }
+        if container.trim_end_matches('/').is_empty() {
+            return Err(refuse(
+                "container path is '/', which would hide the whole image; mount a directory"
+                    .to_owned(),
+            ));
+        }
         Ok(volume)
     }
 
@@ -243,6 +257,13 @@ mod tests {
         ] {
             assert!(reason(spec).contains("contains '..'"), "{spec:?}");
         }
+    }
+
+    #[test]
+    fn container_paths_are_absolute_and_not_the_root() {
+        assert!(reason("/host:data").contains("container path 'data' is relative"));
+        assert!(reason("./d:/").contains("container path is '/'"));
+        assert!(reason("./d://").contains("container path is '/'"));
     }
 
     #[test]
