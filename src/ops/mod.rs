@@ -32,6 +32,8 @@ pub mod inventory;
 pub mod manager;
 pub mod model;
 mod process;
+#[cfg(test)]
+mod replay;
 pub mod runtime;
 pub mod sanitize;
 pub mod spec;
