@@ -8,6 +8,7 @@
 //! exit code each answer becomes. The integration tests run the real programs; these
 //! reach the paths the real programs only take when something is broken.
 
+mod container_tests;
 mod recordings;
 mod tmux_tests;
 
