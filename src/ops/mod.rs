@@ -28,6 +28,8 @@ pub mod container;
 pub mod doctor;
 pub mod error;
 pub mod exec;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod inventory;
 pub mod manager;
 pub mod model;

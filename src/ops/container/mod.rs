@@ -16,10 +16,10 @@
 //!
 //! Facts about the CLIs this relies on are in DESIGN.md §7.
 
-mod logs;
-mod parse;
+pub(crate) mod logs;
+pub(crate) mod parse;
 mod runner;
-mod stderr;
+pub(crate) mod stderr;
 
 pub use runner::ContainerRunner;
 

@@ -33,7 +33,7 @@ pub(super) fn said(stderr: &str) -> Reason {
 
 /// tmux's ways of saying there is no server: none was running, its socket is dead, or
 /// it was shutting down (its last session just ended) while we asked.
-pub(super) fn no_server(stderr: &str) -> bool {
+pub(crate) fn no_server(stderr: &str) -> bool {
     [
         "no server running",
         "error connecting to",
@@ -44,7 +44,7 @@ pub(super) fn no_server(stderr: &str) -> bool {
     .any(|words| stderr.contains(words))
 }
 
-pub(super) fn missing_session(stderr: &str) -> bool {
+pub(crate) fn missing_session(stderr: &str) -> bool {
     stderr.contains("can't find session") || stderr.contains("session not found")
 }
 
