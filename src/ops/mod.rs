@@ -28,10 +28,14 @@ pub mod container;
 pub mod doctor;
 pub mod error;
 pub mod exec;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod inventory;
 pub mod manager;
 pub mod model;
 mod process;
+#[cfg(test)]
+mod replay;
 pub mod runtime;
 pub mod sanitize;
 pub mod spec;

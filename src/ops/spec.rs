@@ -157,3 +157,7 @@ fn fnv1a(bytes: &[u8]) -> u64 {
         (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
     })
 }
+
+#[cfg(test)]
+#[path = "spec_hash_tests.rs"]
+mod hash_tests;

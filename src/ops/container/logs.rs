@@ -27,12 +27,12 @@ pub(super) fn invocation(runtime: Runtime, id: &str, lines: usize, follow: bool)
 
 /// Writes complete lines, each made plain text by [`sanitize::strip_escapes`] (the path
 /// `logs` takes) unless `ansi`.
-pub(super) struct LineFilter<'a> {
-    pub(super) out: &'a mut dyn Write,
-    pub(super) partial: String,
-    pub(super) ansi: bool,
+pub(crate) struct LineFilter<'a> {
+    pub(crate) out: &'a mut dyn Write,
+    pub(crate) partial: String,
+    pub(crate) ansi: bool,
     /// How many lines to drop first (history already counted, beyond the last N).
-    pub(super) skip: usize,
+    pub(crate) skip: usize,
 }
 
 impl LineFilter<'_> {
@@ -49,7 +49,7 @@ impl LineFilter<'_> {
         writeln!(self.out, "{line}")
     }
 
-    pub(super) fn finish(&mut self) -> io::Result<()> {
+    pub(crate) fn finish(&mut self) -> io::Result<()> {
         if !self.partial.is_empty() {
             let line = std::mem::take(&mut self.partial);
             self.emit(&line)?;
@@ -74,7 +74,7 @@ impl Write for LineFilter<'_> {
 }
 
 /// Lines as [`LineFilter`] will see them: one per `\n`, plus an unfinished last one.
-pub(super) fn line_count(bytes: &[u8]) -> usize {
+pub(crate) fn line_count(bytes: &[u8]) -> usize {
     let ends = bytes.iter().filter(|&&byte| byte == b'\n').count();
     ends + usize::from(bytes.last().is_some_and(|&byte| byte != b'\n'))
 }

@@ -16,11 +16,11 @@
 //!
 //! Facts about the CLIs this relies on are in DESIGN.md §7.
 
-mod logs;
+pub(crate) mod logs;
 mod mounts;
-mod parse;
+pub(crate) mod parse;
 mod runner;
-mod stderr;
+pub(crate) mod stderr;
 
 pub use runner::ContainerRunner;
 

@@ -76,7 +76,7 @@ impl Facts<'_> {
 /// What `container inspect` says of one container (both runtimes' shapes).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
-pub(super) struct Inspect {
+pub(crate) struct Inspect {
     pub(super) id: String,
     name: String,
     created: Option<String>,
@@ -119,9 +119,15 @@ struct PortBinding {
     host_port: String,
 }
 
+/// Every container of a `container inspect` array; one that cannot be read is an error,
+/// not a container left out.
+pub(crate) fn inspect(json: &[u8]) -> Result<Vec<Inspect>, serde_json::Error> {
+    serde_json::from_slice(json)
+}
+
 impl Inspect {
     /// The name without Docker's leading `/`.
-    pub(super) fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         self.name.trim_start_matches('/')
     }
 
@@ -138,7 +144,7 @@ impl Inspect {
         state_of(&self.state.status, self.state.paused, self.state.restarting)
     }
 
-    pub(super) fn stop_signal(&self) -> Option<StopSignal> {
+    pub(crate) fn stop_signal(&self) -> Option<StopSignal> {
         match self.config.stop_signal.as_ref()? {
             serde_json::Value::String(name) => StopSignal::parse(name).ok(),
             serde_json::Value::Number(n) => StopSignal::parse(&n.to_string()).ok(),
@@ -146,7 +152,7 @@ impl Inspect {
         }
     }
 
-    pub(super) fn to_status(&self, runtime: Runtime) -> SessionStatus {
+    pub(crate) fn to_status(&self, runtime: Runtime) -> SessionStatus {
         let mut status = Facts {
             name: self.name(),
             id: &self.id,
@@ -215,7 +221,7 @@ struct PodmanPort {
 }
 
 /// Every container of `podman ps -a --format json`.
-pub(super) fn podman_ps(json: &[u8]) -> Result<Vec<SessionStatus>, serde_json::Error> {
+pub(crate) fn podman_ps(json: &[u8]) -> Result<Vec<SessionStatus>, serde_json::Error> {
     let rows: Vec<PodmanPs> = serde_json::from_slice(json)?;
     Ok(rows
         .into_iter()
@@ -282,7 +288,7 @@ struct DockerPs {
 }
 
 /// Every container of `docker ps -a --no-trunc --format DOCKER_PS_FORMAT`, one per line.
-pub(super) fn docker_ps(text: &str) -> Result<Vec<SessionStatus>, serde_json::Error> {
+pub(crate) fn docker_ps(text: &str) -> Result<Vec<SessionStatus>, serde_json::Error> {
     text.lines()
         .filter(|line| !line.trim().is_empty())
         .map(|line| serde_json::from_str::<DockerPs>(line).map(docker_row))

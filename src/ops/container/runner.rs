@@ -72,15 +72,27 @@ impl ContainerRunner {
     fn require_running(&self, name: &SessionName) -> Result<Inspect> {
         let found = self.require(name)?;
         if found.state().is_alive() {
-            return Ok(found);
+            Ok(found)
+        } else {
+            Err(Error::not_running(
+                &found.to_status(self.runtime),
+                Vec::new(),
+            ))
         }
-        let options = LogOptions {
-            lines: FAILED_START_LINES,
-            ..LogOptions::default()
-        };
-        let output = self.logs(name, &options).unwrap_or_default();
-        let output = output.lines().map(str::to_owned).collect();
-        Err(Error::not_running(&found.to_status(self.runtime), output))
+    }
+
+    /// The last lines a container wrote, for a report (empty if they cannot be read).
+    fn last_output(&self, found: &Inspect) -> Vec<String> {
+        let invocation = logs::invocation(self.runtime, &found.id, FAILED_START_LINES, false);
+        self.exec
+            .output(&invocation)
+            .map(|out| {
+                text::last_lines(&out.stdout_text(), FAILED_START_LINES, false)
+                    .lines()
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     fn run<I, S>(&self, args: I) -> Result<Output>
@@ -137,12 +149,8 @@ impl ContainerRunner {
         }
         // Missing names make the exit code 1 (Docker) or 125 (Podman) while the others are
         // still printed: the output decides.
-        match serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout) {
-            Ok(values) => values
-                .into_iter()
-                .map(serde_json::from_value::<Inspect>)
-                .collect::<Result<_, _>>()
-                .map_err(|err| self.unreadable("container inspect", err)),
+        match parse::inspect(&out.stdout) {
+            Ok(found) => Ok(found),
             Err(_) if !out.success() => {
                 let stderr = out.stderr_text();
                 if is_missing(&stderr) {
@@ -299,21 +307,7 @@ impl ContainerRunner {
         if found.state().is_alive() {
             return Ok(found);
         }
-        let output = self
-            .exec
-            .output(&logs::invocation(
-                self.runtime,
-                &found.id,
-                FAILED_START_LINES,
-                false,
-            ))
-            .map(|out| {
-                text::last_lines(&out.stdout_text(), FAILED_START_LINES, false)
-                    .lines()
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .unwrap_or_default();
+        let output = self.last_output(&found);
         let status = found.to_status(self.runtime);
         Err(Error::exited_at_start(
             name,
@@ -468,7 +462,11 @@ impl SessionBackend for ContainerRunner {
     }
 
     fn attach(&self, name: &SessionName) -> Result<()> {
-        self.require_running(name)?;
+        let found = self.require(name)?;
+        if !found.state().is_alive() {
+            let output = self.last_output(&found);
+            return Err(Error::not_running(&found.to_status(self.runtime), output));
+        }
         let attach_error = |reason: String| Error::SessionAttach {
             name: name.to_string(),
             backend: BackendType::Container,

@@ -9,7 +9,7 @@ pub(super) fn said(stderr: &str) -> Reason {
 
 /// The runtime's real complaint as the summary, the rest kept: Docker ends its errors with
 /// "See 'docker run --help'." and Podman prefixes them with warnings.
-pub(super) fn complaint(stderr: &str) -> Reason {
+pub(crate) fn complaint(stderr: &str) -> Reason {
     let line = stderr
         .lines()
         .map(str::trim)
@@ -22,7 +22,7 @@ pub(super) fn complaint(stderr: &str) -> Reason {
 
 /// The runtime cannot work at all: its engine does not answer, or (Podman) its own
 /// configuration cannot be read. Nothing the session asked for is at fault.
-pub(super) fn unavailable(stderr: &str) -> bool {
+pub(crate) fn unavailable(stderr: &str) -> bool {
     stderr.contains("Cannot connect to the Docker daemon")
         || stderr.contains("Cannot connect to Podman")
         || stderr.contains("permission denied while trying to connect")
@@ -34,19 +34,19 @@ pub(super) fn unavailable(stderr: &str) -> bool {
 /// Another container holds the name (a start racing ours). Not any "already in use": a
 /// published port that is taken ends in "bind: address already in use", and that container
 /// was created by this `run` and must be removed, not reported as an existing session.
-pub(super) fn name_in_use(stderr: &str) -> bool {
+pub(crate) fn name_in_use(stderr: &str) -> bool {
     // Docker: `The container name "/web" is already in use by container "…"`;
     // Podman: `the container name "web" is already in use by …`.
     let stderr = stderr.to_ascii_lowercase();
     stderr.contains("container name") && stderr.contains("is already in use by")
 }
 
-pub(super) fn is_missing(stderr: &str) -> bool {
+pub(crate) fn is_missing(stderr: &str) -> bool {
     let stderr = stderr.to_ascii_lowercase();
     stderr.contains("no such container") || stderr.contains("no container with name or id")
 }
 
-pub(super) fn not_running(stderr: &str) -> bool {
+pub(crate) fn not_running(stderr: &str) -> bool {
     stderr.contains("is not running") || stderr.contains("can only kill running containers")
 }
 

@@ -28,7 +28,7 @@ pub(super) const LIST_FORMAT: &str = "#{pane_pid}\t#{pane_dead}\t#{pane_dead_sta
 pub(super) const DEAD_PANE_MARKER: &str = "Pane is dead (";
 /// One row of `list-sessions`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Row {
+pub(crate) struct Row {
     pub(super) name: String,
     pub(super) pid: Option<u32>,
     pub(super) dead: bool,
@@ -98,7 +98,7 @@ pub(super) fn settle(mut row: Row) -> Row {
     row
 }
 
-pub(super) fn parse_row(line: &str) -> Option<Row> {
+pub(crate) fn parse_row(line: &str) -> Option<Row> {
     let mut fields = line.splitn(10, '\t');
     let pid = fields.next()?.parse::<u32>().ok();
     let dead = fields.next()? == "1";
@@ -141,7 +141,7 @@ pub(super) fn parse_row(line: &str) -> Option<Row> {
 }
 
 /// Splits a capture into lines, without tmux's dead-pane line and trailing blank rows.
-pub(super) fn screen_lines(text: &str) -> Vec<String> {
+pub(crate) fn screen_lines(text: &str) -> Vec<String> {
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
     while lines.last().is_some_and(|line| is_blank(line)) {
         lines.pop();

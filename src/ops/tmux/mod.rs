@@ -12,10 +12,10 @@
 //! - the argv is handed to tmux as separate arguments, so no shell ever sees it.
 
 mod follow;
-mod list;
+pub(crate) mod list;
 mod runner;
 mod socket;
-mod target;
+pub(crate) mod target;
 
 pub use runner::TmuxRunner;
 pub use socket::discover_sockets;

@@ -28,7 +28,7 @@ pub(super) fn escape_semicolon(arg: &str) -> String {
 
 /// tmux's ways of saying there is no server: none was running, its socket is dead, or
 /// it was shutting down (its last session just ended) while we asked.
-pub(super) fn no_server(stderr: &str) -> bool {
+pub(crate) fn no_server(stderr: &str) -> bool {
     [
         "no server running",
         "error connecting to",
@@ -39,7 +39,7 @@ pub(super) fn no_server(stderr: &str) -> bool {
     .any(|words| stderr.contains(words))
 }
 
-pub(super) fn missing_session(stderr: &str) -> bool {
+pub(crate) fn missing_session(stderr: &str) -> bool {
     stderr.contains("can't find session") || stderr.contains("session not found")
 }
 

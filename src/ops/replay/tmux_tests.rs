@@ -1,0 +1,315 @@
+//! tmux 3.3a's recorded answers through the real [`TmuxRunner`], verb by verb.
+
+use std::sync::Arc;
+
+use super::recordings::*;
+use super::{Recording, Replay, failure, name, session};
+use crate::cli::exit;
+use crate::ops::backend::{LogOptions, Removal, SessionBackend, StopOptions};
+use crate::ops::error::{Error, Result};
+use crate::ops::model::{BackendType, SessionState, StopMethod, TmuxSocket};
+use crate::ops::validate::{Command, SessionName};
+use crate::ops::{SessionOptions, TmuxRunner};
+
+/// A runner for the server `-L socket`, answering through `replay`.
+fn runner(socket: &str, replay: &Arc<Replay>) -> TmuxRunner {
+    let socket = TmuxSocket::new(Some(socket), None).expect("a valid socket name");
+    TmuxRunner::with_executor("tmux", socket, replay.clone())
+}
+
+/// The verbs that begin by listing the server's sessions, to find the one named.
+type Verb = fn(&dyn SessionBackend, &SessionName) -> Result<()>;
+const VERBS_THAT_LIST_FIRST: [(&str, Verb); 4] = [
+    ("status", |b, n| b.status(n).map(drop)),
+    ("stop", |b, n| b.stop(n, &StopOptions::default()).map(drop)),
+    ("attach", |b, n| b.attach(n)),
+    ("send-keys", |b, n| b.send_keys(n, "echo hi", true)),
+];
+
+/// The two ways tmux says there is no server: no socket at all (ENOENT), and a socket whose
+/// server is gone (ECONNREFUSED).
+const NO_SERVER: [(&str, &Recording); 2] = [
+    ("replay-nosuch", &TMUX_NO_SERVER_LIST),
+    ("replay-stale", &TMUX_STALE_LIST),
+];
+
+#[test]
+fn no_server_lists_nothing() {
+    for (socket, answer) in NO_SERVER {
+        let replay = Replay::new()
+            .then("tmux", &["-L", socket, "list-sessions"], answer)
+            .shared();
+        let sessions = runner(socket, &replay)
+            .list_sessions()
+            .expect("no sessions");
+        assert!(sessions.is_empty(), "{socket}: {sessions:?}");
+    }
+}
+
+#[test]
+fn no_server_is_session_not_found_for_every_verb() {
+    for (socket, answer) in NO_SERVER {
+        for (verb, call) in VERBS_THAT_LIST_FIRST {
+            let replay = Replay::new()
+                .then("tmux", &["-L", socket, "list-sessions"], answer)
+                .shared();
+            let err = failure(
+                call(&runner(socket, &replay), &name("replay-web")),
+                "tmux session 'replay-web' not found",
+                exit::NOT_FOUND,
+            );
+            assert!(
+                matches!(
+                    err,
+                    Error::SessionNotFound {
+                        backend: Some(BackendType::Tmux),
+                        ..
+                    }
+                ),
+                "{socket} {verb}: {err:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn no_server_logs_are_session_not_found() {
+    let replay = Replay::new()
+        .then(
+            "tmux",
+            &["-L", "replay-nosuch", "capture-pane"],
+            &TMUX_NO_SERVER_CAPTURE,
+        )
+        .shared();
+    let err = failure(
+        runner("replay-nosuch", &replay).logs(&name("replay-web"), &LogOptions::default()),
+        "tmux session 'replay-web' not found",
+        exit::NOT_FOUND,
+    );
+    assert!(matches!(err, Error::SessionNotFound { .. }), "{err:?}");
+}
+
+#[test]
+fn missing_session_on_a_live_server_is_session_not_found() {
+    for (verb, call) in VERBS_THAT_LIST_FIRST {
+        let replay = Replay::new()
+            .then(
+                "tmux",
+                &["-L", "replay-live", "list-sessions"],
+                &TMUX_LIVE_LIST,
+            )
+            .shared();
+        let err = failure(
+            call(&runner("replay-live", &replay), &name("replay-web")),
+            "tmux session 'replay-web' not found",
+            exit::NOT_FOUND,
+        );
+        assert!(
+            matches!(err, Error::SessionNotFound { .. }),
+            "{verb}: {err:?}"
+        );
+    }
+    // `logs` asks for the pane straight away: "can't find session: replay-web".
+    let replay = Replay::new()
+        .then(
+            "tmux",
+            &["-L", "replay-live", "capture-pane"],
+            &TMUX_MISSING_CAPTURE,
+        )
+        .shared();
+    let err = failure(
+        runner("replay-live", &replay).logs(&name("replay-web"), &LogOptions::default()),
+        "tmux session 'replay-web' not found",
+        exit::NOT_FOUND,
+    );
+    assert!(matches!(err, Error::SessionNotFound { .. }), "{err:?}");
+}
+
+#[test]
+fn live_sessions_are_listed_as_running_and_foreign() {
+    let replay = Replay::new()
+        .then(
+            "tmux",
+            &["-L", "replay-live", "list-sessions"],
+            &TMUX_LIVE_LIST,
+        )
+        .shared();
+    let sessions = runner("replay-live", &replay)
+        .list_sessions()
+        .expect("sessions");
+    let rows: Vec<_> = sessions
+        .iter()
+        .map(|s| (s.name.as_str(), s.state))
+        .collect();
+    assert_eq!(rows, [("replay-other", SessionState::Running)]);
+}
+
+fn dup_config() -> crate::ops::SessionConfig {
+    session(
+        "replay-dup",
+        BackendType::Tmux,
+        SessionOptions::default().command("sleep 600"),
+    )
+}
+
+#[test]
+fn duplicate_session_at_new_session_is_session_exists() {
+    // The name was free when kstlib looked, and taken when tmux created it (a race).
+    let replay = Replay::new()
+        .then(
+            "tmux",
+            &["-L", "replay-live", "list-sessions"],
+            &TMUX_LIVE_LIST,
+        )
+        .then(
+            "tmux",
+            &["-L", "replay-live", "new-session", "-d"],
+            &TMUX_DUPLICATE_NEW_SESSION,
+        )
+        .shared();
+    let err = failure(
+        runner("replay-live", &replay).start(&dup_config()),
+        "tmux -L replay-live session 'replay-dup' already exists",
+        exit::FAILED,
+    );
+    assert!(matches!(err, Error::SessionExists { .. }), "{err:?}");
+}
+
+#[test]
+fn a_running_session_of_that_name_is_session_exists_before_new_session() {
+    let replay = Replay::new()
+        .then(
+            "tmux",
+            &["-L", "replay-live", "list-sessions"],
+            &TMUX_DEAD_LIST,
+        )
+        .shared();
+    let err = failure(
+        runner("replay-live", &replay).start(&dup_config()),
+        "tmux -L replay-live session 'replay-dup' already exists",
+        exit::FAILED,
+    );
+    assert!(matches!(err, Error::SessionExists { .. }), "{err:?}");
+}
+
+#[test]
+fn a_dead_pane_is_exited_with_its_code_and_its_output() {
+    let replay = Replay::new()
+        .then(
+            "tmux",
+            &["-L", "replay-live", "list-sessions"],
+            &TMUX_DEAD_LIST,
+        )
+        .then(
+            "tmux",
+            &["-L", "replay-live", "capture-pane"],
+            &TMUX_DEAD_CAPTURE,
+        )
+        .shared();
+    let tmux = runner("replay-live", &replay);
+    let status = tmux.status(&name("replay-dead")).expect("status");
+    assert_eq!(
+        (status.state, status.exit_code, status.pid),
+        (SessionState::Exited, Some(3), None)
+    );
+    // tmux's own "Pane is dead (status 3, …)" line is not the program's output.
+    let logs = tmux.logs(&name("replay-dead"), &LogOptions::default());
+    assert_eq!(logs.expect("logs"), "bye\n");
+}
+
+#[test]
+fn attach_to_a_dead_pane_is_not_running() {
+    let replay = Replay::new()
+        .then(
+            "tmux",
+            &["-L", "replay-live", "list-sessions"],
+            &TMUX_DEAD_LIST,
+        )
+        .then(
+            "tmux",
+            &["-L", "replay-live", "capture-pane"],
+            &TMUX_DEAD_CAPTURE,
+        )
+        .shared();
+    let err = failure(
+        runner("replay-live", &replay).attach(&name("replay-dead")),
+        "tmux session 'replay-dead' is not running (exit code 3)",
+        exit::FAILED,
+    );
+    assert!(matches!(err, Error::NotRunning { .. }), "{err:?}");
+    assert_eq!(err.output(), ["bye"], "its last lines come with it");
+}
+
+#[test]
+fn stop_of_a_dead_pane_whose_session_vanished_meanwhile_succeeds() {
+    // "can't find session" from kill-session: it is gone already, which is what stop wants.
+    let replay = Replay::new()
+        .then(
+            "tmux",
+            &["-L", "replay-live", "list-sessions"],
+            &TMUX_DEAD_LIST,
+        )
+        .then(
+            "tmux",
+            &["-L", "replay-live", "kill-session", "-t", "=replay-dead"],
+            &TMUX_MISSING_KILL,
+        )
+        .shared();
+    let options = StopOptions {
+        removal: Removal::Auto,
+        ..StopOptions::default()
+    };
+    let report = runner("replay-live", &replay)
+        .stop(&name("replay-dead"), &options)
+        .expect("stopped");
+    assert_eq!(
+        (report.method, report.exit_code, report.removed),
+        (StopMethod::AlreadyExited, Some(3), true)
+    );
+}
+
+#[test]
+fn tmux_missing_is_tmux_not_found_for_every_verb() {
+    for (verb, call) in VERBS_THAT_LIST_FIRST {
+        let replay = Replay::new()
+            .then_missing("tmux", &["-L", "replay-live", "list-sessions"])
+            .shared();
+        let err = failure(
+            call(&runner("replay-live", &replay), &name("replay-web")),
+            "tmux binary 'tmux' not found in PATH",
+            exit::UNAVAILABLE,
+        );
+        assert!(matches!(err, Error::TmuxNotFound { .. }), "{verb}: {err:?}");
+    }
+}
+
+#[test]
+fn a_hung_server_is_unavailable() {
+    let replay = Replay::new()
+        .then_hung("tmux", &["-L", "replay-live", "list-sessions"])
+        .shared();
+    let err = runner("replay-live", &replay)
+        .list_sessions()
+        .expect_err("hung");
+    assert!(matches!(err, Error::Unavailable { .. }), "{err:?}");
+    assert_eq!(exit::code(err.kind()), exit::UNAVAILABLE);
+    let message = err.to_string();
+    assert!(
+        message.starts_with(
+            "tmux -L replay-live cannot be used: `tmux -L replay-live list-sessions -F "
+        ) && message.contains("` did not answer within "),
+        "{message}"
+    );
+}
+
+#[test]
+fn exec_is_unsupported_on_tmux_and_runs_nothing() {
+    let replay = Replay::new().shared();
+    let command = Command::parse("echo hi").expect("a valid command");
+    let err = failure(
+        runner("replay-live", &replay).exec(&name("replay-web"), &command),
+        "exec needs a container session; 'replay-web' is a tmux session",
+        exit::INVALID,
+    );
+    assert!(matches!(err, Error::Unsupported { .. }), "{err:?}");
+}
