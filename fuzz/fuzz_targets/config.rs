@@ -1,18 +1,34 @@
-//! Any text as a kstlib.conf.yml: loading, checking and resolving it may fail with an
-//! error that renders, and never panic.
+//! Any text as a kstlib.conf.yml: loading, checking and resolving it may fail with errors
+//! that render, and never panic.
 #![no_main]
 
 use std::path::Path;
 
-use kstlib::ops::{Config, Overrides};
+use kstlib::ops::validate::SessionName;
+use kstlib::ops::{BackendType, Config, Settings, config::Given};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
     match Config::from_yaml_str(text, Path::new("/fuzz/kstlib.conf.yml")) {
         Ok(config) => {
-            let _ = config.validate().map_err(|err| err.to_string());
-            for name in config.session_names() {
-                let _ = config.resolve(name, &Overrides::default());
+            // Every error of the file renders, both ways.
+            for err in config.errors() {
+                let _ = (err.render(false), err.to_string(), err.headline());
+            }
+            for declared in config.declared() {
+                let Ok(name) = SessionName::new(declared.name()) else {
+                    continue;
+                };
+                let _ = config.resolve(&name, Settings::default());
+                // The command line switching the backend, as `--backend` does.
+                for backend in BackendType::ALL {
+                    let top = Settings {
+                        backend: Some(Given::new(backend)),
+                        ..Settings::default()
+                    };
+                    let _ = config.left_out(declared, &top);
+                    let _ = config.resolve(&name, top);
+                }
             }
         }
         // Rendering the snippet must cope with any span in any text.

@@ -87,12 +87,7 @@ pub fn runtime_stderr(text: &str) -> RuntimeStderr {
 /// first `skip` lines; and how many lines the history count (`line_count`) sees in it all.
 pub fn follow_lines(chunks: &[&[u8]], ansi: bool, skip: usize) -> (Vec<u8>, usize) {
     let mut out = Vec::new();
-    let mut filter = LineFilter {
-        out: &mut out,
-        partial: String::new(),
-        ansi,
-        skip,
-    };
+    let mut filter = LineFilter::new(&mut out, ansi, skip);
     for chunk in chunks {
         // Writing into a Vec cannot fail.
         let _ = filter.write_all(chunk);

@@ -27,12 +27,28 @@ pub(super) fn invocation(runtime: Runtime, id: &str, lines: usize, follow: bool)
 
 /// Writes complete lines, each made plain text by [`sanitize::strip_escapes`] (the path
 /// `logs` takes) unless `ansi`.
+///
+/// The unfinished line is kept as bytes: a character can be cut between two reads of the
+/// pipe, and decoding each read on its own would turn its halves into two U+FFFD.
 pub(crate) struct LineFilter<'a> {
-    pub(crate) out: &'a mut dyn Write,
-    pub(crate) partial: String,
-    pub(crate) ansi: bool,
+    out: &'a mut dyn Write,
+    partial: Vec<u8>,
+    ansi: bool,
     /// How many lines to drop first (history already counted, beyond the last N).
-    pub(crate) skip: usize,
+    skip: usize,
+}
+
+impl<'a> LineFilter<'a> {
+    /// A filter writing to `out`, escape sequences kept if `ansi`, the first `skip` lines
+    /// dropped.
+    pub(crate) fn new(out: &'a mut dyn Write, ansi: bool, skip: usize) -> Self {
+        LineFilter {
+            out,
+            partial: Vec::new(),
+            ansi,
+            skip,
+        }
+    }
 }
 
 impl LineFilter<'_> {
@@ -52,7 +68,7 @@ impl LineFilter<'_> {
     pub(crate) fn finish(&mut self) -> io::Result<()> {
         if !self.partial.is_empty() {
             let line = std::mem::take(&mut self.partial);
-            self.emit(&line)?;
+            self.emit(&String::from_utf8_lossy(&line))?;
         }
         self.out.flush()
     }
@@ -60,10 +76,10 @@ impl LineFilter<'_> {
 
 impl Write for LineFilter<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.partial.push_str(&String::from_utf8_lossy(buf));
-        while let Some(end) = self.partial.find('\n') {
-            let line: String = self.partial.drain(..=end).collect();
-            self.emit(&line[..line.len() - 1])?;
+        self.partial.extend_from_slice(buf);
+        while let Some(end) = self.partial.iter().position(|&byte| byte == b'\n') {
+            let line: Vec<u8> = self.partial.drain(..=end).collect();
+            self.emit(&String::from_utf8_lossy(&line[..line.len() - 1]))?;
         }
         Ok(buf.len())
     }
@@ -86,16 +102,26 @@ mod tests {
     #[test]
     fn line_filter_strips_and_joins_partial_lines() {
         let mut out = Vec::new();
-        let mut filter = LineFilter {
-            out: &mut out,
-            partial: String::new(),
-            ansi: false,
-            skip: 0,
-        };
+        let mut filter = LineFilter::new(&mut out, false, 0);
         filter.write_all(b"\x1b[32mgr").expect("write");
         filter.write_all(b"een\x1b[0m\r\nnext").expect("write");
         filter.finish().expect("finish");
         assert_eq!(String::from_utf8(out).expect("utf-8"), "green\nnext\n");
+    }
+
+    #[test]
+    fn line_filter_keeps_characters_cut_between_reads() {
+        let text = "caf\u{e9} \u{2603}\n".as_bytes();
+        let mut out = Vec::new();
+        let mut filter = LineFilter::new(&mut out, false, 0);
+        let (a, b) = text.split_at(4); // inside the two bytes of 'é'
+        filter.write_all(a).expect("write");
+        filter.write_all(b).expect("write");
+        filter.finish().expect("finish");
+        assert_eq!(
+            String::from_utf8(out).expect("utf-8"),
+            "caf\u{e9} \u{2603}\n"
+        );
     }
 
     #[test]
@@ -105,12 +131,7 @@ mod tests {
         assert_eq!(line_count(b"one\ntwo\n"), 2);
         assert_eq!(line_count(b""), 0);
         let mut out = Vec::new();
-        let mut filter = LineFilter {
-            out: &mut out,
-            partial: String::new(),
-            ansi: false,
-            skip: line_count(history).saturating_sub(2),
-        };
+        let mut filter = LineFilter::new(&mut out, false, line_count(history).saturating_sub(2));
         filter.write_all(b"one\ntw").expect("write");
         filter.write_all(b"o\nthree more\nnew\n").expect("write");
         filter.finish().expect("finish");

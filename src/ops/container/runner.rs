@@ -563,12 +563,7 @@ impl SessionBackend for ContainerRunner {
                 line_count(&out.stdout).saturating_sub(options.lines)
             }
         };
-        let mut filter = LineFilter {
-            out,
-            partial: String::new(),
-            ansi: options.ansi,
-            skip,
-        };
+        let mut filter = LineFilter::new(out, options.ansi, skip);
         self.exec
             .stream(
                 &logs::invocation(self.runtime, &found.id, options.lines, true),

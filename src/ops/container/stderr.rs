@@ -29,6 +29,7 @@ pub(crate) fn unavailable(stderr: &str) -> bool {
         || stderr.contains("Is the docker daemon running")
         || stderr.contains("reading system config")
         || stderr.contains("decode configuration")
+        || stderr.contains("creating runtime static files directory")
 }
 
 /// Another container holds the name (a start racing ours). Not any "already in use": a

@@ -779,3 +779,17 @@ fn a_hung_engine_is_unavailable() {
         );
     }
 }
+
+#[test]
+fn podman_without_access_to_its_storage_is_unavailable() {
+    let replay = Replay::new()
+        .then("podman", &["ps", "-a"], &PODMAN_DENIED_LOCAL_PS)
+        .shared();
+    let runner = ContainerRunner::with_executor(Runtime::Podman, replay.clone());
+    let err = failure(
+        runner.list_sessions(),
+        "podman cannot be used: Error: creating runtime static files directory: mkdir /var/lib/containers/storage: permission denied",
+        exit::UNAVAILABLE,
+    );
+    assert!(matches!(err, Error::Unavailable { .. }), "{err:?}");
+}

@@ -313,3 +313,81 @@ fn exec_is_unsupported_on_tmux_and_runs_nothing() {
     );
     assert!(matches!(err, Error::Unsupported { .. }), "{err:?}");
 }
+
+/// A tmux server whose socket refuses this user (root's, reached as `nobody`).
+const DENIED_SOCKET: &str = "/tmp/replay-rec/tmux/root.sock";
+const DENIED: &str = "tmux -S /tmp/replay-rec/tmux/root.sock cannot be used: error connecting to /tmp/replay-rec/tmux/root.sock (Permission denied)";
+
+fn denied_server(replay: &Arc<Replay>) -> TmuxRunner {
+    let socket = TmuxSocket::new(None, Some(DENIED_SOCKET)).expect("a valid socket path");
+    TmuxRunner::with_executor("tmux", socket, replay.clone())
+}
+
+#[test]
+fn permission_denied_on_the_server_socket_is_unavailable_not_no_session() {
+    // "error connecting to" meant "no server" for every reason once: a server that refuses
+    // this user made `status` say not found, `list` say nothing and `start` fail.
+    let list = || {
+        Replay::new()
+            .then(
+                "tmux",
+                &["-S", DENIED_SOCKET, "list-sessions"],
+                &TMUX_DENIED_LIST,
+            )
+            .shared()
+    };
+    let replay = list();
+    let err = failure(
+        denied_server(&replay).status(&name("replay-web")),
+        DENIED,
+        exit::UNAVAILABLE,
+    );
+    assert!(matches!(err, Error::Unavailable { .. }), "{err:?}");
+    let replay = list();
+    failure(
+        denied_server(&replay).list_sessions(),
+        DENIED,
+        exit::UNAVAILABLE,
+    );
+    let replay = Replay::new()
+        .then(
+            "tmux",
+            &["-S", DENIED_SOCKET, "capture-pane"],
+            &TMUX_DENIED_CAPTURE,
+        )
+        .shared();
+    let logs = denied_server(&replay).logs(&name("replay-web"), &LogOptions::default());
+    failure(logs, DENIED, exit::UNAVAILABLE);
+}
+
+#[test]
+fn a_socket_directory_that_is_not_ours_is_unavailable() {
+    let replay = Replay::new()
+        .then("tmux", &["list-sessions"], &TMUX_DENIED_DIR_LIST)
+        .shared();
+    let runner = TmuxRunner::with_executor("tmux", TmuxSocket::Default, replay.clone());
+    failure(
+        runner.status(&name("replay-web")),
+        "tmux cannot be used: directory /tmp/tmux-65534 has unsafe permissions",
+        exit::UNAVAILABLE,
+    );
+}
+
+#[test]
+fn send_keys_to_a_dead_pane_is_not_running_not_lost() {
+    // tmux takes the keys without a word (exit 0) and nothing reads them.
+    let _ = &TMUX_DEAD_SEND_KEYS;
+    let replay = Replay::new()
+        .then(
+            "tmux",
+            &["-L", "replay-live", "list-sessions"],
+            &TMUX_DEAD_LIST,
+        )
+        .shared();
+    let err = failure(
+        runner("replay-live", &replay).send_keys(&name("replay-dead"), "echo hi", true),
+        "tmux session 'replay-dead' is not running (exit code 3)",
+        exit::FAILED,
+    );
+    assert!(matches!(err, Error::NotRunning { .. }), "{err:?}");
+}

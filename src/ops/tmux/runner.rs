@@ -17,6 +17,7 @@ use super::list::{
 use super::socket::inside_server;
 use super::target::{
     escape_semicolon, missing_session, no_server, not_found, pane_target, session_target,
+    unreachable,
 };
 use crate::ops::backend::{FAILED_START_LINES, LogOptions, Removal, SessionBackend, StopOptions};
 use crate::ops::error::{Error, Reason, Result};
@@ -88,6 +89,23 @@ impl TmuxRunner {
         format!("{} {verb}", self.invocation())
     }
 
+    /// The error for a failed `verb`: the server unreachable (its socket refuses this user),
+    /// or tmux's own words.
+    fn refused(&self, verb: &str, out: &Output) -> Error {
+        let stderr = out.stderr_text();
+        if unreachable(&stderr) {
+            return Error::Unavailable {
+                what: self.describe(),
+                reason: self.said(&stderr),
+            };
+        }
+        Error::Backend {
+            command: self.command_line(verb),
+            code: out.code,
+            stderr: self.said(&stderr),
+        }
+    }
+
     /// What the tmux binary said on stderr, as the reason of an error; the binary is named
     /// when it said nothing.
     fn said(&self, stderr: &str) -> Reason {
@@ -126,11 +144,7 @@ impl TmuxRunner {
             if no_server(&stderr) {
                 return Ok(Vec::new());
             }
-            return Err(Error::Backend {
-                command: self.command_line("list-sessions"),
-                code: out.code,
-                stderr: self.said(&stderr),
-            });
+            return Err(self.refused("list-sessions", &out));
         }
         Ok(out
             .stdout_text()
@@ -183,6 +197,8 @@ impl TmuxRunner {
         // and the server with its last session.
         if out.success() || missing_session(&stderr) || no_server(&stderr) {
             Ok(())
+        } else if unreachable(&stderr) {
+            Err(self.refused("kill-session", &out))
         } else {
             Err(Error::SessionStop {
                 name: name.to_string(),
@@ -218,11 +234,7 @@ impl TmuxRunner {
             if missing_session(&stderr) || no_server(&stderr) {
                 return Err(not_found(name));
             }
-            return Err(Error::Backend {
-                command: self.command_line("capture-pane"),
-                code: out.code,
-                stderr: self.said(&stderr),
-            });
+            return Err(self.refused("capture-pane", &out));
         }
         let lines = screen_lines(&out.stdout_text());
         Ok(if ansi {
@@ -372,6 +384,9 @@ impl SessionBackend for TmuxRunner {
         let out = self.run(self.new_session_args(config, signal))?;
         if !out.success() {
             let stderr = out.stderr_text();
+            if unreachable(&stderr) {
+                return Err(self.refused("new-session", &out));
+            }
             if stderr.contains("duplicate session") {
                 return Err(Error::SessionExists {
                     name: name.to_string(),
@@ -518,7 +533,11 @@ impl SessionBackend for TmuxRunner {
     /// whatever shell runs in the pane.
     fn send_keys(&self, name: &SessionName, keys: &str, enter: bool) -> Result<()> {
         validate::validate_send_keys(keys)?;
-        self.require(name)?;
+        let row = self.require(name)?;
+        // tmux takes keys for a dead pane without a word, and they are lost.
+        if row.dead {
+            return Err(Error::not_running(&self.to_status(row), Vec::new()));
+        }
         let target = pane_target(name);
         let mut args = vec!["send-keys", "-t", &target, keys];
         if enter {
@@ -528,11 +547,7 @@ impl SessionBackend for TmuxRunner {
         if out.success() {
             Ok(())
         } else {
-            Err(Error::Backend {
-                command: self.command_line("send-keys"),
-                code: out.code,
-                stderr: self.said(&out.stderr_text()),
-            })
+            Err(self.refused("send-keys", &out))
         }
     }
 

@@ -26,12 +26,14 @@ pub(super) fn escape_semicolon(arg: &str) -> String {
     }
 }
 
-/// tmux's ways of saying there is no server: none was running, its socket is dead, or
-/// it was shutting down (its last session just ended) while we asked.
+/// tmux's ways of saying there is no server: none was running (no socket: `error
+/// connecting to … (No such file or directory)`), its socket is dead, or it was shutting
+/// down (its last session just ended) while we asked.
 pub(crate) fn no_server(stderr: &str) -> bool {
     [
         "no server running",
-        "error connecting to",
+        "(No such file or directory)",
+        "(Connection refused)",
         "server exited unexpectedly",
         "lost server",
     ]
@@ -39,8 +41,20 @@ pub(crate) fn no_server(stderr: &str) -> bool {
     .any(|words| stderr.contains(words))
 }
 
+/// tmux's ways of saying there is a server, or may be, that it cannot reach: its socket
+/// refuses this user (`error connecting to … (Permission denied)`), or the socket
+/// directory is not this user's. Not "no session": what runs there is unknown.
+pub(crate) fn unreachable(stderr: &str) -> bool {
+    (stderr.contains("error connecting to") && !no_server(stderr))
+        || stderr.contains("has unsafe permissions")
+}
+
+/// tmux's ways of saying the session is not there (any more): asked for by name, or the
+/// current target of a command chained to one that just ended it (a stop racing another).
 pub(crate) fn missing_session(stderr: &str) -> bool {
-    stderr.contains("can't find session") || stderr.contains("session not found")
+    stderr.contains("can't find session")
+        || stderr.contains("session not found")
+        || stderr.contains("no current target")
 }
 
 pub(super) fn not_found(name: &SessionName) -> Error {
@@ -53,6 +67,19 @@ pub(super) fn not_found(name: &SessionName) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stderr_is_told_apart() {
+        let missing = "error connecting to /tmp/tmux-0/x (No such file or directory)";
+        let denied = "error connecting to /tmp/s (Permission denied)";
+        assert!(no_server(missing) && !unreachable(missing));
+        assert!(!no_server(denied) && unreachable(denied));
+        assert!(unreachable(
+            "directory /tmp/tmux-65534 has unsafe permissions"
+        ));
+        assert!(no_server("no server running on /tmp/tmux-0/stale"));
+        assert!(missing_session("can't find session: x") && missing_session("no current target"));
+    }
 
     #[test]
     fn targets_are_exact() {
