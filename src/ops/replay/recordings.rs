@@ -868,7 +868,6 @@ pub(super) const TMUX_DEAD_CAPTURE: Recording = Recording {
 /// ```text
 /// as_nobody tmux -S /tmp/replay-rec/tmux/root.sock list-sessions -F $'#{pane_pid}\t#{pane_dead}\t#{pane_dead_status}\t#{pane_dead_signal}\t#{session_created}\t#{session_windows}\t#{@kstlib_managed}\t#{@kstlib_stop_signal}\t#{@kstlib_config_hash}\t#{session_name}'
 /// ```
-#[allow(dead_code)]
 pub(super) const TMUX_DENIED_LIST: Recording = Recording {
     code: Some(1),
     stdout: b"",
@@ -880,7 +879,6 @@ pub(super) const TMUX_DENIED_LIST: Recording = Recording {
 /// ```text
 /// as_nobody tmux -S /tmp/replay-rec/tmux/root.sock capture-pane -p -J -S - -E - -t =replay-web:
 /// ```
-#[allow(dead_code)]
 pub(super) const TMUX_DENIED_CAPTURE: Recording = Recording {
     code: Some(1),
     stdout: b"",
@@ -904,7 +902,6 @@ pub(super) const TMUX_DENIED_NEW_SESSION: Recording = Recording {
 /// ```text
 /// as_nobody tmux list-sessions -F $'#{pane_pid}\t#{pane_dead}\t#{pane_dead_status}\t#{pane_dead_signal}\t#{session_created}\t#{session_windows}\t#{@kstlib_managed}\t#{@kstlib_stop_signal}\t#{@kstlib_config_hash}\t#{session_name}'
 /// ```
-#[allow(dead_code)]
 pub(super) const TMUX_DENIED_DIR_LIST: Recording = Recording {
     code: Some(1),
     stdout: b"",
@@ -916,7 +913,6 @@ pub(super) const TMUX_DENIED_DIR_LIST: Recording = Recording {
 /// ```text
 /// tmux -L replay-live send-keys -t =replay-dead: echo Enter
 /// ```
-#[allow(dead_code)]
 pub(super) const TMUX_DEAD_SEND_KEYS: Recording = Recording {
     code: Some(0),
     stdout: b"",
@@ -965,7 +961,6 @@ pub(super) const PODMAN_MISSING_KILL: Recording = Recording {
 /// ```text
 /// as_nobody /usr/bin/podman --root /var/lib/containers/storage --runroot /run/containers/storage ps -a --format json
 /// ```
-#[allow(dead_code)]
 pub(super) const PODMAN_DENIED_LOCAL_PS: Recording = Recording {
     code: Some(125),
     stdout: b"",
