@@ -26,6 +26,9 @@ pub struct Invocation {
     env: Vec<(OsString, Option<OsString>)>,
     timeout: Duration,
     merge_stderr: bool,
+    /// Arguments whose value is a secret (`KEY=VALUE` of an environment variable): shown as
+    /// `KEY=***` wherever the command line is printed.
+    secrets: Vec<OsString>,
 }
 
 impl Invocation {
@@ -37,7 +40,19 @@ impl Invocation {
             env: Vec::new(),
             timeout: timing::backend_timeout(),
             merge_stderr: false,
+            secrets: Vec::new(),
         }
+    }
+
+    /// Marks `KEY=VALUE` arguments as secrets: `-vv`, errors and messages show them as
+    /// `KEY=***`, so that `-e API_TOKEN=…` never reaches a log in full.
+    pub fn hiding<I, S>(mut self, secrets: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<OsString>,
+    {
+        self.secrets.extend(secrets.into_iter().map(Into::into));
+        self
     }
 
     /// Appends one argument.
@@ -114,7 +129,13 @@ impl fmt::Display for Invocation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&shell_quote(self.program.as_os_str()))?;
         for arg in &self.args {
-            write!(f, " {}", shell_quote(arg))?;
+            if self.secrets.contains(arg) {
+                let text = arg.to_string_lossy();
+                let key = text.split_once('=').map_or("", |(key, _)| key);
+                write!(f, " {}", shell_quote(OsStr::new(&format!("{key}=***"))))?;
+            } else {
+                write!(f, " {}", shell_quote(arg))?;
+            }
         }
         Ok(())
     }
@@ -463,6 +484,22 @@ mod tests {
     fn display_quotes_arguments_and_escapes_control_characters() {
         let invocation = Invocation::new("tmux").args(["-L", "a b", "x\ny"]);
         assert_eq!(invocation.to_string(), "tmux -L 'a b' 'x\\ny'");
+    }
+
+    #[test]
+    fn secrets_are_masked_wherever_the_command_line_is_shown() {
+        let invocation = Invocation::new("tmux")
+            .args(["new-session", "-e", "API_TOKEN=s3cret", "-e", "MODE=live"])
+            .hiding(["API_TOKEN=s3cret", "MODE=live"]);
+        assert_eq!(
+            invocation.to_string(),
+            "tmux new-session -e 'API_TOKEN=***' -e 'MODE=***'"
+        );
+        assert_eq!(
+            invocation.get_args()[2],
+            "API_TOKEN=s3cret",
+            "the argv itself is whole"
+        );
     }
 
     #[test]

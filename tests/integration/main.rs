@@ -16,6 +16,7 @@ mod container_stop;
 mod lifecycle;
 mod resilience;
 mod sanitize;
+mod secrets;
 mod tmux;
 
 /// A file in `tests/integration/` that no `mod` line names is never compiled, and its tests

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use super::envfile::{EnvFile, fits};
 use super::logs::{self, LineFilter, line_count};
 use super::mounts;
 use super::parse::{self, Inspect};
@@ -20,7 +21,7 @@ use crate::ops::runtime;
 use crate::ops::spec::SessionConfig;
 use crate::ops::text;
 use crate::ops::timing::{ENGINE_EXIT_WAIT, RUN_TIMEOUT, START_GRACE};
-use crate::ops::validate::{Command, SessionName, StopSignal};
+use crate::ops::validate::{Command, EnvVar, SessionName, StopSignal};
 
 /// What Docker's CLI says on stderr when the user detaches.
 const DOCKER_DETACHED: &str = "read escape sequence";
@@ -207,7 +208,13 @@ impl ContainerRunner {
     }
 
     /// `run -d -it --name NAME --label … [options] IMAGE [argv…]`.
-    fn run_args(&self, config: &SessionConfig, image: &str) -> Vec<String> {
+    /// `env_file` holds the variables that fit in one; the others go as `-e`.
+    fn run_args(
+        &self,
+        config: &SessionConfig,
+        image: &str,
+        env_file: Option<&EnvFile>,
+    ) -> Vec<String> {
         let name = config.name().as_str();
         let mut args: Vec<String> = ["run", "-d", "-it", "--name", name]
             .into_iter()
@@ -225,7 +232,15 @@ impl ContainerRunner {
             args.push("-w".to_owned());
             args.push(dir.display().to_string());
         }
-        for var in config.env() {
+        if let Some(file) = env_file {
+            args.push("--env-file".to_owned());
+            args.push(file.path().display().to_string());
+        }
+        for var in config
+            .env()
+            .iter()
+            .filter(|var| env_file.is_none() || !fits(var))
+        {
             args.push("-e".to_owned());
             args.push(format!("{}={}", var.key(), var.value()));
         }
@@ -260,9 +275,17 @@ impl ContainerRunner {
         })?;
         let created = mounts::create(config.volumes().iter().chain(config.log_volume()))
             .map_err(|err| self.start_error(name, format!("a volume's host directory: {err}")))?;
+        let fitting: Vec<&EnvVar> = config.env().iter().filter(|var| fits(var)).collect();
+        let env_file = EnvFile::write(&fitting)
+            .map_err(|err| self.start_error(name, format!("cannot write its env file: {err}")))?;
+        let secrets = config
+            .env()
+            .iter()
+            .map(|var| format!("{}={}", var.key(), var.value()));
         let invocation = self
             .invocation()
-            .args(self.run_args(config, image.as_str()))
+            .args(self.run_args(config, image.as_str(), env_file.as_ref()))
+            .hiding(secrets)
             .timeout(RUN_TIMEOUT);
         let out = match self.run_invocation(invocation) {
             Ok(out) if out.success() => return Ok(()),

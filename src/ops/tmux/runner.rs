@@ -128,8 +128,11 @@ impl TmuxRunner {
         I: IntoIterator<Item = S>,
         S: Into<OsString>,
     {
-        let invocation = self.invocation().args(args);
-        self.exec.output(&invocation).map_err(|err| {
+        self.run_invocation(&self.invocation().args(args))
+    }
+
+    fn run_invocation(&self, invocation: &Invocation) -> Result<Output> {
+        self.exec.output(invocation).map_err(|err| {
             Error::from_exec(err, &self.describe(), || Error::TmuxNotFound {
                 binary: self.binary.clone(),
             })
@@ -381,7 +384,15 @@ impl SessionBackend for TmuxRunner {
             Some(_) => StopSignal::default(),
             None => StopSignal::from(Signal::SIGHUP),
         });
-        let out = self.run(self.new_session_args(config, signal))?;
+        let secrets = config
+            .env()
+            .iter()
+            .map(|var| format!("{}={}", var.key(), var.value()));
+        let invocation = self
+            .invocation()
+            .args(self.new_session_args(config, signal))
+            .hiding(secrets);
+        let out = self.run_invocation(&invocation)?;
         if !out.success() {
             let stderr = out.stderr_text();
             if unreachable(&stderr) {
