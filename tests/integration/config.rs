@@ -126,8 +126,12 @@ fn invalid_declared_session_is_an_error_not_an_ad_hoc_shell() {
     insta::assert_snapshot!(env.ops(&["list"]), @r#"
     exit: 3
     --- stdout
-    NAME  STATE    BACKEND  SOCKET  RUNTIME  PID  IMAGE  ORIGIN
-    bot   invalid  tmux     -       -        -    -      config
+    NAME                       STATE       BACKEND    SOCKET  RUNTIME  PID    IMAGE              ORIGIN
+    kt11426x0078-pieces        exited (0)  container  -       podman   -      localhost/[IMAGE]  managed
+    kt11426x0079-piecesbyhand  running     container  -       podman   [PID]  localhost/[IMAGE]  foreign
+    kt11426x0076-pieces        exited (0)  container  -       docker   -      [IMAGE]            managed
+    kt11426x0077-piecesbyhand  exited (0)  container  -       docker   -      [IMAGE]            foreign
+    bot                        invalid     tmux       -       -        -      -                  config
     --- stderr
     error: session 'bot': invalid port '99999'
      --> [ROOT]/work/kstlib.conf.yml:6:11
@@ -264,7 +268,11 @@ fn includes_merge_under_the_including_file() {
     insta::assert_snapshot!(env.ops(&["list"]), @"
     exit: 3
     --- stdout
-    No sessions found.
+    NAME                       STATE       BACKEND    SOCKET  RUNTIME  PID    IMAGE              ORIGIN
+    kt11426x0078-pieces        exited (0)  container  -       podman   -      localhost/[IMAGE]  managed
+    kt11426x0079-piecesbyhand  running     container  -       podman   [PID]  localhost/[IMAGE]  foreign
+    kt11426x0076-pieces        exited (0)  container  -       docker   -      [IMAGE]            managed
+    kt11426x0077-piecesbyhand  exited (0)  container  -       docker   -      [IMAGE]            foreign
     --- stderr
     error: include path escapes the config directory: '../outside.yml'
      --> [ROOT]/work/kstlib.conf.yml:1:10

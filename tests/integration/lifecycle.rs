@@ -187,6 +187,28 @@ fn send_keys_types_into_the_pane() {
 }
 
 #[test]
+fn send_keys_that_start_with_a_dash_stay_in_their_session() {
+    // `-lt=other:` was read as send-keys' own `-l -t =other:` and typed into another
+    // session; `-1` was an unknown flag.
+    require_tmux!();
+    let env = TestEnv::new();
+    env.ops(&["start", "rel-sk", "-c", "cat"]).success();
+    env.ops(&["start", "rel-sk2", "-c", "cat"]).success();
+    for keys in ["-lt=rel-sk2:", "-1"] {
+        env.ops(&["send-keys", "rel-sk", "--", keys]).success();
+    }
+    // What the terminal echoes, then what cat prints back, for each line.
+    env.wait_for_stdout(&["logs", "rel-sk"], "-lt=rel-sk2:\n-lt=rel-sk2:\n-1\n-1\n");
+    insta::assert_snapshot!(env.ops(&["logs", "rel-sk2"]), @"
+    exit: 0
+    --- stdout
+    --- stderr
+    No logs available for session 'rel-sk2'.
+    [EOF]
+    ");
+}
+
+#[test]
 fn doctor_reports_a_broken_config_without_failing_to_run() {
     require_tmux!();
     let env = TestEnv::new();

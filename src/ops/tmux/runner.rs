@@ -550,7 +550,9 @@ impl SessionBackend for TmuxRunner {
             return Err(Error::not_running(&self.to_status(row), Vec::new()));
         }
         let target = pane_target(name);
-        let mut args = vec!["send-keys", "-t", &target, keys];
+        // After `--`: keys that start with `-` are keys, not options of send-keys (`-t`
+        // would retarget them to another session).
+        let mut args = vec!["send-keys", "-t", &target, "--", keys];
         if enter {
             args.push("Enter");
         }
