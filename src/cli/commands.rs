@@ -124,6 +124,9 @@ pub(super) fn start(config: &Config, args: &StartArgs) -> CliResult {
 /// would be there if its entry could be used.
 fn locate(config: &Config, name: &str, target: &Target) -> Result<Located, Error> {
     let located = inventory::locate(config, name, &scope(target)?);
+    for warning in located.iter().flat_map(Located::warnings) {
+        note(&render::warning(warning));
+    }
     let Some(Err(errors)) = config.find(name).map(|d| d.session()) else {
         return located;
     };

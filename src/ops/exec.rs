@@ -124,6 +124,31 @@ impl Invocation {
     }
 }
 
+impl Invocation {
+    /// The command line for a one-line message: as [`Display`](fmt::Display) shows it, with
+    /// long arguments (format templates) shortened to `…`.
+    pub fn brief(&self) -> String {
+        const LONG: usize = 40;
+        let shown = |arg: &OsString| {
+            if self.secrets.contains(arg) || arg.len() <= LONG {
+                None
+            } else {
+                Some(OsString::from("…"))
+            }
+        };
+        let args: Vec<OsString> = self
+            .args
+            .iter()
+            .map(|arg| shown(arg).unwrap_or_else(|| arg.clone()))
+            .collect();
+        Invocation {
+            args,
+            ..self.clone()
+        }
+        .to_string()
+    }
+}
+
 impl fmt::Display for Invocation {
     /// The command line, quoted like a shell would need it, for logs and error messages.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -247,7 +272,7 @@ impl Executor for SystemExecutor {
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err(ExecError::Timeout {
-                    invocation: invocation.to_string(),
+                    invocation: invocation.brief(),
                     timeout: invocation.timeout,
                 });
             }
@@ -500,6 +525,12 @@ mod tests {
             "API_TOKEN=s3cret",
             "the argv itself is whole"
         );
+    }
+
+    #[test]
+    fn brief_command_lines_shorten_long_arguments() {
+        let invocation = Invocation::new("tmux").args(["list-sessions", "-F", &"#{x}".repeat(20)]);
+        assert_eq!(invocation.brief(), "tmux list-sessions -F …");
     }
 
     #[test]

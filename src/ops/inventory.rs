@@ -236,6 +236,9 @@ pub struct Located {
     found: Option<SessionStatus>,
     /// Where the entry says a declared session runs, when it was found elsewhere.
     moved_from: Option<String>,
+    /// The places that could not be asked (a hung tmux server, an engine down): the
+    /// session was found, or is `defined`, without them.
+    warnings: Vec<String>,
 }
 
 impl Located {
@@ -259,6 +262,11 @@ impl Located {
     pub fn moved_from(&self) -> Option<&str> {
         self.moved_from.as_deref()
     }
+
+    /// One line per place that could not be asked while looking for the session.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
 }
 
 /// Finds the session `name`: the declared one if it is declared (where its entry says, or
@@ -275,34 +283,49 @@ pub fn locate(config: &Config, name: &str, scope: &Scope) -> Result<Located> {
     if declared {
         let session = config.resolve(&session_name, pins.clone())?;
         let home = home(&session)?;
-        if let Some((place, status)) = find(&home, &session_name, |_| true)? {
+        let mut search = find(&home, &session_name, |_| true)?;
+        if let Some(err) = search.unsure() {
+            return Err(err);
+        }
+        let mut warnings = search.warnings();
+        if let Some((place, status)) = search.hit {
             let session = match place {
                 Place::Container(runner) => session.on_runtime(runner.runtime()),
                 Place::Tmux(_) => session,
             };
-            return Located::found(session, status, None);
+            return Located::found(session, status, None, warnings);
         }
         // An explicit place asked for there only.
         if *scope == Scope::default() {
             let elsewhere = elsewhere(config, &session)?;
             let managed = |status: &SessionStatus| status.origin == Origin::Managed;
-            if let Some((place, status)) = find(&elsewhere, &session_name, managed)? {
+            let search = find(&elsewhere, &session_name, managed)?;
+            warnings.extend(search.warnings());
+            if let Some((place, status)) = search.hit {
                 place.pin(&mut pins);
                 let moved = config.resolve(&session_name, pins)?;
-                return Located::found(moved, status, Some(describe_home(&session)));
+                let home = Some(describe_home(&session));
+                return Located::found(moved, status, home, warnings);
             }
         }
         return Ok(Located {
             manager: SessionManager::with_config(session)?,
             found: None,
             moved_from: None,
+            warnings,
         });
     }
     let places = places(config, &[], scope)?;
-    match find(&places, &session_name, |_| true)? {
+    let mut search = find(&places, &session_name, |_| true)?;
+    if let Some(err) = search.unsure() {
+        return Err(err);
+    }
+    let warnings = search.warnings();
+    match search.hit {
         Some((place, status)) => {
             place.pin(&mut pins);
-            Located::found(config.resolve_ad_hoc(&session_name, pins)?, status, None)
+            let session = config.resolve_ad_hoc(&session_name, pins)?;
+            Located::found(session, status, None, warnings)
         }
         None => Err(Error::SessionNotFound {
             name: name.to_owned(),
@@ -316,11 +339,13 @@ impl Located {
         session: SessionConfig,
         status: SessionStatus,
         moved_from: Option<String>,
+        warnings: Vec<String>,
     ) -> Result<Located> {
         Ok(Located {
             manager: SessionManager::with_config(session)?,
             found: Some(status),
             moved_from,
+            warnings,
         })
     }
 }
@@ -350,7 +375,11 @@ pub fn running_elsewhere(
     let elsewhere = elsewhere(config, session)?;
     let managed = |status: &SessionStatus| status.origin == Origin::Managed;
     match find(&elsewhere, session.name(), managed) {
-        Ok(found) => Ok(found.map(|(_, status)| status)),
+        // A place that cannot be asked may hold it: no second copy on a guess.
+        Ok(mut search) => match search.unanswered.pop() {
+            Some(err) => Err(err),
+            None => Ok(search.hit.map(|(_, status)| status)),
+        },
         // Found in several places: it runs elsewhere all the more.
         Err(Error::SessionAmbiguous { .. }) => {
             let mut status = SessionStatus::new(
@@ -408,22 +437,50 @@ fn elsewhere(config: &Config, session: &SessionConfig) -> Result<Vec<Place>> {
         .collect())
 }
 
-/// The one place among `places` that has a session `name`, with its status;
-/// `SessionAmbiguous` if several do. When none does but some could not be asked, their
-/// error is the answer: "not found" would be a guess.
+/// What asking `places` for a session found: the one place that has it (with its status),
+/// and what could not be asked. `SessionAmbiguous` if several have it.
+struct Search<'a> {
+    hit: Option<(&'a Place, SessionStatus)>,
+    unanswered: Vec<Error>,
+}
+
+impl Search<'_> {
+    /// The places that could not be asked, as warnings: the answer may miss what they hold.
+    fn warnings(&self) -> Vec<String> {
+        self.unanswered.iter().map(ToString::to_string).collect()
+    }
+
+    /// Nothing found, and some places could not be asked: their error is the answer, since
+    /// "not found" would be a guess.
+    fn unsure(&mut self) -> Option<Error> {
+        match self.hit {
+            Some(_) => None,
+            None if self.unanswered.is_empty() => None,
+            None => Some(self.unanswered.remove(0)),
+        }
+    }
+}
+
+/// Asks every place of `places` at once whether it has a session `name` that is `wanted`.
 fn find<'a>(
     places: &'a [Place],
     name: &SessionName,
     wanted: impl Fn(&SessionStatus) -> bool,
-) -> Result<Option<(&'a Place, SessionStatus)>> {
+) -> Result<Search<'a>> {
     let mut found = Vec::new();
-    let mut errors = Vec::new();
+    let mut unanswered = Vec::new();
     for (place, answer) in ask_all(places, |backend| backend.status(name)) {
         match answer {
             Ok(status) if wanted(&status) => found.push((place, status)),
             Ok(_) => {}
             Err(Error::SessionNotFound { .. } | Error::TmuxNotFound { .. }) => {}
-            Err(err) => errors.push(err),
+            Err(err @ (Error::Unavailable { .. } | Error::Unreadable { .. })) => {
+                unanswered.push(err);
+            }
+            Err(err) => unanswered.push(Error::Unavailable {
+                what: place.describe(),
+                reason: err.to_string().into(),
+            }),
         }
     }
     if found.len() > 1 {
@@ -432,10 +489,10 @@ fn find<'a>(
             places: found.iter().map(|(place, _)| place.describe()).collect(),
         });
     }
-    match found.pop() {
-        Some(one) => Ok(Some(one)),
-        None => errors.into_iter().next().map_or(Ok(None), Err),
-    }
+    Ok(Search {
+        hit: found.pop(),
+        unanswered,
+    })
 }
 
 fn in_scope(session: &SessionConfig, scope: &Scope) -> bool {

@@ -29,6 +29,11 @@ pub const ENGINE_EXIT_WAIT: Duration = Duration::from_secs(10);
 /// that takes longer than this is a hung daemon, which must give an error, not a hang.
 pub const DEFAULT_BACKEND_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How long a tmux call may take: tmux answers in milliseconds, so a server that takes
+/// seconds is hung, and every lookup asks every server: one hung server must not cost
+/// every `status` the full backend timeout.
+pub const TMUX_TIMEOUT: Duration = Duration::from_secs(3);
+
 /// The environment variable that overrides [`DEFAULT_BACKEND_TIMEOUT`] (in seconds).
 pub const BACKEND_TIMEOUT_ENV: &str = "KSTLIB_BACKEND_TIMEOUT";
 
@@ -41,10 +46,18 @@ pub const FOLLOW_POLL: Duration = Duration::from_millis(250);
 /// The backend time limit: [`BACKEND_TIMEOUT_ENV`] if it holds a positive number of
 /// seconds, else [`DEFAULT_BACKEND_TIMEOUT`].
 pub fn backend_timeout() -> Duration {
+    timeout_from_env().unwrap_or(DEFAULT_BACKEND_TIMEOUT)
+}
+
+/// The tmux time limit: [`TMUX_TIMEOUT`], or [`BACKEND_TIMEOUT_ENV`] when it is set.
+pub fn tmux_timeout() -> Duration {
+    timeout_from_env().unwrap_or(TMUX_TIMEOUT)
+}
+
+fn timeout_from_env() -> Option<Duration> {
     std::env::var(BACKEND_TIMEOUT_ENV)
         .ok()
         .and_then(|value| value.trim().parse::<f64>().ok())
         .filter(|secs| secs.is_finite() && *secs > 0.0)
         .map(Duration::from_secs_f64)
-        .unwrap_or(DEFAULT_BACKEND_TIMEOUT)
 }

@@ -442,3 +442,47 @@ fn the_seed_container_example_runs_from_an_empty_directory(rt: Rt) {
 }
 
 on_both_runtimes!(the_seed_container_example_runs_from_an_empty_directory);
+
+#[test]
+fn a_hung_tmux_server_is_a_warning_naming_it_not_a_silent_wait() {
+    // One tmux server that accepts and never answers made every `status` wait the full
+    // backend timeout (30 s), without a word.
+    require_tmux!();
+    let env = TestEnv::new();
+    env.ops(&["start", "bot", "-c", "sleep 300"]).success();
+    let dir = env
+        .tmux_tmpdir
+        .join(format!("tmux-{}", nix::unistd::getuid()));
+    let _hung = crate::env::HungEngine::new(&dir);
+    let timeout: &std::ffi::OsStr = "1".as_ref();
+    let vars = [("KSTLIB_BACKEND_TIMEOUT", timeout)];
+    let runs = [
+        env.ops_with_env(&vars, &["status", "bot", "-q"]),
+        env.ops_with_env(&vars, &["list", "-b", "tmux"]),
+        env.ops_with_env(&vars, &["status", "nosuch"]),
+    ];
+    let shown: Vec<String> = runs
+        .iter()
+        .map(|run| env.redact(&run.to_string()))
+        .collect();
+    insta::assert_snapshot!(shown.join("\n"), @"
+    exit: 0
+    --- stdout
+    bot: running
+    --- stderr
+    warning: tmux -L hung.sock cannot be used: `tmux -L hung.sock list-sessions -F …` did not answer within 1 s
+    [EOF]
+    exit: 0
+    --- stdout
+    NAME  STATE    BACKEND  SOCKET  RUNTIME  PID    IMAGE  ORIGIN
+    bot   running  tmux     -       -        [PID]  -      managed
+    --- stderr
+    warning: tmux -L hung.sock cannot be used: `tmux -L hung.sock list-sessions -F …` did not answer within 1 s
+    [EOF]
+    exit: 5
+    --- stdout
+    --- stderr
+    error: tmux -L hung.sock cannot be used: `tmux -L hung.sock list-sessions -F …` did not answer within 1 s
+    [EOF]
+    ");
+}

@@ -28,7 +28,7 @@ use crate::ops::model::{
 use crate::ops::process;
 use crate::ops::sanitize;
 use crate::ops::spec::SessionConfig;
-use crate::ops::timing::{KILL_GRACE, POLL, START_GRACE};
+use crate::ops::timing::{self, KILL_GRACE, POLL, START_GRACE};
 use crate::ops::validate::{self, SessionName, StopSignal};
 /// Sessions on one tmux server (one socket). Upstream's `TmuxRunner`.
 #[derive(Debug, Clone)]
@@ -114,7 +114,9 @@ impl TmuxRunner {
 
     /// The base invocation: the binary and the socket arguments.
     fn invocation(&self) -> Invocation {
-        let invocation = Invocation::new(&self.binary).args(self.socket.args());
+        let invocation = Invocation::new(&self.binary)
+            .args(self.socket.args())
+            .timeout(timing::tmux_timeout());
         match self.socket {
             // Without -L/-S, tmux would use the server named in $TMUX when kstlib runs
             // inside tmux; the default socket must mean the default socket.
