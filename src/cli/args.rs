@@ -129,7 +129,10 @@ const LOGS_EXAMPLES: &str = "\
 Examples:
   kstlib ops logs dev
   kstlib ops logs dev --lines 50 --ansi
-  kstlib ops logs dev --follow";
+  kstlib ops logs dev --follow
+
+Logs of sessions that are gone (stopped, crashed, after a reboot) are read from their
+log files; see the README's Logs section.";
 
 const LIST_EXAMPLES: &str = "\
 Examples:

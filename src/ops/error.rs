@@ -253,6 +253,14 @@ pub enum Error {
         /// Why.
         reason: Reason,
     },
+    /// A log file could not be read or written.
+    #[error("log file {}: {source}", sanitize::quote(&path.display().to_string()))]
+    LogFile {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What went wrong.
+        source: std::io::Error,
+    },
     /// A backend command failed in a way that has no more specific error.
     #[error("`{command}` failed{}: {stderr}", code.map(|c| format!(" with exit code {c}")).unwrap_or_default())]
     Backend {
@@ -282,6 +290,7 @@ impl Error {
             | Error::SessionStop { .. }
             | Error::SessionAttach { .. }
             | Error::NotRunning { .. }
+            | Error::LogFile { .. }
             | Error::Backend { .. } => ErrorKind::Failed,
         }
     }

@@ -14,6 +14,7 @@ mod container_list;
 mod container_logs;
 mod container_stop;
 mod lifecycle;
+mod logs;
 mod sanitize;
 mod tmux;
 
