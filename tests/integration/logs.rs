@@ -1,5 +1,5 @@
-//! Persistent logs: what a program printed outlives it, its tmux server and `stop`; files
-//! are capped and rotated; `--follow` follows them across a rotation.
+//! Persistent logs: what a program printed outlives it, its tmux server and `stop`, on
+//! both backends; files are capped and rotated; `--follow` follows them across a rotation.
 
 use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
@@ -7,8 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use crate::env::TestEnv;
-use crate::require_tmux;
+use crate::env::{Rt, TestEnv};
+use crate::{on_both_runtimes, require_tmux};
+
+on_both_runtimes!(a_removed_container_leaves_its_output_in_its_log);
 
 /// Where this test's tmux logs are: `~/.local/state/kstlib/logs/tmux/<socket key>`.
 fn tmux_logs(env: &TestEnv, socket: &str) -> PathBuf {
@@ -387,4 +389,80 @@ fn follow_reads_the_file_not_the_pane() {
     .success();
     let lines = follow_lines(&env, &["pieces", "-n", "5"], 2);
     assert_eq!(lines, [long, "half and half".to_owned()]);
+}
+
+fn a_removed_container_leaves_its_output_in_its_log(rt: Rt) {
+    let env = TestEnv::on(rt);
+    let name = env.name("saved");
+    env.start_container(
+        rt,
+        &name,
+        "sh -c 'echo one; echo two >&2; trap \"echo bye; exit 3\" TERM; \
+         while :; do sleep 0.1; done'",
+        &[],
+    )
+    .success();
+    env.wait_for_stdout(&["logs", &name], "one\ntwo\n");
+    insta::assert_snapshot!(env.ops_each(&[
+        &["stop", &name, "-t", "5"],
+        &["logs", &name],
+        &["logs", &name, "-n", "1"],
+        &["status", &name],
+    ]), @"
+    $ kstlib ops stop [NAME:saved] -t 5
+    exit: 0
+    --- stdout
+    Session '[NAME:saved]' stopped on SIGTERM in [TIME] (exit code 3).
+    --- stderr
+    [EOF]
+    $ kstlib ops logs [NAME:saved]
+    exit: 0
+    --- stdout
+    one
+    two
+    bye
+    [kstlib] exited with code 3 at [TIMESTAMP]
+    --- stderr
+    note: session '[NAME:saved]' is not running; this is its log ([ROOT]/home/.local/state/kstlib/logs/[RT]/[NAME:saved].log), last written [TIMESTAMP].
+    [EOF]
+    $ kstlib ops logs [NAME:saved] -n 1
+    exit: 0
+    --- stdout
+    [kstlib] exited with code 3 at [TIMESTAMP]
+    --- stderr
+    note: session '[NAME:saved]' is not running; this is its log ([ROOT]/home/.local/state/kstlib/logs/[RT]/[NAME:saved].log), last written [TIMESTAMP].
+    [EOF]
+    $ kstlib ops status [NAME:saved]
+    exit: 4
+    --- stdout
+    --- stderr
+    error: session '[NAME:saved]' not found
+    hint: `kstlib ops list` shows the sessions that exist
+    [EOF]
+    ");
+    let log = env
+        .home
+        .join(".local/state/kstlib/logs")
+        .join(rt.as_str())
+        .join(format!("{name}.log"));
+    assert_eq!(mode(&log), 0o600);
+    // Started again and stopped again: the new run is the log, the old one is kept.
+    env.start_container(rt, &name, "sh -c 'echo second run; sleep 1'", &[])
+        .success();
+    env.wait_for("exit", || {
+        env.ops(&["status", &name, "-q"]).stdout == format!("{name}: exited\n")
+    });
+    env.ops(&["stop", &name]).success();
+    insta::assert_snapshot!(env.ops_each(&[&["logs", &name]]), @"
+    $ kstlib ops logs [NAME:saved]
+    exit: 0
+    --- stdout
+    second run
+    [kstlib] exited with code 0 at [TIMESTAMP]
+    --- stderr
+    note: session '[NAME:saved]' is not running; this is its log ([ROOT]/home/.local/state/kstlib/logs/[RT]/[NAME:saved].log), last written [TIMESTAMP].
+    [EOF]
+    ");
+    let earlier = std::fs::read_to_string(log.with_extension("log.1")).expect("log.1");
+    assert!(earlier.contains(" bye\r\n"), "{earlier}");
 }

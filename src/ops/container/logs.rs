@@ -25,6 +25,17 @@ pub(super) fn invocation(runtime: Runtime, id: &str, lines: usize, follow: bool)
     invocation.arg(id).merge_stderr()
 }
 
+/// All of a container's output, both streams in order, to be saved before it is removed;
+/// with `stamped`, each line begins with the time the runtime recorded it (see
+/// [`crate::ops::logs`] for why both are asked for).
+pub(super) fn saved_invocation(runtime: Runtime, id: &str, stamped: bool) -> Invocation {
+    let mut invocation = Invocation::new(runtime.as_str()).arg("logs");
+    if stamped {
+        invocation = invocation.arg("--timestamps");
+    }
+    invocation.arg(id).merge_stderr()
+}
+
 /// Writes complete lines, each made plain text by [`sanitize::strip_escapes`] (the path
 /// `logs` takes) unless `ansi`.
 pub(super) struct LineFilter<'a> {

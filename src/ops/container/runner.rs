@@ -5,6 +5,8 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use jiff::Timestamp;
+
 use super::logs::{self, LineFilter, line_count};
 use super::parse::{self, Inspect};
 use super::stderr::{complaint, is_missing, name_in_use, not_running, said, unavailable};
@@ -12,6 +14,7 @@ use super::{HASH_LABEL, MANAGED_LABEL, SESSION_LABEL};
 use crate::ops::backend::{FAILED_START_LINES, LogOptions, Removal, SessionBackend, StopOptions};
 use crate::ops::error::{Error, Reason, Result};
 use crate::ops::exec::{ExecError, Executor, Invocation, Output, SystemExecutor};
+use crate::ops::logs::{self as saved_logs, LogFile, LogSettings};
 use crate::ops::model::{
     BackendType, Origin, Runtime, SessionState, SessionStatus, StopMethod, StopReport,
 };
@@ -26,6 +29,7 @@ use crate::ops::validate::{Command, SessionName, StopSignal};
 pub struct ContainerRunner {
     runtime: Runtime,
     exec: Arc<dyn Executor>,
+    logs: LogSettings,
 }
 
 impl ContainerRunner {
@@ -36,12 +40,24 @@ impl ContainerRunner {
 
     /// The same, running programs through `exec` (tests use a fake one).
     pub fn with_executor(runtime: Runtime, exec: Arc<dyn Executor>) -> Self {
-        ContainerRunner { runtime, exec }
+        ContainerRunner {
+            runtime,
+            exec,
+            logs: LogSettings::from_env(),
+        }
     }
 
-    /// The runner for the runtime `config` asks for, or the auto-detected one.
+    /// The runner for the runtime `config` asks for, or the auto-detected one, saving
+    /// output where the session's log settings say.
     pub fn for_session(config: &SessionConfig) -> Result<Self> {
-        Ok(Self::new(runtime::detect(config.runtime())?))
+        Ok(Self::new(runtime::detect(config.runtime())?).with_logs(config.logs().clone()))
+    }
+
+    /// The same runner, saving the output of the containers it removes as `logs` says.
+    #[must_use]
+    pub fn with_logs(mut self, logs: LogSettings) -> Self {
+        self.logs = logs;
+        self
     }
 
     /// The runtime.
@@ -172,6 +188,52 @@ impl ContainerRunner {
             exit_code: None,
             output: Vec::new(),
         }
+    }
+
+    /// Removes a container kstlib created, its output saved to its log file first.
+    fn save_and_remove(&self, name: &SessionName) -> Result<()> {
+        if let Some(log) = self.logs.container_log(self.runtime, name)
+            && let Err(err) = self.save_output(name, &log)
+        {
+            // Not worth keeping the container for: what is lost is what `--keep` keeps.
+            tracing::warn!("the output of '{name}' was not saved: {err}");
+        }
+        self.remove(name)
+    }
+
+    /// Writes the container's output to `log`: the text and the times the runtime
+    /// recorded, then how the program ended (see [`saved_logs::import`]).
+    fn save_output(&self, name: &SessionName, log: &LogFile) -> Result<()> {
+        let Some(found) = self.find(name)? else {
+            return Ok(());
+        };
+        let ask = |stamped| {
+            let out =
+                self.run_invocation(logs::saved_invocation(self.runtime, &found.id, stamped))?;
+            if out.success() {
+                Ok(out.stdout)
+            } else {
+                Err(self.failure(&out, "logs"))
+            }
+        };
+        let (plain, stamped) = thread::scope(|s| {
+            let plain = s.spawn(|| ask(false));
+            let stamped = ask(true);
+            (plain.join(), stamped)
+        });
+        let plain = plain.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        let status = found.to_status(self.runtime);
+        let ending = saved_logs::ending_note(
+            status.exit_code,
+            status.exit_signal.as_deref(),
+            found.finished_at().unwrap_or_else(Timestamp::now),
+        );
+        saved_logs::import(log, self.logs.max_size(), &plain, &stamped?, &ending).map_err(
+            |source| Error::LogFile {
+                path: log.path().to_owned(),
+                source,
+            },
+        )
     }
 
     fn remove(&self, name: &SessionName) -> Result<()> {
@@ -328,7 +390,7 @@ impl SessionBackend for ContainerRunner {
                 if found.is_managed()
                     && found.label(HASH_LABEL) != Some(config.config_hash().as_str()) =>
             {
-                self.remove(name)?;
+                self.save_and_remove(name)?;
                 self.create(config)?;
                 true
             }
@@ -423,7 +485,7 @@ impl SessionBackend for ContainerRunner {
             Removal::Remove => true,
         };
         if remove {
-            self.remove(name)?;
+            self.save_and_remove(name)?;
             report.removed = true;
         }
         report.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);

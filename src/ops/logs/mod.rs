@@ -5,6 +5,8 @@
 //!   the same tmux call as `new-session`, so no output is missed). The program on the other
 //!   end of the pipe, the *sink*, is kstlib itself (`kstlib ops __log-sink`): it stamps
 //!   each line with the time, appends it to the file and rotates the file at its cap.
+//! - containers: before `stop` removes a container kstlib created, the runtime's logs are
+//!   saved into the same directory, in the same format ([`import`]).
 //!
 //! The files, one job per module: where they live and with which permissions
 //! ([`paths`]), their line format (`line`), writing them with rotation (`sink`), reading
@@ -17,6 +19,7 @@
 //! LOGDIR/tmux/default/dev.log      the current run (LOGDIR/tmux/<socket key>/…)
 //! LOGDIR/tmux/default/dev.log.1    the previous file: an older run, or the start of this one
 //! LOGDIR/tmux/default/dev.lock     held by the sink while it writes
+//! LOGDIR/podman/dev.log            a container's output, saved when it was removed
 //! ```
 //!
 //! Each line is `2026-12-02T04:28:15.123456Z ` (UTC, fixed width) then what the program
@@ -24,6 +27,7 @@
 //! run, `…Z#exited with code 7 at …` ends one). Readers strip the stamps.
 
 mod follow;
+mod import;
 mod line;
 pub mod paths;
 mod saved;
@@ -34,6 +38,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 pub(crate) use follow::follow;
+pub(crate) use import::import;
 pub use paths::{DEFAULT_MAX_SIZE, LogFile, LogSettings, MIN_MAX_SIZE};
 pub use saved::{LogPlace, SavedLog, find_saved};
 pub use sink::run_sink;
