@@ -3,6 +3,8 @@
 use std::io::{self, Write};
 use std::thread;
 
+use jiff::Timestamp;
+
 use crate::ops::config::{Config, ConfigSource, Given, Settings};
 use crate::ops::doctor::{self, Health};
 use crate::ops::inventory::{self, Scope};
@@ -336,9 +338,15 @@ pub(super) fn status(config: &Config, args: &StatusArgs) -> CliResult {
 }
 
 pub(super) fn logs(config: &Config, args: &LogsArgs) -> CliResult {
+    let since = args
+        .since
+        .as_deref()
+        .map(|text| logs::parse_since(text, Timestamp::now()))
+        .transpose()?;
     let options = LogOptions {
         lines: args.lines,
         ansi: args.ansi,
+        since,
     };
     let scope = scope(&args.target)?;
     let manager = match inventory::locate(config, &args.name, &scope) {

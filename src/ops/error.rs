@@ -253,6 +253,13 @@ pub enum Error {
         /// Why.
         reason: Reason,
     },
+    /// `--since` on a session whose output has no times: a tmux session without a log
+    /// file, whose screen is all there is.
+    #[error("tmux session '{name}' has no log file, so its output has no times for --since")]
+    NoLogTimes {
+        /// The session name.
+        name: String,
+    },
     /// A log file could not be read or written.
     #[error("log file {}: {source}", sanitize::quote(&path.display().to_string()))]
     LogFile {
@@ -281,6 +288,7 @@ impl Error {
             Error::Config(_)
             | Error::Invalid(_)
             | Error::SessionAmbiguous { .. }
+            | Error::NoLogTimes { .. }
             | Error::Unsupported { .. } => ErrorKind::Invalid,
             Error::TmuxNotFound { .. }
             | Error::ContainerRuntimeNotFound { .. }

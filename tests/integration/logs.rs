@@ -1,5 +1,6 @@
 //! Persistent logs: what a program printed outlives it, its tmux server and `stop`, on
-//! both backends; files are capped and rotated; `--follow` follows them across a rotation.
+//! both backends; files are capped and rotated; `--follow` follows them across a rotation;
+//! `--since` filters by the time lines were written.
 
 use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
@@ -7,10 +8,15 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+use jiff::Timestamp;
+
 use crate::env::{Rt, TestEnv};
 use crate::{on_both_runtimes, require_tmux};
 
-on_both_runtimes!(a_removed_container_leaves_its_output_in_its_log);
+on_both_runtimes!(
+    a_removed_container_leaves_its_output_in_its_log,
+    since_asks_the_engine_and_filters_a_saved_log,
+);
 
 /// Where this test's tmux logs are: `~/.local/state/kstlib/logs/tmux/<socket key>`.
 fn tmux_logs(env: &TestEnv, socket: &str) -> PathBuf {
@@ -319,6 +325,73 @@ fn restart_gives_the_new_run_a_log_of_its_own() {
 }
 
 #[test]
+fn since_filters_by_when_lines_were_written() {
+    require_tmux!();
+    let env = TestEnv::new();
+    env.ops(&[
+        "start",
+        "slow",
+        "-c",
+        "sh -c 'echo early; sleep 2; echo late; exec sleep 300'",
+    ])
+    .success();
+    env.wait_for("early", || env.ops(&["logs", "slow"]).stdout == "early\n");
+    let between = Timestamp::now().to_string();
+    env.wait_for("late", || {
+        env.ops(&["logs", "slow"]).stdout == "early\nlate\n"
+    });
+    assert_eq!(
+        env.ops(&["logs", "slow", "--since", &between]).stdout,
+        "late\n"
+    );
+    assert_eq!(
+        env.ops(&["logs", "slow", "--since", "1h"]).stdout,
+        "early\nlate\n"
+    );
+    // A session started by hand has no log file: its pane has no times.
+    assert!(
+        env.tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            "hand",
+            "sh -c 'echo by hand; exec sleep 300'"
+        ])
+        .status
+        .success()
+    );
+    env.wait_for("output", || {
+        env.ops(&["logs", "hand"]).stdout == "by hand\n"
+    });
+    insta::assert_snapshot!(env.ops_each(&[
+        &["logs", "slow", "--since", "90x"],
+        &["logs", "hand", "--since", "10m"],
+        &["logs", "hand", "--since", "1d", "--follow"],
+    ]), @"
+    $ kstlib ops logs slow --since 90x
+    exit: 3
+    --- stdout
+    --- stderr
+    error: invalid --since value '90x': expected a duration (90s, 10m, 2h, 1d, 1h30m) or an RFC 3339 timestamp ([TIMESTAMP])
+    [EOF]
+    $ kstlib ops logs hand --since 10m
+    exit: 3
+    --- stdout
+    --- stderr
+    error: tmux session 'hand' has no log file, so its output has no times for --since
+    hint: kstlib keeps log files of the sessions it starts; `kstlib ops logs hand` shows its screen
+    [EOF]
+    $ kstlib ops logs hand --since 1d --follow
+    exit: 3
+    --- stdout
+    --- stderr
+    error: tmux session 'hand' has no log file, so its output has no times for --since
+    hint: kstlib keeps log files of the sessions it starts; `kstlib ops logs hand` shows its screen
+    [EOF]
+    ");
+}
+
+#[test]
 fn a_broken_log_setting_is_a_config_error() {
     let env = TestEnv::new();
     env.write_config("ops:\n  log_max_size: 10MB\n  log_dir: \"\"\n");
@@ -465,4 +538,39 @@ fn a_removed_container_leaves_its_output_in_its_log(rt: Rt) {
     ");
     let earlier = std::fs::read_to_string(log.with_extension("log.1")).expect("log.1");
     assert!(earlier.contains(" bye\r\n"), "{earlier}");
+}
+
+fn since_asks_the_engine_and_filters_a_saved_log(rt: Rt) {
+    let env = TestEnv::on(rt);
+    let name = env.name("since");
+    env.start_container(
+        rt,
+        &name,
+        "sh -c 'echo early; sleep 2; echo late; exec sleep 300'",
+        &[],
+    )
+    .success();
+    env.wait_for_stdout(&["logs", &name], "early\n");
+    let between = Timestamp::now().to_string();
+    env.wait_for_stdout(&["logs", &name], "early\nlate\n");
+    // Running: the engine filters.
+    assert_eq!(
+        env.ops(&["logs", &name, "--since", &between]).stdout,
+        "late\n"
+    );
+    env.ops(&["stop", &name, "-f"]).success();
+    // Removed: its saved log is filtered by the times the engine recorded.
+    let run = env.ops(&["logs", &name, "--since", &between]);
+    run.success();
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{run}");
+    assert_eq!(lines[0], "late", "{run}");
+    assert!(lines[1].starts_with("[kstlib] "), "{run}");
+    assert_eq!(
+        env.ops(&["logs", &name, "--since", "1h"])
+            .stdout
+            .lines()
+            .next(),
+        Some("early")
+    );
 }

@@ -346,6 +346,7 @@ impl ContainerRunner {
                 &found.id,
                 FAILED_START_LINES,
                 false,
+                None,
             ))
             .map(|out| {
                 text::last_lines(&out.stdout_text(), FAILED_START_LINES, false)
@@ -556,6 +557,7 @@ impl SessionBackend for ContainerRunner {
             &found.id,
             options.lines,
             false,
+            options.since,
         ))?;
         if !out.success() {
             return Err(self.failure(&out, "logs"));
@@ -579,6 +581,7 @@ impl SessionBackend for ContainerRunner {
                     &found.id,
                     options.lines,
                     false,
+                    options.since,
                 ))?;
                 if !out.success() {
                     return Err(self.failure(&out, "logs"));
@@ -594,7 +597,7 @@ impl SessionBackend for ContainerRunner {
         };
         self.exec
             .stream(
-                &logs::invocation(self.runtime, &found.id, options.lines, true),
+                &logs::invocation(self.runtime, &found.id, options.lines, true, options.since),
                 &mut filter,
             )
             .map_err(|err| self.exec_error(err))?;

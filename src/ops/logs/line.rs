@@ -77,6 +77,7 @@ pub(super) enum Kind {
 /// A line of a log file (without its `\n`), split into its stamp and text.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Line<'a> {
+    stamp: Option<&'a [u8]>,
     kind: Kind,
     text: &'a [u8],
 }
@@ -89,6 +90,7 @@ impl<'a> Line<'a> {
                 if is_stamp(&head[..STAMP_LEN]) && matches!(head[STAMP_LEN], OUTPUT | NOTE) =>
             {
                 Line {
+                    stamp: Some(&head[..STAMP_LEN]),
                     kind: if head[STAMP_LEN] == NOTE {
                         Kind::Note
                     } else {
@@ -98,10 +100,16 @@ impl<'a> Line<'a> {
                 }
             }
             _ => Line {
+                stamp: None,
                 kind: Kind::Output,
                 text: raw,
             },
         }
+    }
+
+    /// When the line was written, if it says.
+    pub(super) fn time(&self) -> Option<Timestamp> {
+        std::str::from_utf8(self.stamp?).ok()?.parse().ok()
     }
 
     /// Whether this line begins a run.
@@ -125,7 +133,7 @@ impl<'a> Line<'a> {
 }
 
 /// Whether `bytes` has the shape of a stamp: `dddd-dd-ddTdd:dd:dd.ddddddZ`. Cheap, so that
-/// stripping a stamp needs no date parsing.
+/// stripping a stamp needs no date parsing; [`Line::time`] parses it when it is needed.
 fn is_stamp(bytes: &[u8]) -> bool {
     const SHAPE: &[u8; STAMP_LEN] = b"dddd-dd-ddTdd:dd:dd.ddddddZ";
     bytes.len() == STAMP_LEN
@@ -162,6 +170,7 @@ mod tests {
     #[test]
     fn lines_split_into_stamp_and_text() {
         let line = Line::parse(b"2026-12-02T04:28:15.123456Z \x1b[31mred\x1b[0m\r");
+        assert_eq!(line.time(), Some(at("2026-12-02T04:28:15.123456Z")));
         assert_eq!(line.display(false).as_deref(), Some("red"));
         assert_eq!(
             line.display(true).as_deref(),
@@ -183,6 +192,7 @@ mod tests {
         // No stamp: all text, no time.
         for raw in [&b"plain"[..], b"", b"2026-12-02T04:28:15Z hello"] {
             let line = Line::parse(raw);
+            assert_eq!(line.time(), None);
             assert_eq!(
                 line.display(false).as_deref(),
                 std::str::from_utf8(raw).ok()

@@ -10,8 +10,8 @@
 //!
 //! The files, one job per module: where they live and with which permissions
 //! ([`paths`]), their line format (`line`), writing them with rotation (`sink`), reading
-//! the last lines from the end (`tail`), following them across rotation (`follow`), and
-//! finding the log of a session that is gone (`saved`).
+//! the last lines from the end (`tail`), following them across rotation (`follow`),
+//! `--since` (`since`), and finding the log of a session that is gone (`saved`).
 //!
 //! On disk, for a session `dev`:
 //!
@@ -31,6 +31,7 @@ mod import;
 mod line;
 pub mod paths;
 mod saved;
+mod since;
 mod sink;
 mod tail;
 
@@ -41,6 +42,7 @@ pub(crate) use follow::follow;
 pub(crate) use import::import;
 pub use paths::{DEFAULT_MAX_SIZE, LogFile, LogSettings, MIN_MAX_SIZE};
 pub use saved::{LogPlace, SavedLog, find_saved};
+pub use since::parse_since;
 pub use sink::run_sink;
 pub(crate) use sink::{append_note, ending_note};
 pub(crate) use tail::read_tail;

@@ -162,8 +162,8 @@ impl Backwards<'_> {
 }
 
 /// The last `options.lines` lines of `log`'s current run as `logs` prints them (see
-/// [`Line::display`]): trailing blank lines dropped, and never past the line that began
-/// the run into an earlier one. `None` when there is no
+/// [`Line::display`]): never older than `options.since`, trailing blank lines dropped, and
+/// never past the line that began the run into an earlier one. `None` when there is no
 /// log file.
 pub(crate) fn read_tail(log: &LogFile, options: &LogOptions) -> io::Result<Option<Vec<String>>> {
     match Stream::open(log, None)? {
@@ -182,6 +182,11 @@ pub(super) fn tail_of(stream: &Stream, options: &LogOptions) -> io::Result<Vec<S
         };
         let line = Line::parse(&raw);
         if line.is_start() {
+            break;
+        }
+        if let (Some(since), Some(time)) = (options.since, line.time())
+            && time < since
+        {
             break;
         }
         match line.display(options.ansi) {
@@ -262,10 +267,23 @@ mod tests {
     }
 
     #[test]
-    fn there_is_no_tail_without_a_file() {
+    fn since_stops_at_the_first_older_line() {
         let root = tempfile::tempdir().expect("temp dir");
-        let log = LogFile::new(root.path().join("none.log"));
-        assert!(read_tail(&log, &options(10)).expect("read").is_none());
+        let log = LogFile::new(root.path().join("dev.log"));
+        fs::write(log.path(), (0..10).map(stamped).collect::<String>()).expect("write");
+        let since = LogOptions {
+            since: Some("2026-12-02T04:00:07Z".parse().expect("time")),
+            ..options(100)
+        };
+        assert_eq!(
+            read_tail(&log, &since).expect("read").expect("a log"),
+            ["line 7", "line 8", "line 9"]
+        );
+        assert!(
+            read_tail(&LogFile::new(root.path().join("none.log")), &since)
+                .expect("read")
+                .is_none()
+        );
     }
 
     #[test]

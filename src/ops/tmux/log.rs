@@ -192,3 +192,10 @@ impl From<&Row> for Ended {
         }
     }
 }
+
+/// `--since` on a pane, which has no times.
+pub(super) fn since_needs_a_log(name: &SessionName) -> Error {
+    Error::NoLogTimes {
+        name: name.to_string(),
+    }
+}

@@ -14,7 +14,7 @@ use super::list::{
     FailedStart, LIST_FORMAT, MANAGED_OPTION, Row, SIGNAL_OPTION, join_lines, last, parse_row,
     screen_lines, settle,
 };
-use super::log::Ended;
+use super::log::{Ended, since_needs_a_log};
 use super::socket::inside_server;
 use super::target::{
     escape_semicolon, missing_session, no_server, not_found, pane_target, said, session_target,
@@ -560,6 +560,9 @@ impl SessionBackend for TmuxRunner {
         if let Some(lines) = self.logged_lines(name, &row, options)? {
             return Ok(join_lines(&lines));
         }
+        if options.since.is_some() {
+            return Err(since_needs_a_log(name));
+        }
         let lines = last(self.capture(name, options.ansi)?, options.lines);
         Ok(join_lines(&lines))
     }
@@ -569,6 +572,9 @@ impl SessionBackend for TmuxRunner {
         let row = self.require(name)?;
         if self.follow_logged(name, &row, options, out)? {
             return Ok(());
+        }
+        if options.since.is_some() {
+            return Err(since_needs_a_log(name));
         }
         follow_capture(self, name, options, out)
     }
