@@ -137,6 +137,36 @@ fn a_stopped_program_keeps_what_it_said_on_its_way_out() {
 }
 
 #[test]
+fn a_declared_session_that_is_defined_again_shows_its_last_run() {
+    require_tmux!();
+    let env = TestEnv::new();
+    env.write_config(
+        "ops:\n  sessions:\n    bot:\n      command: sh -c 'echo from the config; exec sleep 300'\n",
+    );
+    env.ops(&["start", "bot"]).success();
+    env.wait_for("output", || {
+        env.ops(&["logs", "bot"]).stdout == "from the config\n"
+    });
+    env.ops(&["stop", "bot"]).success();
+    insta::assert_snapshot!(env.ops_each(&[&["status", "bot", "-q"], &["logs", "bot"]]), @"
+    $ kstlib ops status bot -q
+    exit: 0
+    --- stdout
+    bot: defined
+    --- stderr
+    [EOF]
+    $ kstlib ops logs bot
+    exit: 0
+    --- stdout
+    from the config
+    [kstlib] killed by SIGINT at [TIMESTAMP]
+    --- stderr
+    note: session 'bot' is not running; this is its log ([ROOT]/home/.local/state/kstlib/logs/tmux/default/bot.log), last written [TIMESTAMP].
+    [EOF]
+    ");
+}
+
+#[test]
 fn logs_survive_tmux_kill_server() {
     require_tmux!();
     let env = TestEnv::new();
