@@ -6,7 +6,7 @@
 //!   end of the pipe, the *sink*, is kstlib itself (`kstlib ops __log-sink`): it stamps
 //!   each line with the time, appends it to the file and rotates the file at its cap.
 //! - containers: before `stop` removes a container kstlib created, the runtime's logs are
-//!   saved into the same directory, in the same format ([`import`]).
+//!   saved into the same directory, in the same format (`import`).
 //!
 //! The files, one job per module: where they live and with which permissions
 //! ([`paths`]), their line format (`line`), writing them with rotation (`sink`), reading

@@ -163,7 +163,7 @@ fn last_byte(file: &File, size: u64) -> io::Result<u8> {
 /// that nothing but the end of its input ends it before it has written everything. It
 /// holds the file's lock throughout: a second sink of the same file (the next run's) and
 /// kstlib's own notes wait for it. `ending`, how the previous run ended, becomes that
-/// run's last line once the previous sink has finished (see [`LogWriter::begin_run`]).
+/// run's last line once the previous sink has finished, just before the file is rotated.
 pub fn run_sink(path: &Path, max_size: u64, ending: Option<&str>) -> io::Result<()> {
     for sig in [Signal::SIGHUP, Signal::SIGINT] {
         // SAFETY: SIG_IGN installs no handler; nothing runs on delivery.
