@@ -112,6 +112,11 @@ impl<'a> Line<'a> {
         std::str::from_utf8(self.stamp?).ok()?.parse().ok()
     }
 
+    /// Whether this is one of kstlib's own lines rather than the program's.
+    pub(super) fn is_note(&self) -> bool {
+        self.kind == Kind::Note
+    }
+
     /// Whether this line begins a run.
     pub(super) fn is_start(&self) -> bool {
         self.kind == Kind::Note && self.text == STARTED.as_bytes()

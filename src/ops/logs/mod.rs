@@ -45,7 +45,7 @@ pub use saved::{LogPlace, SavedLog, find_saved};
 pub use since::parse_since;
 pub use sink::run_sink;
 pub(crate) use sink::{append_note, ending_note};
-pub(crate) use tail::read_tail;
+pub(crate) use tail::{read_program_tail, read_tail};
 
 /// The hidden `kstlib` subcommand that tmux runs at the other end of a session's pipe.
 pub const SINK_COMMAND: &str = "__log-sink";

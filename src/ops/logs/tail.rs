@@ -172,8 +172,27 @@ pub(crate) fn read_tail(log: &LogFile, options: &LogOptions) -> io::Result<Optio
     }
 }
 
+/// The last `lines` lines that the program wrote in `log`'s current run, without kstlib's
+/// own: what a failed start reports. The file has them even when tmux had not drawn them
+/// on the pane yet when the program was found dead.
+pub(crate) fn read_program_tail(log: &LogFile, lines: usize) -> io::Result<Option<Vec<String>>> {
+    let options = LogOptions {
+        lines,
+        ..LogOptions::default()
+    };
+    match Stream::open(log, None)? {
+        Some(stream) => tail_with(&stream, &options, false).map(Some),
+        None => Ok(None),
+    }
+}
+
 /// [`read_tail`] of an open stream.
 pub(super) fn tail_of(stream: &Stream, options: &LogOptions) -> io::Result<Vec<String>> {
+    tail_with(stream, options, true)
+}
+
+/// The tail, with or without kstlib's own lines (`notes`).
+fn tail_with(stream: &Stream, options: &LogOptions, notes: bool) -> io::Result<Vec<String>> {
     let mut lines = Vec::new();
     let mut backwards = stream.backwards();
     while lines.len() < options.lines {
@@ -183,6 +202,9 @@ pub(super) fn tail_of(stream: &Stream, options: &LogOptions) -> io::Result<Vec<S
         let line = Line::parse(&raw);
         if line.is_start() {
             break;
+        }
+        if line.is_note() && !notes {
+            continue;
         }
         if let (Some(since), Some(time)) = (options.since, line.time())
             && time < since
@@ -263,6 +285,10 @@ mod tests {
                 "new run",
                 "[kstlib] exited with code 3 at 2026-12-02T05:00:02Z"
             ]
+        );
+        assert_eq!(
+            read_program_tail(&log, 100).expect("read").expect("a log"),
+            ["new run"]
         );
     }
 

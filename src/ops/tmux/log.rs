@@ -153,6 +153,16 @@ impl TmuxRunner {
         }
     }
 
+    /// The last `lines` lines the program of a session just removed wrote, from its log;
+    /// `None` without a log, or when it has none of them.
+    pub(super) fn logged_output(&self, name: &SessionName, lines: usize) -> Option<Vec<String>> {
+        let log = self.our_log(name, true)?;
+        logs::read_program_tail(&log, lines)
+            .ok()
+            .flatten()
+            .filter(|output| !output.is_empty())
+    }
+
     /// Follows one of our sessions' log file until its program ends; `false` when it has
     /// none (then its pane is followed).
     pub(super) fn follow_logged(

@@ -399,7 +399,7 @@ impl SessionBackend for TmuxRunner {
                 };
                 Ok(status)
             }
-            Err(failed) => {
+            Err(mut failed) => {
                 // Nothing is left behind by a start that failed, but its log.
                 let ended = Ended {
                     managed: true,
@@ -407,6 +407,11 @@ impl SessionBackend for TmuxRunner {
                     exit_signal: failed.exit_signal.clone(),
                 };
                 self.remove(name, &ended)?;
+                // A program this quick may be dead before tmux has drawn what it wrote; the
+                // log has it once the removal has let tmux and the sink finish.
+                if let Some(output) = self.logged_output(name, FAILED_START_LINES) {
+                    failed.output = output;
+                }
                 Err(failed.into_error(name, config.command(), config.working_dir()))
             }
         }
