@@ -129,7 +129,11 @@ const LOGS_EXAMPLES: &str = "\
 Examples:
   kstlib ops logs dev
   kstlib ops logs dev --lines 50 --ansi
-  kstlib ops logs dev --follow";
+  kstlib ops logs dev --follow
+  kstlib ops logs dev --since 10m
+
+Logs of sessions that are gone (stopped, crashed, after a reboot) are read from their
+log files; see the README's Logs section.";
 
 const LIST_EXAMPLES: &str = "\
 Examples:
@@ -382,6 +386,11 @@ pub struct LogsArgs {
     /// Keep printing new output until the session ends or Ctrl-C.
     #[arg(short, long)]
     pub follow: bool,
+
+    /// Only output written since then: a duration back from now (90s, 10m, 2h, 1d) or an
+    /// RFC 3339 timestamp (2026-12-02T04:28:15Z).
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
 }
 
 /// `kstlib ops list`.

@@ -3,9 +3,12 @@
 use std::io::{self, Write};
 use std::thread;
 
+use jiff::Timestamp;
+
 use crate::ops::config::{Config, ConfigSource, Given, Settings};
 use crate::ops::doctor::{self, Health};
 use crate::ops::inventory::{self, Located, Scope};
+use crate::ops::logs::{self, SavedLog};
 use crate::ops::timing::DEFAULT_STOP_TIMEOUT;
 use crate::ops::validate::{Command, EnvVar, SessionName, StopSignal, ValidationError};
 use crate::ops::{
@@ -478,19 +481,55 @@ pub(super) fn status(config: &Config, args: &StatusArgs) -> CliResult {
 }
 
 pub(super) fn logs(config: &Config, args: &LogsArgs) -> CliResult {
-    let manager = locate(config, &args.name, &args.target)?.manager;
+    let since = args
+        .since
+        .as_deref()
+        .map(|text| logs::parse_since(text, Timestamp::now()))
+        .transpose()?;
     let options = LogOptions {
         lines: args.lines,
         ansi: args.ansi,
+        since,
     };
-    if args.follow {
+    let scope = scope(&args.target)?;
+    let manager = match locate(config, &args.name, &args.target) {
+        Ok(located) => located.manager,
+        // Not declared and not running anywhere: what it printed, if it left a log.
+        Err(err @ Error::SessionNotFound { .. }) => {
+            let name = SessionName::new(&args.name)?;
+            let saved =
+                logs::find_saved(&config.log_settings(), &name, &scope.log_places(), &options)?;
+            return saved_logs(&args.name, saved, err);
+        }
+        Err(err) => return Err(err.into()),
+    };
+    let shown = if args.follow {
         let mut stdout = io::stdout().lock();
-        manager.follow(&options, &mut stdout)?;
-        return Ok(exit::OK);
+        manager.follow(&options, &mut stdout).map(|()| None)
+    } else {
+        manager.logs_with(&options).map(Some)
+    };
+    match shown {
+        Ok(Some(text)) => print_logs(&args.name, &text),
+        Ok(None) => Ok(exit::OK),
+        Err(err @ Error::SessionNotFound { .. }) => {
+            saved_logs(&args.name, manager.saved_logs(&options)?, err)
+        }
+        Err(err) => Err(err.into()),
     }
-    let text = manager.logs_with(&options)?;
+}
+
+/// Prints the log of a session that is not running, with a note on stderr saying so;
+/// `missing` when it left none.
+fn saved_logs(name: &str, saved: Option<SavedLog>, missing: Error) -> CliResult {
+    let saved = saved.ok_or(missing)?;
+    note(&render::saved_log(name, &saved));
+    print_logs(name, &saved.text())
+}
+
+fn print_logs(name: &str, text: &str) -> CliResult {
     if text.trim().is_empty() {
-        note(&render::no_logs(&args.name));
+        note(&render::no_logs(name));
     } else {
         // Raw bytes on stdout: no re-wrapping, escape sequences only with --ansi.
         let mut stdout = io::stdout().lock();

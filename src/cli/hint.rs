@@ -32,6 +32,9 @@ pub fn hint(err: &Error) -> Option<String> {
         } => Some(format!(
             "type into a tmux session with `kstlib ops send-keys {name} …` or `kstlib ops attach {name}`"
         )),
+        Error::NoLogTimes { name } => Some(format!(
+            "kstlib keeps log files of the sessions it starts; `kstlib ops logs {name}` shows its screen"
+        )),
         Error::TmuxNotFound { .. } => Some(
             "install tmux (apt-get install tmux, brew install tmux) or set ops.tmux_binary"
                 .to_owned(),

@@ -9,6 +9,7 @@ pub mod exit;
 mod hint;
 mod loaded;
 pub mod render;
+mod sink;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -24,6 +25,9 @@ use args::{Cli, ColorWhen, Command, LogLevel, OpsCommand};
 
 /// Runs the CLI and returns its exit code.
 pub fn main() -> ExitCode {
+    if let Some(sink) = sink::Sink::from_args(std::env::args_os()) {
+        return ExitCode::from(sink.run());
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
@@ -38,6 +42,13 @@ pub fn main() -> ExitCode {
         ColorWhen::Never => anstream::ColorChoice::Never,
     });
     init_logging(&cli);
+    // tmux sessions get this very program as the writer of their log files: the same
+    // version as the kstlib that starts them, wherever it is installed.
+    if let Ok(exe) = std::env::current_exe()
+        && exe.is_file()
+    {
+        crate::ops::logs::set_sink_program(exe);
+    }
     match run(&cli) {
         Ok(code) => ExitCode::from(code),
         Err(Failure::Error(err)) => {

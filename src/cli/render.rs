@@ -391,6 +391,20 @@ pub fn names(sessions: &[SessionStatus]) -> String {
         .collect()
 }
 
+/// The note above the log of a session that is not running: where it comes from and
+/// when it was last written.
+pub fn saved_log(name: &str, saved: &crate::ops::logs::SavedLog) -> String {
+    let written = saved
+        .written
+        .map(|time| format!(", last written {}", created_text(time)))
+        .unwrap_or_default();
+    format!(
+        "note: session '{}' is not running; this is its log ({}){written}.\n",
+        escape(name),
+        escape(&saved.path.display().to_string())
+    )
+}
+
 /// What `logs` says on stderr when a session has printed nothing yet.
 pub fn no_logs(name: &str) -> String {
     format!("No logs available for session '{}'.\n", escape(name))

@@ -4,6 +4,8 @@ use std::fmt;
 use std::io;
 use std::time::Duration;
 
+use jiff::Timestamp;
+
 use super::error::{Operation, Result};
 use super::model::{BackendType, SessionStatus, StopReport};
 use super::spec::SessionConfig;
@@ -61,6 +63,8 @@ pub struct LogOptions {
     pub lines: usize,
     /// Keep escape sequences (colours) as the program wrote them.
     pub ansi: bool,
+    /// Only lines written at or after this time (`--since`).
+    pub since: Option<Timestamp>,
 }
 
 impl Default for LogOptions {
@@ -68,6 +72,7 @@ impl Default for LogOptions {
         LogOptions {
             lines: DEFAULT_LOG_LINES,
             ansi: false,
+            since: None,
         }
     }
 }

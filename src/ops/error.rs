@@ -280,6 +280,21 @@ pub enum Error {
         /// What is wrong with the output.
         reason: String,
     },
+    /// `--since` on a session whose output has no times: a tmux session without a log
+    /// file, whose screen is all there is.
+    #[error("tmux session '{name}' has no log file, so its output has no times for --since")]
+    NoLogTimes {
+        /// The session name.
+        name: String,
+    },
+    /// A log file could not be read or written.
+    #[error("log file {}: {source}", sanitize::quote(&path.display().to_string()))]
+    LogFile {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What went wrong.
+        source: std::io::Error,
+    },
     /// A backend command failed in a way that has no more specific error.
     #[error("`{command}` failed{}: {stderr}", code.map(|c| format!(" with exit code {c}")).unwrap_or_default())]
     Backend {
@@ -300,6 +315,7 @@ impl Error {
             Error::Config(_)
             | Error::Invalid(_)
             | Error::SessionAmbiguous { .. }
+            | Error::NoLogTimes { .. }
             | Error::Unsupported { .. } => ErrorKind::Invalid,
             Error::TmuxNotFound { .. }
             | Error::ContainerRuntimeNotFound { .. }
@@ -310,6 +326,7 @@ impl Error {
             | Error::SessionStop { .. }
             | Error::SessionAttach { .. }
             | Error::NotRunning { .. }
+            | Error::LogFile { .. }
             | Error::Backend { .. } => ErrorKind::Failed,
         }
     }

@@ -16,6 +16,7 @@ use super::backend::SessionBackend;
 use super::config::{Config, Given, Settings};
 use super::container::ContainerRunner;
 use super::error::{Error, Result};
+use super::logs::LogPlace;
 use super::manager::{SessionManager, defined_status};
 use super::model::{BackendType, Origin, Runtime, SessionState, SessionStatus, TmuxSocket};
 use super::runtime;
@@ -48,6 +49,18 @@ impl Scope {
 
     fn wants(&self, backend: BackendType) -> bool {
         self.backend().is_none_or(|wanted| wanted == backend)
+    }
+
+    /// Where a session of this scope may have left a log.
+    pub fn log_places(&self) -> Vec<LogPlace> {
+        let mut places = Vec::new();
+        if self.wants(BackendType::Tmux) {
+            places.push(LogPlace::Tmux(self.socket.clone()));
+        }
+        if self.wants(BackendType::Container) {
+            places.push(LogPlace::Container(self.runtime));
+        }
+        places
     }
 
     /// The scope as settings that pin a session to it.

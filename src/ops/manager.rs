@@ -7,6 +7,7 @@ use super::backend::{LogOptions, SessionBackend, StopOptions};
 use super::config::{Config, ConfigError, ConfigSource, Given, SessionOptions, Settings, build};
 use super::container::ContainerRunner;
 use super::error::{Error, Result};
+use super::logs::{self, LogPlace, SavedLog};
 use super::model::{BackendType, Origin, SessionState, SessionStatus, StopReport};
 use super::spec::SessionConfig;
 use super::tmux::TmuxRunner;
@@ -196,6 +197,17 @@ impl SessionManager {
     /// The last lines of output, with every option.
     pub fn logs_with(&self, options: &LogOptions) -> Result<String> {
         self.backend.logs(self.config.name(), options)
+    }
+
+    /// The log the session left when it is not there (stopped and removed, its tmux
+    /// server killed, the machine rebooted): its last lines as `options` ask, `None` when
+    /// it left none.
+    pub fn saved_logs(&self, options: &LogOptions) -> Result<Option<SavedLog>> {
+        let place = match self.config.backend() {
+            BackendType::Tmux => LogPlace::Tmux(Some(self.config.socket().clone())),
+            BackendType::Container => LogPlace::Container(self.config.runtime()),
+        };
+        logs::find_saved(self.config.logs(), self.config.name(), &[place], options)
     }
 
     /// Writes the last lines, then new output as it comes, to `out`.

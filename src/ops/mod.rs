@@ -31,6 +31,7 @@ pub mod exec;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod inventory;
+pub mod logs;
 pub mod manager;
 pub mod model;
 mod process;
@@ -39,7 +40,7 @@ mod replay;
 pub mod runtime;
 pub mod sanitize;
 pub mod spec;
-mod text;
+pub(crate) mod text;
 pub mod timing;
 pub mod tmux;
 pub mod validate;

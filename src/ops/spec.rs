@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use super::logs::LogSettings;
 use super::model::{BackendType, Runtime, TmuxSocket};
 use super::validate::{Command, EnvVar, Image, Port, SessionName, StopSignal, Volume};
 
@@ -30,6 +31,7 @@ pub struct SessionConfig {
     pub(crate) socket: TmuxSocket,
     pub(crate) stop_signal: Option<StopSignal>,
     pub(crate) stop_timeout: Option<Duration>,
+    pub(crate) logs: LogSettings,
     pub(crate) declared: bool,
 }
 
@@ -104,6 +106,11 @@ impl SessionConfig {
         self.stop_timeout
     }
 
+    /// Where its log goes and how big it may grow (`ops.log_dir`, `ops.log_max_size`).
+    pub fn logs(&self) -> &LogSettings {
+        &self.logs
+    }
+
     /// Whether the session is declared in the config file.
     pub fn is_declared(&self) -> bool {
         self.declared
@@ -152,7 +159,7 @@ impl SessionConfig {
 
 /// FNV-1a, 64 bits: stable across runs and versions (unlike `DefaultHasher`), and enough
 /// to tell a changed config from an unchanged one.
-fn fnv1a(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
     })

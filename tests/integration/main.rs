@@ -14,6 +14,7 @@ mod container_list;
 mod container_logs;
 mod container_stop;
 mod lifecycle;
+mod logs;
 mod resilience;
 mod sanitize;
 mod secrets;

@@ -228,28 +228,40 @@ fn an_error_naming_a_foreign_tmux_session_escapes_its_bidi_override() {
 
 #[test]
 fn tmux_logs_escape_bidi_and_zero_width_characters_unless_ansi() {
-    // tmux's own terminal has already obeyed the controls (the backspaces moved its cursor,
-    // it dropped the C1 CSI), but keeps the invisible characters in its cells.
     require_tmux!();
     let env = TestEnv::new();
     let script = r#"printf "csi:\302\2332J bs:evil\b\b\b\bgood bel:\a\n"; printf "bidi:\342\200\256txt zw:a\342\200\213b bom:\357\273\277x\n"; sleep 1"#;
+    // Started by kstlib: its log file has the bytes as the program wrote them, and they
+    // go through the same filter as a container's.
     env.ops(&["start", "tricky", "-c", &format!("sh -c '{script}'")])
         .success();
+    // Started by hand: no log file, so its pane is read. tmux's own terminal has already
+    // obeyed the controls (the backspaces moved its cursor, it dropped the C1 CSI), but
+    // keeps the invisible characters in its cells.
+    tmux_by_hand(&env, "hand", &format!("sh -c '{script}'"));
     wait_all_exited(&env);
-    let clean = "csi:2J bs:good bel:\nbidi:\\u{202e}txt zw:a\\u{200b}b bom:\\u{feff}x\n";
-    let raw = "csi:2J bs:good bel:\nbidi:\u{202e}txt zw:a\u{200b}b bom:\u{feff}x\n";
-    for (args, expected) in [
-        (vec!["logs", "tricky"], clean),
-        (vec!["logs", "tricky", "--follow"], clean),
-        (vec!["logs", "tricky", "--ansi"], raw),
-        (vec!["logs", "tricky", "--follow", "--ansi"], raw),
+    let file_clean =
+        "csi:\\u{9b}2J bs:evilgood bel:\nbidi:\\u{202e}txt zw:a\\u{200b}b bom:\\u{feff}x\n";
+    let file_raw = "csi:\u{9b}2J bs:evil\u{8}\u{8}\u{8}\u{8}good bel:\u{7}\nbidi:\u{202e}txt zw:a\u{200b}b bom:\u{feff}x\n";
+    let pane_clean = "csi:2J bs:good bel:\nbidi:\\u{202e}txt zw:a\\u{200b}b bom:\\u{feff}x\n";
+    let pane_raw = "csi:2J bs:good bel:\nbidi:\u{202e}txt zw:a\u{200b}b bom:\u{feff}x\n";
+    for (name, clean, raw) in [
+        ("tricky", file_clean, file_raw),
+        ("hand", pane_clean, pane_raw),
     ] {
-        let run = env.ops(&args);
-        assert_eq!(
-            (run.code, run.stdout.as_str(), run.stderr.as_str()),
-            (Some(0), expected, ""),
-            "{args:?}\n{run}"
-        );
+        for (args, expected) in [
+            (vec!["logs", name], clean),
+            (vec!["logs", name, "--follow"], clean),
+            (vec!["logs", name, "--ansi"], raw),
+            (vec!["logs", name, "--follow", "--ansi"], raw),
+        ] {
+            let run = env.ops(&args);
+            assert_eq!(
+                (run.code, run.stdout.as_str(), run.stderr.as_str()),
+                (Some(0), expected, ""),
+                "{args:?}\n{run}"
+            );
+        }
     }
 }
 

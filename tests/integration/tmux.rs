@@ -437,10 +437,12 @@ fn logs_join_wrapped_lines_and_keep_colours_on_request() {
         .success();
     env.wait_for("output", || !env.ops(&["logs", "wide"]).stdout.is_empty());
     assert_eq!(env.ops(&["logs", "wide"]).stdout, format!("red {long}\n"));
+    // From the log file, as the program wrote them (`ESC [0m`, where the pane would have
+    // tmux's own `ESC [39m`).
     insta::assert_snapshot!(env.ops(&["logs", "wide", "--ansi"]), @r"
     exit: 0
     --- stdout
-    \u{1b}[31mred\u{1b}[39m xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+    \u{1b}[31mred\u{1b}[0m xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
     --- stderr
     [EOF]
     ");

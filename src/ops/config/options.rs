@@ -227,6 +227,8 @@ impl From<&SessionConfig> for Settings {
             tmux_binary: given(config.tmux_binary().to_owned()),
             stop_signal: config.stop_signal().map(Given::new),
             stop_timeout: config.stop_timeout().map(Given::new),
+            log_dir: config.logs().dir().map(|dir| Given::new(dir.to_owned())),
+            log_max_size: given(config.logs().max_size()),
         }
     }
 }

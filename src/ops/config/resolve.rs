@@ -6,11 +6,14 @@
 //! A declared session that is invalid is an error, never replaced by an ad-hoc one
 //! (upstream silently started a bare shell instead, reference §11.3).
 
+use std::path::PathBuf;
+
 use super::Config;
 use super::error::{ConfigError, ConfigErrors};
 use super::schema::{Entry, SessionKey, invalid};
 use super::settings::{Given, Settings};
 use super::span::{Span, Spanned};
+use crate::ops::logs::{self, LogSettings};
 use crate::ops::model::{BackendType, TmuxSocket};
 use crate::ops::spec::{DEFAULT_TMUX_BINARY, SessionConfig};
 use crate::ops::validate::{self, SessionName, ValidationError};
@@ -74,6 +77,15 @@ impl Config {
             .tmux_binary
             .as_ref()
             .map_or(DEFAULT_TMUX_BINARY, |binary| binary.value.as_str())
+    }
+
+    /// Where logs go and how big a file may grow: `ops.log_dir` and `ops.log_max_size`,
+    /// or their defaults.
+    pub fn log_settings(&self) -> LogSettings {
+        log_settings(
+            self.defaults.log_dir.clone(),
+            self.defaults.log_max_size.clone(),
+        )
     }
 
     /// The declared sessions, in file order, valid or not.
@@ -254,6 +266,7 @@ pub(crate) fn build(
             .map_or(TmuxSocket::Default, |socket| socket.value),
         stop_signal: value(settings.stop_signal),
         stop_timeout: value(settings.stop_timeout),
+        logs: log_settings(settings.log_dir, settings.log_max_size),
         declared,
     })
 }
@@ -315,6 +328,14 @@ fn err_at(err: ValidationError, span: Option<&Span>, session: Option<&str>) -> C
         Some(span) => invalid(err, span, session),
         None => ConfigError::new(err.to_string()),
     }
+}
+
+/// `ops.log_dir` and `ops.log_max_size`, or their defaults.
+fn log_settings(dir: Option<Given<PathBuf>>, max_size: Option<Given<u64>>) -> LogSettings {
+    LogSettings::new(
+        value(dir).or_else(logs::paths::default_dir),
+        value(max_size).unwrap_or(logs::DEFAULT_MAX_SIZE),
+    )
 }
 
 /// The value of a layer's field, without where it was given.

@@ -60,6 +60,10 @@ keys! {
         TmuxBinary = "tmux_binary",
         /// `container_runtime`: `podman` or `docker`; null auto-detects.
         ContainerRuntime = "container_runtime",
+        /// `log_dir`: where log files go.
+        LogDir = "log_dir",
+        /// `log_max_size`: the cap of one log file.
+        LogMaxSize = "log_max_size",
         /// `sessions`: the declared sessions.
         Sessions = "sessions",
     }
@@ -177,6 +181,15 @@ impl Ops {
                     .map(|v| ops.defaults.tmux_binary = v),
                 Some(OpsKey::ContainerRuntime) => typed(value, &key.value, None, Runtime::from_str)
                     .map(|v| ops.defaults.runtime = v),
+                Some(OpsKey::LogDir) => {
+                    let base = base_dir(&value.span);
+                    typed(value, &key.value, None, |text| log_dir(text, &base))
+                        .map(|v| ops.defaults.log_dir = v)
+                }
+                Some(OpsKey::LogMaxSize) => typed(value, &key.value, None, |text| {
+                    validate::byte_size("log_max_size", text)
+                })
+                .map(|v| ops.defaults.log_max_size = v),
                 Some(OpsKey::Sessions) => sessions(value).map(|s| ops.sessions = s),
                 None => Err(unknown_key(key, OpsKey::NAMES, "'ops'")),
             };
@@ -398,6 +411,12 @@ pub(crate) fn log_volume(text: &str, base: Option<&Path>) -> Result<Volume, Vali
     Volume::parse(text)
         .and_then(|volume| bind_host(volume, base))
         .map_err(|err| ValidationError::new("log_volume", err.value(), err.reason()))
+}
+
+/// `log_dir`: a directory on this host, `~` expanded, relative to the file that names it.
+fn log_dir(text: &str, base: &Path) -> Result<PathBuf, ValidationError> {
+    validate::check_path_text("log_dir", text)?;
+    Ok(host_path(text, Some(base)))
 }
 
 /// `tmux_binary`: a path or a name, as text.

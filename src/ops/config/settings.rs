@@ -127,6 +127,10 @@ pub struct Settings {
     pub stop_signal: Option<Given<StopSignal>>,
     /// How long `stop` waits by default.
     pub stop_timeout: Option<Given<Duration>>,
+    /// Where log files go (`ops.log_dir`), already absolute.
+    pub log_dir: Option<Given<PathBuf>>,
+    /// The cap of one log file, in bytes (`ops.log_max_size`).
+    pub log_max_size: Option<Given<u64>>,
 }
 
 impl Settings {
@@ -149,6 +153,8 @@ impl Settings {
             tmux_binary,
             stop_signal,
             stop_timeout,
+            log_dir,
+            log_max_size,
         } = top;
         fn replace<T>(below: &mut Option<T>, top: Option<T>) {
             if top.is_some() {
@@ -167,6 +173,8 @@ impl Settings {
         replace(&mut self.tmux_binary, tmux_binary);
         replace(&mut self.stop_signal, stop_signal);
         replace(&mut self.stop_timeout, stop_timeout);
+        replace(&mut self.log_dir, log_dir);
+        replace(&mut self.log_max_size, log_max_size);
         for var in env {
             match self
                 .env

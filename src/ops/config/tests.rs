@@ -35,6 +35,39 @@ fn default_config_has_no_file_and_no_session() {
 }
 
 #[test]
+fn log_settings_apply_to_every_session_and_point_at_their_place() {
+    let text = "ops:\n  log_dir: ./logs\n  log_max_size: 512KiB\n  sessions:\n    bot: {command: sleep 1}\n";
+    let config = Config::from_yaml_str(text, Path::new("/srv/bots/kstlib.conf.yml")).expect("load");
+    config.check().expect("valid");
+    let logs = config.log_settings();
+    assert_eq!(
+        logs.dir(),
+        Some(Path::new("/srv/bots/logs")),
+        "relative to the file"
+    );
+    assert_eq!(logs.max_size(), 512 * 1024);
+    let bot = config.sessions().next().expect("bot");
+    assert_eq!(bot.logs(), &logs);
+    // Without the keys: the defaults, on declared and ad-hoc sessions alike.
+    let plain = load("ops: {}\n").expect("load");
+    assert_eq!(
+        plain.log_settings().max_size(),
+        crate::ops::logs::DEFAULT_MAX_SIZE
+    );
+    assert_eq!(
+        plain.log_settings().dir(),
+        crate::ops::logs::paths::default_dir().as_deref()
+    );
+    let err = error("ops:\n  log_max_size: 100\n");
+    assert_eq!(err.location.as_ref().map(|span| span.line), Some(2));
+    assert!(
+        err.message.contains("invalid log file size '100'"),
+        "{}",
+        err.message
+    );
+}
+
+#[test]
 fn upstream_example_config_loads() {
     let text = r#"
 logging:

@@ -2,6 +2,8 @@
 
 use std::io::{self, Write};
 
+use jiff::Timestamp;
+
 use crate::ops::exec::Invocation;
 use crate::ops::model::Runtime;
 use crate::ops::sanitize;
@@ -14,13 +16,35 @@ use crate::ops::sanitize;
 /// as partial records, and `--tail` drops the first piece and moves line ends
 /// (`printf one; sleep 1; echo " more"` comes back as " more"), TTY or not; without a
 /// TTY it also counts stdout and stderr apart. Its plain `logs` is right.
-pub(super) fn invocation(runtime: Runtime, id: &str, lines: usize, follow: bool) -> Invocation {
+///
+/// `since` passes `--since` on, as an RFC 3339 time, which both runtimes take.
+pub(super) fn invocation(
+    runtime: Runtime,
+    id: &str,
+    lines: usize,
+    follow: bool,
+    since: Option<Timestamp>,
+) -> Invocation {
     let mut invocation = Invocation::new(runtime.as_str()).arg("logs");
     if follow {
         invocation = invocation.arg("--follow");
     }
+    if let Some(since) = since {
+        invocation = invocation.arg("--since").arg(since.to_string());
+    }
     if runtime == Runtime::Docker {
         invocation = invocation.arg("--tail").arg(lines.to_string());
+    }
+    invocation.arg(id).merge_stderr()
+}
+
+/// All of a container's output, both streams in order, to be saved before it is removed;
+/// with `stamped`, each line begins with the time the runtime recorded it (see
+/// [`crate::ops::logs`] for why both are asked for).
+pub(super) fn saved_invocation(runtime: Runtime, id: &str, stamped: bool) -> Invocation {
+    let mut invocation = Invocation::new(runtime.as_str()).arg("logs");
+    if stamped {
+        invocation = invocation.arg("--timestamps");
     }
     invocation.arg(id).merge_stderr()
 }

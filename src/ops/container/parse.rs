@@ -94,6 +94,7 @@ pub(super) struct InspectState {
     restarting: bool,
     pid: i64,
     exit_code: i64,
+    finished_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -133,6 +134,16 @@ impl Inspect {
 
     pub(super) fn label(&self, key: &str) -> Option<&str> {
         self.config.labels.as_ref()?.get(key).map(String::as_str)
+    }
+
+    /// When the program last ended, if it ever did (Docker says year 1 when it did not).
+    pub(super) fn finished_at(&self) -> Option<Timestamp> {
+        self.state
+            .finished_at
+            .as_deref()?
+            .parse::<Timestamp>()
+            .ok()
+            .filter(|time| *time > Timestamp::UNIX_EPOCH)
     }
 
     pub(super) fn is_managed(&self) -> bool {

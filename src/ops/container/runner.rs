@@ -5,6 +5,8 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use jiff::Timestamp;
+
 use super::envfile::{EnvFile, fits};
 use super::logs::{self, LineFilter, line_count};
 use super::mounts;
@@ -14,6 +16,7 @@ use super::{HASH_LABEL, MANAGED_LABEL, SESSION_LABEL};
 use crate::ops::backend::{FAILED_START_LINES, LogOptions, Removal, SessionBackend, StopOptions};
 use crate::ops::error::{Error, Reason, Result};
 use crate::ops::exec::{ExecError, Executor, Invocation, Output, SystemExecutor};
+use crate::ops::logs::{self as saved_logs, LogFile, LogSettings};
 use crate::ops::model::{
     BackendType, Origin, Runtime, SessionState, SessionStatus, StopMethod, StopReport,
 };
@@ -31,6 +34,7 @@ const DOCKER_DETACHED: &str = "read escape sequence";
 pub struct ContainerRunner {
     runtime: Runtime,
     exec: Arc<dyn Executor>,
+    logs: LogSettings,
 }
 
 impl ContainerRunner {
@@ -41,12 +45,24 @@ impl ContainerRunner {
 
     /// The same, running programs through `exec` (tests use a fake one).
     pub fn with_executor(runtime: Runtime, exec: Arc<dyn Executor>) -> Self {
-        ContainerRunner { runtime, exec }
+        ContainerRunner {
+            runtime,
+            exec,
+            logs: LogSettings::from_env(),
+        }
     }
 
-    /// The runner for the runtime `config` asks for, or the auto-detected one.
+    /// The runner for the runtime `config` asks for, or the auto-detected one, saving
+    /// output where the session's log settings say.
     pub fn for_session(config: &SessionConfig) -> Result<Self> {
-        Ok(Self::new(runtime::detect(config.runtime())?))
+        Ok(Self::new(runtime::detect(config.runtime())?).with_logs(config.logs().clone()))
+    }
+
+    /// The same runner, saving the output of the containers it removes as `logs` says.
+    #[must_use]
+    pub fn with_logs(mut self, logs: LogSettings) -> Self {
+        self.logs = logs;
+        self
     }
 
     /// The runtime.
@@ -84,7 +100,7 @@ impl ContainerRunner {
 
     /// The last lines a container wrote, for a report (empty if they cannot be read).
     fn last_output(&self, found: &Inspect) -> Vec<String> {
-        let invocation = logs::invocation(self.runtime, &found.id, FAILED_START_LINES, false);
+        let invocation = logs::invocation(self.runtime, &found.id, FAILED_START_LINES, false, None);
         self.exec
             .output(&invocation)
             .map(|out| {
@@ -196,6 +212,52 @@ impl ContainerRunner {
             exit_code: None,
             output: Vec::new(),
         }
+    }
+
+    /// Removes a container kstlib created, its output saved to its log file first.
+    fn save_and_remove(&self, name: &SessionName) -> Result<()> {
+        if let Some(log) = self.logs.container_log(self.runtime, name)
+            && let Err(err) = self.save_output(name, &log)
+        {
+            // Not worth keeping the container for: what is lost is what `--keep` keeps.
+            tracing::warn!("the output of '{name}' was not saved: {err}");
+        }
+        self.remove(name)
+    }
+
+    /// Writes the container's output to `log`: the text and the times the runtime
+    /// recorded, then how the program ended (see [`saved_logs::import`]).
+    fn save_output(&self, name: &SessionName, log: &LogFile) -> Result<()> {
+        let Some(found) = self.find(name)? else {
+            return Ok(());
+        };
+        let ask = |stamped| {
+            let out =
+                self.run_invocation(logs::saved_invocation(self.runtime, &found.id, stamped))?;
+            if out.success() {
+                Ok(out.stdout)
+            } else {
+                Err(self.failure(&out, "logs"))
+            }
+        };
+        let (plain, stamped) = thread::scope(|s| {
+            let plain = s.spawn(|| ask(false));
+            let stamped = ask(true);
+            (plain.join(), stamped)
+        });
+        let plain = plain.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        let status = found.to_status(self.runtime);
+        let ending = saved_logs::ending_note(
+            status.exit_code,
+            status.exit_signal.as_deref(),
+            found.finished_at().unwrap_or_else(Timestamp::now),
+        );
+        saved_logs::import(log, self.logs.max_size(), &plain, &stamped?, &ending).map_err(
+            |source| Error::LogFile {
+                path: log.path().to_owned(),
+                source,
+            },
+        )
     }
 
     fn remove(&self, name: &SessionName) -> Result<()> {
@@ -367,7 +429,7 @@ impl SessionBackend for ContainerRunner {
                 if found.is_managed()
                     && found.label(HASH_LABEL) != Some(config.config_hash().as_str()) =>
             {
-                self.remove(name)?;
+                self.save_and_remove(name)?;
                 self.create(config)?;
                 true
             }
@@ -462,7 +524,7 @@ impl SessionBackend for ContainerRunner {
             Removal::Remove => true,
         };
         if remove {
-            self.remove(name)?;
+            self.save_and_remove(name)?;
             report.removed = true;
         }
         report.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -556,6 +618,7 @@ impl SessionBackend for ContainerRunner {
             &found.id,
             options.lines,
             false,
+            options.since,
         ))?;
         if !out.success() {
             return Err(self.failure(&out, "logs"));
@@ -579,6 +642,7 @@ impl SessionBackend for ContainerRunner {
                     &found.id,
                     options.lines,
                     false,
+                    options.since,
                 ))?;
                 if !out.success() {
                     return Err(self.failure(&out, "logs"));
@@ -589,7 +653,7 @@ impl SessionBackend for ContainerRunner {
         let mut filter = LineFilter::new(out, options.ansi, skip);
         self.exec
             .stream(
-                &logs::invocation(self.runtime, &found.id, options.lines, true),
+                &logs::invocation(self.runtime, &found.id, options.lines, true, options.since),
                 &mut filter,
             )
             .map_err(|err| self.exec_error(err))?;

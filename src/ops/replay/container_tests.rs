@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::recordings::*;
-use super::{Recording, Replay, failure, name, session};
+use super::{Recording, Replay, failure, name, no_log_files, session};
 use crate::cli::exit;
 use crate::ops::backend::{LogOptions, Removal, SessionBackend, StopOptions};
 use crate::ops::error::{Error, Result};
@@ -146,8 +146,10 @@ impl Cli {
         format!("replay-{}-{what}", self.tag)
     }
 
+    /// A runner on the replay, without log files: the recordings are the engine's answers
+    /// alone.
     fn runner(&self, replay: &Arc<Replay>) -> ContainerRunner {
-        ContainerRunner::with_executor(self.runtime, replay.clone())
+        ContainerRunner::with_executor(self.runtime, replay.clone()).with_logs(no_log_files())
     }
 }
 

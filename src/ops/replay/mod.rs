@@ -227,6 +227,11 @@ pub(super) fn session(
     build(&name, None, false, settings).expect("a valid session")
 }
 
+/// Log settings without a log directory: no log file is read or written.
+pub(super) fn no_log_files() -> crate::ops::logs::LogSettings {
+    crate::ops::logs::LogSettings::new(None, 0)
+}
+
 /// A valid session name.
 pub(super) fn name(name: &str) -> crate::ops::validate::SessionName {
     crate::ops::validate::SessionName::new(name).expect("a valid name")

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use super::recordings::*;
-use super::{Recording, Replay, failure, name, session};
+use super::{Recording, Replay, failure, name, no_log_files, session};
 use crate::cli::exit;
 use crate::ops::backend::{LogOptions, Removal, SessionBackend, StopOptions};
 use crate::ops::error::{Error, Result};
@@ -12,9 +12,10 @@ use crate::ops::validate::{Command, SessionName};
 use crate::ops::{SessionOptions, TmuxRunner};
 
 /// A runner for the server `-L socket`, answering through `replay`.
+/// A runner on the replay, without log files: the recordings are tmux's answers alone.
 fn runner(socket: &str, replay: &Arc<Replay>) -> TmuxRunner {
     let socket = TmuxSocket::new(Some(socket), None).expect("a valid socket name");
-    TmuxRunner::with_executor("tmux", socket, replay.clone())
+    TmuxRunner::with_executor("tmux", socket, replay.clone()).with_logs(no_log_files())
 }
 
 /// The verbs that begin by listing the server's sessions, to find the one named.
@@ -77,8 +78,8 @@ fn no_server_logs_are_session_not_found() {
     let replay = Replay::new()
         .then(
             "tmux",
-            &["-L", "replay-nosuch", "capture-pane"],
-            &TMUX_NO_SERVER_CAPTURE,
+            &["-L", "replay-nosuch", "list-sessions"],
+            &TMUX_NO_SERVER_LIST,
         )
         .shared();
     let err = failure(
@@ -87,6 +88,21 @@ fn no_server_logs_are_session_not_found() {
         exit::NOT_FOUND,
     );
     assert!(matches!(err, Error::SessionNotFound { .. }), "{err:?}");
+    // The server exits between the listing and the capture: still not found.
+    let replay = Replay::new()
+        .then(
+            "tmux",
+            &["-L", "replay-live", "list-sessions"],
+            &TMUX_DEAD_LIST,
+        )
+        .then(
+            "tmux",
+            &["-L", "replay-live", "capture-pane"],
+            &TMUX_NO_SERVER_CAPTURE,
+        )
+        .shared();
+    let logs = runner("replay-live", &replay).logs(&name("replay-dup"), &LogOptions::default());
+    failure(logs, "tmux session 'replay-dup' not found", exit::NOT_FOUND);
 }
 
 #[test]
@@ -109,8 +125,13 @@ fn missing_session_on_a_live_server_is_session_not_found() {
             "{verb}: {err:?}"
         );
     }
-    // `logs` asks for the pane straight away: "can't find session: replay-web".
+    // The session ends between the listing and the capture: "can't find session".
     let replay = Replay::new()
+        .then(
+            "tmux",
+            &["-L", "replay-live", "list-sessions"],
+            &TMUX_DEAD_LIST,
+        )
         .then(
             "tmux",
             &["-L", "replay-live", "capture-pane"],
@@ -118,8 +139,8 @@ fn missing_session_on_a_live_server_is_session_not_found() {
         )
         .shared();
     let err = failure(
-        runner("replay-live", &replay).logs(&name("replay-web"), &LogOptions::default()),
-        "tmux session 'replay-web' not found",
+        runner("replay-live", &replay).logs(&name("replay-dup"), &LogOptions::default()),
+        "tmux session 'replay-dup' not found",
         exit::NOT_FOUND,
     );
     assert!(matches!(err, Error::SessionNotFound { .. }), "{err:?}");
@@ -200,6 +221,15 @@ fn a_dead_pane_is_exited_with_its_code_and_its_output() {
             &["-L", "replay-live", "list-sessions"],
             &TMUX_DEAD_LIST,
         )
+        .shared();
+    let tmux = runner("replay-live", &replay);
+    let status = tmux.status(&name("replay-dead")).expect("status");
+    let replay = Replay::new()
+        .then(
+            "tmux",
+            &["-L", "replay-live", "list-sessions"],
+            &TMUX_DEAD_LIST,
+        )
         .then(
             "tmux",
             &["-L", "replay-live", "capture-pane"],
@@ -207,7 +237,6 @@ fn a_dead_pane_is_exited_with_its_code_and_its_output() {
         )
         .shared();
     let tmux = runner("replay-live", &replay);
-    let status = tmux.status(&name("replay-dead")).expect("status");
     assert_eq!(
         (status.state, status.exit_code, status.pid),
         (SessionState::Exited, Some(3), None)
@@ -320,7 +349,7 @@ const DENIED: &str = "tmux -S /tmp/replay-rec/tmux/root.sock cannot be used: err
 
 fn denied_server(replay: &Arc<Replay>) -> TmuxRunner {
     let socket = TmuxSocket::new(None, Some(DENIED_SOCKET)).expect("a valid socket path");
-    TmuxRunner::with_executor("tmux", socket, replay.clone())
+    TmuxRunner::with_executor("tmux", socket, replay.clone()).with_logs(no_log_files())
 }
 
 #[test]
@@ -349,15 +378,29 @@ fn permission_denied_on_the_server_socket_is_unavailable_not_no_session() {
         DENIED,
         exit::UNAVAILABLE,
     );
+    let replay = list();
+    let logs = denied_server(&replay).logs(&name("replay-web"), &LogOptions::default());
+    failure(logs, DENIED, exit::UNAVAILABLE);
+    // Refused between the listing and the capture (the socket's mode changed): the same.
     let replay = Replay::new()
         .then(
             "tmux",
-            &["-S", DENIED_SOCKET, "capture-pane"],
+            &["-L", "replay-live", "list-sessions"],
+            &TMUX_DEAD_LIST,
+        )
+        .then(
+            "tmux",
+            &["-L", "replay-live", "capture-pane"],
             &TMUX_DENIED_CAPTURE,
         )
         .shared();
-    let logs = denied_server(&replay).logs(&name("replay-web"), &LogOptions::default());
-    failure(logs, DENIED, exit::UNAVAILABLE);
+    let logs = runner("replay-live", &replay).logs(&name("replay-dup"), &LogOptions::default());
+    let err = logs.expect_err("refused");
+    assert_eq!(
+        crate::cli::exit::code(err.kind()),
+        exit::UNAVAILABLE,
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -365,7 +408,8 @@ fn a_socket_directory_that_is_not_ours_is_unavailable() {
     let replay = Replay::new()
         .then("tmux", &["list-sessions"], &TMUX_DENIED_DIR_LIST)
         .shared();
-    let runner = TmuxRunner::with_executor("tmux", TmuxSocket::Default, replay.clone());
+    let runner = TmuxRunner::with_executor("tmux", TmuxSocket::Default, replay.clone())
+        .with_logs(no_log_files());
     failure(
         runner.status(&name("replay-web")),
         "tmux cannot be used: directory /tmp/tmux-65534 has unsafe permissions",

@@ -9,10 +9,13 @@
 //! - `stop` is a ladder: the stop signal, a wait of up to the timeout, then SIGKILL to the
 //!   program's process group (tmux's `kill-session` only sends SIGHUP, which a program may
 //!   ignore and outlive);
-//! - the argv is handed to tmux as separate arguments, so no shell ever sees it.
+//! - the argv is handed to tmux as separate arguments, so no shell ever sees it;
+//! - the pane's output also goes to a log file (`pipe-pane`, in the same invocation as
+//!   `new-session`), which outlives the session and its server (`log.rs`).
 
 mod follow;
 pub(crate) mod list;
+mod log;
 mod runner;
 mod socket;
 pub(crate) mod target;

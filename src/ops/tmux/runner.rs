@@ -14,6 +14,7 @@ use super::list::{
     FailedStart, HASH_OPTION, LIST_FORMAT, MANAGED_OPTION, Row, SIGNAL_OPTION, join_lines, last,
     parse_row, screen_lines, settle,
 };
+use super::log::{Ended, since_needs_a_log};
 use super::socket::inside_server;
 use super::target::{
     escape_semicolon, missing_session, no_server, not_found, pane_target, session_target,
@@ -22,6 +23,7 @@ use super::target::{
 use crate::ops::backend::{FAILED_START_LINES, LogOptions, Removal, SessionBackend, StopOptions};
 use crate::ops::error::{Error, Reason, Result};
 use crate::ops::exec::{Executor, Invocation, Output, SystemExecutor};
+use crate::ops::logs::LogSettings;
 use crate::ops::model::{
     BackendType, Origin, SessionState, SessionStatus, StopMethod, StopReport, TmuxSocket,
 };
@@ -36,6 +38,7 @@ pub struct TmuxRunner {
     binary: String,
     socket: TmuxSocket,
     exec: Arc<dyn Executor>,
+    logs: LogSettings,
 }
 
 impl TmuxRunner {
@@ -55,12 +58,25 @@ impl TmuxRunner {
             binary: binary.into(),
             socket,
             exec,
+            logs: LogSettings::from_env(),
         }
     }
 
-    /// A runner for the server a session is configured on.
+    /// A runner for the server a session is configured on, with its log settings.
     pub fn for_session(config: &SessionConfig) -> Self {
-        Self::new(config.tmux_binary(), config.socket().clone())
+        Self::new(config.tmux_binary(), config.socket().clone()).with_logs(config.logs().clone())
+    }
+
+    /// The same runner, writing the logs of the sessions it starts as `logs` says.
+    #[must_use]
+    pub fn with_logs(mut self, logs: LogSettings) -> Self {
+        self.logs = logs;
+        self
+    }
+
+    /// Where the logs of the sessions it starts go.
+    pub fn log_settings(&self) -> &LogSettings {
+        &self.logs
     }
 
     /// The tmux program.
@@ -125,7 +141,7 @@ impl TmuxRunner {
         }
     }
 
-    fn run<I, S>(&self, args: I) -> Result<Output>
+    pub(super) fn run<I, S>(&self, args: I) -> Result<Output>
     where
         I: IntoIterator<Item = S>,
         S: Into<OsString>,
@@ -195,7 +211,7 @@ impl TmuxRunner {
         status
     }
 
-    fn kill_session(&self, name: &SessionName) -> Result<()> {
+    pub(super) fn kill_session(&self, name: &SessionName) -> Result<()> {
         let out = self.run(["kill-session", "-t", &session_target(name)])?;
         let stderr = out.stderr_text();
         // Gone already: a foreign session without remain-on-exit ends with its program,
@@ -310,6 +326,7 @@ impl TmuxRunner {
                     .map(OsString::from),
             );
         }
+        args.extend(self.pipe_args(name, None));
         args
     }
 
@@ -377,8 +394,9 @@ impl SessionBackend for TmuxRunner {
                 });
             }
             // An exited session is only kept for its exit code and screen; starting it
-            // again replaces it, as a stopped container is started again.
-            self.kill_session(name)?;
+            // again replaces it, as a stopped container is started again. Its log keeps
+            // both: the next run rotates it to `.1`.
+            self.remove(name, &Ended::from(&row))?;
         }
         // A session without a command runs a shell, which ignores SIGINT: SIGHUP is what
         // closing its terminal would send.
@@ -423,9 +441,19 @@ impl SessionBackend for TmuxRunner {
                 };
                 Ok(status)
             }
-            Err(failed) => {
-                // Nothing is left behind by a start that failed.
-                self.kill_session(name)?;
+            Err(mut failed) => {
+                // Nothing is left behind by a start that failed, but its log.
+                let ended = Ended {
+                    managed: true,
+                    exit_code: failed.exit_code,
+                    exit_signal: failed.exit_signal.clone(),
+                };
+                self.remove(name, &ended)?;
+                // A program this quick may be dead before tmux has drawn what it wrote; the
+                // log has it once the removal has let tmux and the sink finish.
+                if let Some(output) = self.logged_output(name, FAILED_START_LINES) {
+                    failed.output = output;
+                }
                 Err(failed.into_error(name, config.command(), config.working_dir()))
             }
         }
@@ -441,8 +469,17 @@ impl SessionBackend for TmuxRunner {
             self.stop(name, &keep)?;
         }
         // The pane runs its command again, in its directory and environment: what the
-        // session was started with, which kstlib does not need to know.
-        let out = self.run(["respawn-pane", "-k", "-t", &pane_target(name)])?;
+        // session was started with, which kstlib does not need to know. The run that
+        // ended closes its log; the new one gets a file of its own.
+        let ended = self
+            .find(name)?
+            .map_or_else(|| Ended::from(&row), |now| Ended::from(&now));
+        let mut args: Vec<OsString> = ["respawn-pane", "-k", "-t", &pane_target(name)]
+            .into_iter()
+            .map(OsString::from)
+            .collect();
+        args.extend(self.repipe_args(name, &ended));
+        let out = self.run(args)?;
         if !out.success() {
             return Err(Error::SessionStart {
                 name: name.to_string(),
@@ -464,6 +501,7 @@ impl SessionBackend for TmuxRunner {
         let row = self.require(name)?;
         let mut report =
             StopReport::already_exited(name.as_str(), BackendType::Tmux, row.exit_code);
+        let mut ended = Ended::from(&row);
         if let (false, Some(pid)) = (row.dead, row.pid) {
             report.method = if options.graceful {
                 let signal = options.signal.or(row.stop_signal).unwrap_or_default();
@@ -482,10 +520,13 @@ impl SessionBackend for TmuxRunner {
                 Self::wait_gone(pid, KILL_GRACE);
                 StopMethod::Forced
             };
-            report.exit_code = self.find(name)?.and_then(|row| row.exit_code);
+            if let Some(after) = self.find(name)? {
+                ended = Ended::from(&after);
+            }
+            report.exit_code = ended.exit_code;
         }
         if options.removal != Removal::Keep {
-            self.kill_session(name)?;
+            self.remove(name, &ended)?;
             report.removed = true;
         }
         report.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -566,12 +607,28 @@ impl SessionBackend for TmuxRunner {
         }
     }
 
+    /// The session's log file when it has one (it is ours and logs are on), else its pane.
     fn logs(&self, name: &SessionName, options: &LogOptions) -> Result<String> {
+        let row = self.require(name)?;
+        if let Some(lines) = self.logged_lines(name, &row, options)? {
+            return Ok(join_lines(&lines));
+        }
+        if options.since.is_some() {
+            return Err(since_needs_a_log(name));
+        }
         let lines = last(self.capture(name, options.ansi)?, options.lines);
         Ok(join_lines(&lines))
     }
 
+    /// Follows the session's log file when it has one, else its pane.
     fn follow(&self, name: &SessionName, options: &LogOptions, out: &mut dyn Write) -> Result<()> {
+        let row = self.require(name)?;
+        if self.follow_logged(name, &row, options, out)? {
+            return Ok(());
+        }
+        if options.since.is_some() {
+            return Err(since_needs_a_log(name));
+        }
         follow_capture(self, name, options, out)
     }
 

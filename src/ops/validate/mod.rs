@@ -18,6 +18,7 @@ mod name;
 mod path;
 mod port;
 mod signal;
+mod size;
 mod volume;
 
 pub use command::{Command, MAX_COMMAND_LENGTH};
@@ -34,6 +35,7 @@ pub(crate) use path::{absolute, expand_home};
 pub use path::{check_path_text, check_socket_path};
 pub use port::{MAX_PORTS, Port, check_port_count};
 pub use signal::StopSignal;
+pub use size::byte_size;
 pub use volume::{MAX_VOLUMES, Volume, check_volume_count};
 
 /// Why a value was refused, and which value.
@@ -160,6 +162,9 @@ fn field_label(field: &str) -> &str {
         "tmux_binary" => "tmux binary",
         "stop_signal" => "stop signal",
         "keys" => "keys",
+        "log_dir" => "log directory",
+        "log_max_size" => "log file size",
+        "since" => "--since value",
         other => other,
     }
 }
