@@ -13,7 +13,7 @@ use super::exit;
 /// Start, stop, attach to, watch and list long-running sessions on tmux and on
 /// Docker/Podman containers, driven by kstlib.conf.yml.
 #[derive(Debug, Parser)]
-#[command(name = "kstlib", version, after_help = exit::HELP, max_term_width = 100)]
+#[command(name = "kstlib", version, after_help = exit::help(), max_term_width = 100)]
 pub struct Cli {
     /// Read this config file only, instead of searching (also KSTLIB_CONFIG).
     #[arg(
@@ -66,7 +66,7 @@ pub enum Command {
 
 /// `kstlib ops …`, in upstream's order.
 #[derive(Debug, Subcommand)]
-#[command(after_help = exit::HELP)]
+#[command(after_help = exit::help())]
 pub enum OpsCommand {
     /// Start a session, declared in kstlib.conf.yml or ad hoc.
     #[command(after_help = START_EXAMPLES)]

@@ -108,7 +108,7 @@ pub(super) fn start(config: &Config, args: &StartArgs) -> CliResult {
     if let Some(hint) = manager
         .config()
         .command()
-        .and_then(|c| c.shell_syntax_hint())
+        .and_then(Command::shell_syntax_hint)
     {
         note(&render::warning(&hint));
     }

@@ -1,4 +1,4 @@
-//! Exit codes: the one place that decides them.
+//! Exit codes: the one place that decides them, and the table `--help` shows.
 
 use crate::ops::ErrorKind;
 
@@ -15,16 +15,34 @@ pub const NOT_FOUND: u8 = 4;
 /// tmux or the container runtime is missing or not answering.
 pub const UNAVAILABLE: u8 = 5;
 
+/// Every exit code with what it means: `--help` (and the README's table) are made of this.
+pub const CODES: [(u8, &str); 6] = [
+    (OK, "success"),
+    (
+        FAILED,
+        "operation failed (backend refused, start failed, stop failed)",
+    ),
+    (USAGE, "usage error"),
+    (
+        INVALID,
+        "invalid config or input (list: the config has errors, every session is still listed)",
+    ),
+    (NOT_FOUND, "session not found"),
+    (
+        UNAVAILABLE,
+        "backend unavailable (tmux or container runtime missing, not answering, timed out)",
+    ),
+];
+
 /// The exit code list, as shown at the end of `--help`.
-pub const HELP: &str = "\
-Exit codes:
-  0  success
-  1  operation failed (backend refused, start failed, stop failed)
-  2  usage error
-  3  invalid config or input
-  4  session not found
-  5  backend unavailable (tmux or container runtime missing, not answering, timed out)
-  attach replaces kstlib with tmux or the runtime: its exit code is theirs.";
+pub fn help() -> String {
+    let mut text = String::from("Exit codes:\n");
+    for (code, meaning) in CODES {
+        text.push_str(&format!("  {code}  {meaning}\n"));
+    }
+    text.push_str("  attach replaces kstlib with tmux or the runtime: its exit code is theirs.");
+    text
+}
 
 /// The exit code of an error of this kind.
 pub fn code(kind: ErrorKind) -> u8 {
@@ -33,5 +51,20 @@ pub fn code(kind: ErrorKind) -> u8 {
         ErrorKind::Invalid => INVALID,
         ErrorKind::NotFound => NOT_FOUND,
         ErrorKind::Unavailable => UNAVAILABLE,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The README's table says what the codes say: a row per code, the same words.
+    #[test]
+    fn the_readme_table_is_this_table() {
+        let readme = include_str!("../../README.md");
+        for (code, meaning) in CODES {
+            let row = format!("| {code} | {meaning} |");
+            assert!(readme.contains(&row), "README.md lacks the row `{row}`");
+        }
     }
 }

@@ -4,7 +4,7 @@
 use crate::ops::{Error, Operation};
 
 /// A short suggestion of what to do next, shown after the error.
-pub fn hint(err: &Error) -> Option<String> {
+pub(crate) fn hint(err: &Error) -> Option<String> {
     match err {
         Error::SessionExists { name, .. } => Some(format!(
             "stop it first with `kstlib ops stop {name}`, or attach with `kstlib ops attach {name}`"

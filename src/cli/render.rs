@@ -164,8 +164,8 @@ pub fn list_table(sessions: &[SessionStatus]) -> String {
                 state_text(s),
                 s.backend.to_string(),
                 socket_text(s).unwrap_or_else(dash),
-                s.runtime.map(|rt| rt.to_string()).unwrap_or_else(dash),
-                s.pid.map(|pid| pid.to_string()).unwrap_or_else(dash),
+                s.runtime.map_or_else(dash, |rt| rt.to_string()),
+                s.pid.map_or_else(dash, |pid| pid.to_string()),
                 s.image
                     .clone()
                     .filter(|image| !image.is_empty())

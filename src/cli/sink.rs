@@ -52,7 +52,11 @@ impl Sink {
         match logs::run_sink(&self.file, self.max_size, self.ending.as_deref()) {
             Ok(()) => exit::OK,
             Err(err) => {
-                eprintln!("kstlib log sink: {}: {err}", self.file.display());
+                // The sink's stderr is tmux's: no renderer, no colours, one plain line.
+                #[allow(clippy::print_stderr)]
+                {
+                    eprintln!("kstlib log sink: {}: {err}", self.file.display());
+                }
                 exit::FAILED
             }
         }

@@ -348,7 +348,7 @@ mod tests {
         let started = recorder.0.lock().expect("lock");
         let config = &started[0];
         assert_eq!(
-            config.command().map(|c| c.display()).as_deref(),
+            config.command().map(Command::display).as_deref(),
             Some("python bot.py")
         );
         assert_eq!(config.working_dir(), Some(Path::new("/etc/kstlib/bots")));

@@ -583,7 +583,12 @@ impl TestEnv {
 
 impl Drop for TestEnv {
     fn drop(&mut self) {
-        let names = std::mem::take(&mut *self.containers.lock().unwrap_or_else(|e| e.into_inner()));
+        let names = std::mem::take(
+            &mut *self
+                .containers
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
         if !names.is_empty() {
             for rt in Rt::ALL {
                 if !runtime_on_path(rt) {
@@ -605,8 +610,12 @@ impl Drop for TestEnv {
                     .status();
             }
         }
-        let leftovers =
-            std::mem::take(&mut *self.leftovers.lock().unwrap_or_else(|e| e.into_inner()));
+        let leftovers = std::mem::take(
+            &mut *self
+                .leftovers
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
         for (rt, args) in leftovers {
             let _ = Command::new(rt.as_str())
                 .args(&args)
@@ -639,7 +648,7 @@ pub fn have(program: &str) -> bool {
             std::env::var("KSTLIB_REQUIRE_BACKENDS").as_deref() != Ok("1"),
             "{program} is required (KSTLIB_REQUIRE_BACKENDS=1) but not on PATH"
         );
-        eprintln!("SKIPPED: {program} is not installed; run scripts/test to install it");
+        skipped(&format!("{program} is not installed"));
     }
     found
 }
@@ -661,6 +670,12 @@ fn skip_or_fail(why: &str) {
         std::env::var("KSTLIB_REQUIRE_BACKENDS").as_deref() != Ok("1"),
         "required (KSTLIB_REQUIRE_BACKENDS=1) but unusable: {why}"
     );
+    skipped(why);
+}
+
+/// Says loudly, on the test's stderr, that a test did not run and why.
+#[allow(clippy::print_stderr)]
+fn skipped(why: &str) {
     eprintln!("SKIPPED: {why}; run scripts/test to set it up");
 }
 

@@ -2,6 +2,9 @@
 //! tmux, real Docker and real Podman. Each test has its own tmux servers, HOME and
 //! working directory (see `env`).
 
+// A test binary: its `pub` items are for its own modules, nothing outside.
+#![allow(unreachable_pub)]
+
 mod env;
 
 mod attach;

@@ -499,8 +499,8 @@ mod tests {
         }
     }
 
-    fn value<'a>(root: &'a Option<Node>, key: &str) -> Option<&'a str> {
-        root.as_ref()?.get(key)?.as_scalar()
+    fn value<'a>(root: Option<&'a Node>, key: &str) -> Option<&'a str> {
+        root?.get(key)?.as_scalar()
     }
 
     /// A home, a working directory and two system dirs, all under one temp dir.
@@ -626,15 +626,15 @@ mod tests {
         write(&l.home, "kstlib.conf.yml", "d: home\ne: home\n");
         write(&l.cwd, "kstlib.conf.yml", "e: cwd\n");
         let loaded = ok(&ConfigSource::Discover(l.search.clone()));
-        assert_eq!(value(&loaded.root, "a"), Some("sys2"));
+        assert_eq!(value(loaded.root.as_ref(), "a"), Some("sys2"));
         assert_eq!(
-            value(&loaded.root, "b"),
+            value(loaded.root.as_ref(), "b"),
             Some("sys1"),
             "first XDG entry wins"
         );
-        assert_eq!(value(&loaded.root, "c"), Some("dotconfig"));
-        assert_eq!(value(&loaded.root, "d"), Some("home"));
-        assert_eq!(value(&loaded.root, "e"), Some("cwd"));
+        assert_eq!(value(loaded.root.as_ref(), "c"), Some("dotconfig"));
+        assert_eq!(value(loaded.root.as_ref(), "d"), Some("home"));
+        assert_eq!(value(loaded.root.as_ref(), "e"), Some("cwd"));
         assert_eq!(loaded.files, l.search.candidates());
     }
 
@@ -675,7 +675,7 @@ mod tests {
         let other = write(&l.cwd, "other.yaml", "b: other\n");
         let loaded = ok(&ConfigSource::File(other.clone()));
         assert_eq!(loaded.files, [other]);
-        assert_eq!(value(&loaded.root, "a"), None);
+        assert_eq!(value(loaded.root.as_ref(), "a"), None);
         let missing = l.cwd.join("missing.yml");
         let e = fails(&ConfigSource::File(missing.clone()));
         assert_eq!(e.path(), Some(missing.as_path()));
@@ -742,9 +742,9 @@ mod tests {
             "include: [a.yml, ./sub/b.yml]\nz: main\n",
         );
         let loaded = ok(&ConfigSource::File(main.clone()));
-        assert_eq!(value(&loaded.root, "x"), Some("a"));
-        assert_eq!(value(&loaded.root, "y"), Some("b"));
-        assert_eq!(value(&loaded.root, "z"), Some("main"));
+        assert_eq!(value(loaded.root.as_ref(), "x"), Some("a"));
+        assert_eq!(value(loaded.root.as_ref(), "y"), Some("b"));
+        assert_eq!(value(loaded.root.as_ref(), "z"), Some("main"));
         assert!(
             loaded
                 .root
@@ -763,7 +763,10 @@ mod tests {
         let l = layout();
         write(&l.cwd, "a.yml", "x: a\n");
         let main = write(&l.cwd, "main.yml", "include: a.yml\n");
-        assert_eq!(value(&ok(&ConfigSource::File(main)).root, "x"), Some("a"));
+        assert_eq!(
+            value(ok(&ConfigSource::File(main)).root.as_ref(), "x"),
+            Some("a")
+        );
         for none in ["include:\n", "include: []\n", "include: ~\n"] {
             let main = write(&l.cwd, "main.yml", none);
             assert_eq!(ok(&ConfigSource::File(main)).files.len(), 1, "{none:?}");
@@ -776,7 +779,10 @@ mod tests {
         write(&l.cwd, "conf/parts/p.yml", "x: p\n");
         write(&l.cwd, "conf/parts/q.yml", "include: p.yml\n");
         let main = write(&l.cwd, "conf/main.yml", "include: parts/q.yml\n");
-        assert_eq!(value(&ok(&ConfigSource::File(main)).root, "x"), Some("p"));
+        assert_eq!(
+            value(ok(&ConfigSource::File(main)).root.as_ref(), "x"),
+            Some("p")
+        );
     }
 
     #[test]
@@ -872,7 +878,7 @@ mod tests {
             ConfigSource::File(l.cwd.join("f0.yml"))
         };
         let loaded = ok(&chain(MAX_INCLUDE_DEPTH));
-        assert_eq!(value(&loaded.root, "x"), Some("end"));
+        assert_eq!(value(loaded.root.as_ref(), "x"), Some("end"));
         let e = fails(&chain(MAX_INCLUDE_DEPTH + 1));
         assert!(e.message.contains("nested deeper than 10"), "{e}");
     }
@@ -925,8 +931,8 @@ mod tests {
             Ok(loaded) => loaded,
             Err(err) => panic!("{err}"),
         };
-        assert_eq!(value(&loaded.root, "x"), Some("inc"));
-        assert_eq!(value(&loaded.root, "y"), Some("mem"));
+        assert_eq!(value(loaded.root.as_ref(), "x"), Some("inc"));
+        assert_eq!(value(loaded.root.as_ref(), "y"), Some("mem"));
         assert_eq!(
             loaded.files,
             [l.cwd.join("inc.yml"), l.cwd.join("virtual.yml")]

@@ -178,7 +178,7 @@ impl ConfigError {
                             Origin::path(span.file.path.display().to_string())
                                 .line(span.line)
                                 .char_column(span.column),
-                        )
+                        );
                     }
                 }
             }

@@ -15,7 +15,7 @@ pub const MAX_MERGE_DEPTH: usize = 32;
 /// position of their first appearance; each node keeps its own span, so a merged value
 /// still knows which file declared it. A key repeated inside one mapping counts once,
 /// with its last value.
-pub fn merge(base: Node, overlay: Node) -> Result<Node, ConfigError> {
+pub(crate) fn merge(base: Node, overlay: Node) -> Result<Node, ConfigError> {
     merge_at(base, overlay, 0)
 }
 

@@ -204,7 +204,7 @@ impl Ops {
 /// Reject what a file repeats where a repeat loses something: `ops` and `include` at the
 /// top level, and any key inside `ops`. Must run on each file before it is merged, since
 /// merging keeps only the last of a repeated key.
-pub fn check_duplicates(root: &Node) -> Result<(), ConfigError> {
+pub(crate) fn check_duplicates(root: &Node) -> Result<(), ConfigError> {
     if let NodeKind::Map(entries) = &root.kind {
         let owned: Vec<_> = entries
             .iter()
@@ -693,8 +693,8 @@ mod tests {
         }
     }
 
-    fn line<T>(given: &Option<Given<T>>) -> Option<usize> {
-        given.as_ref()?.span.as_ref().map(|span| span.line)
+    fn line<T>(given: Option<&Given<T>>) -> Option<usize> {
+        given?.span.as_ref().map(|span| span.line)
     }
 
     #[test]
@@ -737,7 +737,7 @@ mod tests {
             defaults.backend.as_ref().map(|b| b.value),
             Some(BackendType::Container)
         );
-        assert_eq!(line(&defaults.backend), Some(2));
+        assert_eq!(line(defaults.backend.as_ref()), Some(2));
         assert_eq!(
             defaults.tmux_binary.as_ref().map(|b| b.value.as_str()),
             Some("/usr/bin/tmux")
@@ -807,7 +807,7 @@ mod tests {
             web.socket.as_ref().map(|s| s.value.path()),
             Some(PathBuf::from("/etc/kstlib/s.sock"))
         );
-        assert_eq!(line(&web.ports), Some(17));
+        assert_eq!(line(web.ports.as_ref()), Some(17));
     }
 
     #[test]

@@ -540,9 +540,8 @@ fn core_tag(tag: &Tag) -> Option<&str> {
 fn skip_properties(text: &str, start: Pos, limit: usize) -> Pos {
     let mut pos = start;
     for _ in 0..2 {
-        let rest = match text.get(pos.byte..limit) {
-            Some(rest) => rest,
-            None => return start,
+        let Some(rest) = text.get(pos.byte..limit) else {
+            return start;
         };
         if !(rest.starts_with('&') || rest.starts_with('!')) {
             break;

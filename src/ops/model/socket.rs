@@ -105,7 +105,6 @@ impl fmt::Display for TmuxSocket {
 pub fn socket_dir() -> PathBuf {
     let base = std::env::var_os("TMUX_TMPDIR")
         .filter(|dir| !dir.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/tmp"));
+        .map_or_else(|| PathBuf::from("/tmp"), PathBuf::from);
     base.join(format!("tmux-{}", nix::unistd::getuid()))
 }

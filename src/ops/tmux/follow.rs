@@ -54,9 +54,8 @@ fn new_lines<'a>(previous: &[String], current: &'a [String]) -> &'a [String] {
         if tail.len() > current.len() {
             continue;
         }
-        let (last, body) = match tail.split_last() {
-            Some(split) => split,
-            None => break,
+        let Some((last, body)) = tail.split_last() else {
+            break;
         };
         let head = &current[..tail.len()];
         if head[..body.len()] == *body && head[body.len()].starts_with(last.as_str()) {

@@ -122,7 +122,7 @@ impl TmuxRunner {
                     "#{pane_dead} #{pane_dead_time}",
                 ])
                 .ok()
-                .filter(|out| out.success())?;
+                .filter(crate::ops::exec::Output::success)?;
             let text = out.stdout_text();
             let mut words = text.split_whitespace();
             if words.next() == Some("1") {

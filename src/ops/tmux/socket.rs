@@ -34,7 +34,7 @@ fn discover_sockets_in(dir: &Path) -> Vec<TmuxSocket> {
         return Vec::new();
     };
     let mut sockets: Vec<TmuxSocket> = entries
-        .filter_map(|entry| entry.ok())
+        .filter_map(Result::ok)
         .filter(|entry| entry.file_type().is_ok_and(|kind| kind.is_socket()))
         .filter(|entry| UnixStream::connect(entry.path()).is_ok())
         .map(|entry| {
