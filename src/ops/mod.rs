@@ -30,6 +30,7 @@ pub mod error;
 pub mod exec;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod host;
 pub mod inventory;
 pub mod logs;
 pub mod manager;

@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use super::host::HostChoice;
 use super::logs::LogSettings;
 use super::model::{BackendType, Runtime, TmuxSocket};
 use super::validate::{Command, EnvVar, Image, Port, SessionName, StopSignal, Volume};
@@ -33,6 +34,7 @@ pub struct SessionConfig {
     pub(crate) stop_timeout: Option<Duration>,
     pub(crate) logs: LogSettings,
     pub(crate) declared: bool,
+    pub(crate) host: HostChoice,
 }
 
 impl SessionConfig {
@@ -109,6 +111,11 @@ impl SessionConfig {
     /// Where its log goes and how big it may grow (`ops.log_dir`, `ops.log_max_size`).
     pub fn logs(&self) -> &LogSettings {
         &self.logs
+    }
+
+    /// The host it runs on.
+    pub fn host(&self) -> &HostChoice {
+        &self.host
     }
 
     /// Whether the session is declared in the config file.

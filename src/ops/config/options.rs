@@ -229,6 +229,7 @@ impl From<&SessionConfig> for Settings {
             stop_timeout: config.stop_timeout().map(Given::new),
             log_dir: config.logs().dir().map(|dir| Given::new(dir.to_owned())),
             log_max_size: given(config.logs().max_size()),
+            host: given(config.host().clone()),
         }
     }
 }
