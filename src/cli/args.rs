@@ -164,6 +164,10 @@ pub struct Target {
     /// Container runtime (podman or docker). If not specified, uses config, else auto-detects.
     #[arg(long, value_parser = parse_runtime, value_name = "RUNTIME")]
     pub runtime: Option<Runtime>,
+
+    /// Host: one of ops.hosts, or `local` for this machine (overrides the session's host).
+    #[arg(long, value_name = "HOST")]
+    pub host: Option<String>,
 }
 
 /// `kstlib ops start`.
@@ -277,6 +281,10 @@ pub struct UpArgs {
     /// Declared sessions to start (default: all of them).
     pub names: Vec<String>,
 
+    /// Only the declared sessions on this host (one of ops.hosts, or `local`).
+    #[arg(long, value_name = "HOST")]
+    pub host: Option<String>,
+
     /// How to print the result.
     #[command(flatten)]
     pub output: Output,
@@ -287,6 +295,10 @@ pub struct UpArgs {
 pub struct DownArgs {
     /// Declared sessions to stop (default: all of them).
     pub names: Vec<String>,
+
+    /// Only the declared sessions on this host (one of ops.hosts, or `local`).
+    #[arg(long, value_name = "HOST")]
+    pub host: Option<String>,
 
     /// How to stop them.
     #[command(flatten)]

@@ -7,6 +7,7 @@ use jiff::Timestamp;
 
 use crate::ops::config::{Config, ConfigSource, Given, Settings};
 use crate::ops::doctor::{self, Health};
+use crate::ops::host::HostChoice;
 use crate::ops::inventory::{self, Located, Scope};
 use crate::ops::logs::{self, SavedLog};
 use crate::ops::timing::DEFAULT_STOP_TIMEOUT;
@@ -48,12 +49,19 @@ fn note(text: &str) {
     let _ = write!(anstream::stderr(), "{text}");
 }
 
-fn scope(target: &Target) -> Result<Scope, ValidationError> {
+fn scope(config: &Config, target: &Target) -> Result<Scope, Error> {
     Ok(Scope {
         backend: target.backend,
         socket: socket(target)?,
         runtime: target.runtime,
+        host: host(config, target.host.as_deref())?,
     })
+}
+
+/// The host `--host` names: `local`, or one of `ops.hosts`.
+fn host(config: &Config, name: Option<&str>) -> Result<Option<HostChoice>, Error> {
+    name.map(|name| config.host(name).map_err(Error::from))
+        .transpose()
 }
 
 fn socket(target: &Target) -> Result<Option<TmuxSocket>, ValidationError> {
@@ -94,6 +102,7 @@ pub(super) fn start(config: &Config, args: &StartArgs) -> CliResult {
     let name = SessionName::new(&args.name)?;
     let mut overrides = Settings::from_options(&options)?;
     overrides.backend = args.target.backend.map(Given::new);
+    overrides.host = host(config, args.target.host.as_deref())?.map(Given::new);
     if let Some(declared) = config.find(name.as_str()) {
         let left_out = config.left_out(declared, &overrides);
         if !left_out.is_empty() {
@@ -126,7 +135,7 @@ pub(super) fn start(config: &Config, args: &StartArgs) -> CliResult {
 /// the name of a declared session whose entry is invalid, its errors are the answer: it
 /// would be there if its entry could be used.
 fn locate(config: &Config, name: &str, target: &Target) -> Result<Located, Error> {
-    let located = inventory::locate(config, name, &scope(target)?);
+    let located = inventory::locate(config, name, &scope(config, target)?);
     for warning in located.iter().flat_map(Located::warnings) {
         note(&render::warning(warning));
     }
@@ -232,7 +241,12 @@ pub(super) fn restart(config: &Config, args: &RestartArgs) -> CliResult {
 /// The declared sessions `names` (all of them when empty, each once), each with its row
 /// in `list` (where it runs now, or `defined`, or `invalid`); a name that is not declared
 /// is not found.
-fn declared_rows(config: &Config, names: &[String]) -> Result<Vec<SessionStatus>, Error> {
+fn declared_rows(
+    config: &Config,
+    names: &[String],
+    host: Option<&str>,
+) -> Result<Vec<SessionStatus>, Error> {
+    let host = self::host(config, host)?;
     let mut wanted: Vec<&str> = if names.is_empty() {
         config.session_names().collect()
     } else {
@@ -255,7 +269,11 @@ fn declared_rows(config: &Config, names: &[String]) -> Result<Vec<SessionStatus>
             backend: None,
         });
     }
-    let inventory = inventory::list(config, &Scope::default())?;
+    let scope = Scope {
+        host,
+        ..Scope::default()
+    };
+    let inventory = inventory::list(config, &scope)?;
     for warning in &inventory.warnings {
         note(&render::warning(warning));
     }
@@ -389,7 +407,7 @@ fn report(outcomes: &[Outcome], output: Output) -> CliResult {
 }
 
 pub(super) fn up(config: &Config, args: &UpArgs) -> CliResult {
-    let rows = declared_rows(config, &args.names)?;
+    let rows = declared_rows(config, &args.names, args.host.as_deref())?;
     show_invalid(config, &rows);
     let outcomes = each(&rows, |row| match row.state {
         SessionState::Invalid => invalid(&row.name),
@@ -412,7 +430,7 @@ pub(super) fn up(config: &Config, args: &UpArgs) -> CliResult {
 
 pub(super) fn down(config: &Config, args: &DownArgs) -> CliResult {
     let options = stop_options(&args.stop, Removal::Auto)?;
-    let rows = declared_rows(config, &args.names)?;
+    let rows = declared_rows(config, &args.names, args.host.as_deref())?;
     let outcomes = each(&rows, |row| match row.state {
         SessionState::Invalid | SessionState::Defined => outcome(&row.name, "not_running", None),
         _ => {
@@ -491,7 +509,7 @@ pub(super) fn logs(config: &Config, args: &LogsArgs) -> CliResult {
         ansi: args.ansi,
         since,
     };
-    let scope = scope(&args.target)?;
+    let scope = scope(config, &args.target)?;
     let manager = match locate(config, &args.name, &args.target) {
         Ok(located) => located.manager,
         // Not declared and not running anywhere: what it printed, if it left a log.
@@ -546,7 +564,7 @@ pub(super) fn list(loaded: &Loaded, args: &ListArgs) -> CliResult {
     for err in &errors {
         note(&render::error(&Error::from(err.clone()), color));
     }
-    let inventory = inventory::list(loaded.config(), &scope(&args.target)?)?;
+    let inventory = inventory::list(loaded.config(), &scope(loaded.config(), &args.target)?)?;
     for warning in &inventory.warnings {
         note(&render::warning(warning));
     }
@@ -557,7 +575,9 @@ pub(super) fn list(loaded: &Loaded, args: &ListArgs) -> CliResult {
         || render::names(sessions),
         || match sessions.is_empty() {
             true => "No sessions found.\n".to_owned(),
-            false => render::list_table(sessions),
+            false => {
+                render::list_table_on_hosts(sessions, loaded.config().hosts().next().is_some())
+            }
         },
     ))?;
     Ok(if errors.is_empty() {

@@ -86,6 +86,9 @@ pub fn status_table(status: &SessionStatus) -> String {
         ("State", state_text(status)),
         ("Backend", status.backend.to_string()),
     ];
+    if let Some(host) = &status.host {
+        rows.push(("Host", host.clone()));
+    }
     if let Some(pid) = status.pid.filter(|&pid| pid != 0) {
         rows.push(("PID", pid.to_string()));
     }
@@ -152,14 +155,24 @@ pub fn status_table(status: &SessionStatus) -> String {
 /// (every cell escaped first, so what is measured is what the terminal shows), `defined`
 /// rows dim.
 pub fn list_table(sessions: &[SessionStatus]) -> String {
+    list_table_on_hosts(sessions, false)
+}
+
+/// `list` for people; with `hosts` (remote hosts are declared) a HOST column after NAME,
+/// `-` for this machine.
+pub fn list_table_on_hosts(sessions: &[SessionStatus], hosts: bool) -> String {
     const HEADERS: [&str; 8] = [
         "NAME", "STATE", "BACKEND", "SOCKET", "RUNTIME", "PID", "IMAGE", "ORIGIN",
     ];
-    let rows: Vec<[String; 8]> = sessions
+    let mut headers = HEADERS.to_vec();
+    if hosts {
+        headers.insert(1, "HOST");
+    }
+    let rows: Vec<Vec<String>> = sessions
         .iter()
         .map(|s| {
             let dash = || "-".to_owned();
-            [
+            let mut row = vec![
                 s.name.clone(),
                 state_text(s),
                 s.backend.to_string(),
@@ -171,29 +184,39 @@ pub fn list_table(sessions: &[SessionStatus]) -> String {
                     .filter(|image| !image.is_empty())
                     .unwrap_or_else(dash),
                 s.origin.to_string(),
-            ]
-            .map(|cell| escape(&cell).into_owned())
+            ];
+            if hosts {
+                row.insert(1, s.host.clone().unwrap_or_else(dash));
+            }
+            row.into_iter()
+                .map(|cell| escape(&cell).into_owned())
+                .collect()
         })
         .collect();
-    let mut widths = HEADERS.map(str::len);
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.len()).collect();
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(display_width(cell));
         }
     }
+    let state = headers.iter().position(|h| *h == "STATE");
     let mut out = String::new();
-    let header: Vec<String> = HEADERS.iter().zip(widths).map(|(h, w)| pad(h, w)).collect();
+    let header: Vec<String> = headers
+        .iter()
+        .zip(&widths)
+        .map(|(h, w)| pad(h, *w))
+        .collect();
     let _ = writeln!(out, "{}", paint(BOLD, header.join("  ").trim_end()));
     for (row, status) in rows.iter().zip(sessions) {
         let cells: Vec<String> = row
             .iter()
-            .zip(widths)
+            .zip(&widths)
             .enumerate()
             .map(|(i, (cell, w))| {
-                let padded = pad(cell, w);
-                match i {
-                    1 => paint(state_style(status.state), &padded),
-                    _ => padded,
+                let padded = pad(cell, *w);
+                match Some(i) == state {
+                    true => paint(state_style(status.state), &padded),
+                    false => padded,
                 }
             })
             .collect();
@@ -398,8 +421,13 @@ pub fn saved_log(name: &str, saved: &crate::ops::logs::SavedLog) -> String {
         .written
         .map(|time| format!(", last written {}", created_text(time)))
         .unwrap_or_default();
+    let on = saved
+        .host
+        .as_ref()
+        .map(|host| format!(" on {}", escape(host)))
+        .unwrap_or_default();
     format!(
-        "note: session '{}' is not running; this is its log ({}){written}.\n",
+        "note: session '{}' is not running; this is its log{on} ({}){written}.\n",
         escape(name),
         escape(&saved.path.display().to_string())
     )
@@ -460,6 +488,18 @@ mod tests {
           Socket     orion
           Exit Code  1
           Origin     managed
+        ");
+    }
+
+    #[test]
+    fn list_table_shows_hosts_when_there_are_any() {
+        let mut sessions = sample();
+        sessions[1].host = Some("vps1".to_owned());
+        insta::assert_snapshot!(plain(&list_table_on_hosts(&sessions, true)), @"
+        NAME   HOST  STATE       BACKEND    SOCKET  RUNTIME  PID   IMAGE    ORIGIN
+        astro  -     running     tmux       -       -        4242  -        config
+        orion  vps1  exited (1)  tmux       orion   -        -     -        managed
+        web    -     defined     container  -       -        -     nginx:1  config
         ");
     }
 

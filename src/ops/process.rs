@@ -50,10 +50,7 @@ impl Ending {
 /// The state of process `pid`.
 pub(crate) fn state(pid: u32) -> ProcessState {
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => parse_stat(&stat).map_or(ProcessState::Alive, |(state, ending)| match state {
-            'Z' | 'X' => ProcessState::Zombie(ending),
-            _ => ProcessState::Alive,
-        }),
+        Ok(stat) => state_of_stat(&stat),
         // Without /proc (not Linux), signal 0 tells existence; zombies count as alive.
         Err(_) if !std::path::Path::new("/proc/self/stat").exists() => {
             let Ok(raw) = i32::try_from(pid) else {
@@ -74,7 +71,7 @@ pub(crate) fn alive(pid: u32) -> bool {
 }
 
 /// The state letter and, for a finished process, its exit status (field 52).
-fn parse_stat(stat: &str) -> Option<(char, Option<Ending>)> {
+pub(crate) fn parse_stat(stat: &str) -> Option<(char, Option<Ending>)> {
     // The command name, in parentheses, may contain spaces and parentheses itself.
     let fields: Vec<&str> = stat[stat.rfind(')')? + 1..].split_whitespace().collect();
     let state = fields.first()?.chars().next()?;
@@ -88,8 +85,21 @@ fn parse_stat(stat: &str) -> Option<(char, Option<Ending>)> {
 /// The foreground process group of the process's terminal (`tpgid`, field 8).
 fn foreground_group(pid: i32) -> Option<i32> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat_foreground_group(&stat)
+}
+
+/// The `tpgid` field of a `/proc/PID/stat` line.
+pub(crate) fn stat_foreground_group(stat: &str) -> Option<i32> {
     let after_name = &stat[stat.rfind(')')? + 1..];
     after_name.split_whitespace().nth(5)?.parse().ok()
+}
+
+/// What a `/proc/PID/stat` line says of the process's state.
+pub(crate) fn state_of_stat(stat: &str) -> ProcessState {
+    parse_stat(stat).map_or(ProcessState::Alive, |(state, ending)| match state {
+        'Z' | 'X' => ProcessState::Zombie(ending),
+        _ => ProcessState::Alive,
+    })
 }
 
 /// Sends `signal` as the terminal would: to the program's process group and to the

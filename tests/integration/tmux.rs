@@ -49,7 +49,8 @@ fn start_status_logs_stop_round_trip() {
       "exit_signal": null,
       "ports": [],
       "detail": null,
-      "drift": null
+      "drift": null,
+      "host": null
     }
     --- stderr
     [EOF]
@@ -242,7 +243,8 @@ fn a_program_that_ends_later_stays_as_exited_with_its_code() {
       "exit_signal": null,
       "ports": [],
       "detail": null,
-      "drift": null
+      "drift": null,
+      "host": null
     }
     --- stderr
     [EOF]

@@ -16,8 +16,8 @@ use super::settings::{Given, Settings};
 use super::span::{Span, Spanned};
 use crate::ops::host::{HostChoice, HostRef, HostSpec, REMOTE_LOG_DIR};
 use crate::ops::logs::{self, LogSettings};
-use crate::ops::sanitize::quote;
 use crate::ops::model::{BackendType, TmuxSocket};
+use crate::ops::sanitize::quote;
 use crate::ops::spec::{DEFAULT_TMUX_BINARY, SessionConfig};
 use crate::ops::validate::{self, SessionName, ValidationError};
 
@@ -204,11 +204,11 @@ impl Config {
                 for key in self.left_out(declared, &top) {
                     entry.clear(key);
                 }
-                let host = top.host.as_ref().map_or_else(|| host_of(&entry), |h| h.value.clone());
-                let combined = self
-                    .defaults_on(&host)
-                    .overlay(entry)
-                    .overlay(top.clone());
+                let host = top
+                    .host
+                    .as_ref()
+                    .map_or_else(|| host_of(&entry), |h| h.value.clone());
+                let combined = self.defaults_on(&host).overlay(entry).overlay(top.clone());
                 check_backend(name, &top, &combined)?;
                 build(name, Some(&declared.name.span), true, combined)
             }
@@ -348,7 +348,10 @@ fn find_host(hosts: &[HostEntry], host: &HostRef) -> Result<HostChoice, ConfigEr
     if let Some(entry) = hosts.iter().find(|entry| entry.spec.name() == name) {
         return Ok(HostChoice::Remote(Arc::clone(&entry.spec)));
     }
-    let known: Vec<&str> = hosts.iter().map(|entry| entry.spec.name().as_str()).collect();
+    let known: Vec<&str> = hosts
+        .iter()
+        .map(|entry| entry.spec.name().as_str())
+        .collect();
     let err = ConfigError::new(format!("unknown host {}", quote(name)));
     Err(match did_you_mean(name, &known) {
         Some(best) => err.with_help(format!("did you mean '{best}'?")),

@@ -356,18 +356,30 @@ fn hosts_are_read_and_their_defaults_sit_between_ops_and_the_entry() {
     };
     let prod = session("astro-prod");
     assert_eq!(prod.host().name(), Some("vps1"));
-    assert_eq!(prod.runtime(), Some(Runtime::Podman), "ops.* when the host says nothing");
+    assert_eq!(
+        prod.runtime(),
+        Some(Runtime::Podman),
+        "ops.* when the host says nothing"
+    );
     assert_eq!(
         prod.logs().dir(),
         Some(Path::new(crate::ops::host::REMOTE_LOG_DIR)),
         "ops.log_dir is this machine's"
     );
     let eu = session("astro-eu");
-    assert_eq!(eu.runtime(), Some(Runtime::Podman), "the entry over the host");
+    assert_eq!(
+        eu.runtime(),
+        Some(Runtime::Podman),
+        "the entry over the host"
+    );
     let dev_vps = session("dev-vps");
     assert_eq!(dev_vps.tmux_binary(), "/opt/tmux", "the host over ops.*");
     assert_eq!(dev_vps.logs().dir(), Some(Path::new("/var/log/kstlib")));
-    assert_eq!(dev_vps.working_dir(), Some(Path::new("~/bots")), "a path there");
+    assert_eq!(
+        dev_vps.working_dir(),
+        Some(Path::new("~/bots")),
+        "a path there"
+    );
     let dev = session("dev");
     assert_eq!(dev.host(), &HostChoice::Local);
     assert_eq!(dev.working_dir(), Some(Path::new("/srv/k/bots")));
@@ -386,7 +398,10 @@ fn hosts_are_read_and_their_defaults_sit_between_ops_and_the_entry() {
         host: Some(Given::new(config.host("local").expect("local"))),
         ..Settings::default()
     };
-    assert_eq!(config.resolve(&name, top).expect("valid").host(), &HostChoice::Local);
+    assert_eq!(
+        config.resolve(&name, top).expect("valid").host(),
+        &HostChoice::Local
+    );
 }
 
 #[test]
@@ -400,9 +415,18 @@ fn host_mistakes_are_errors_at_their_place() {
             "ops:\n  hosts:\n    vps1: {ssh: 'vps1 -p 22'}\n",
             "invalid ssh destination 'vps1 -p 22'",
         ),
-        ("ops:\n  hosts:\n    local: {ssh: x}\n", "invalid host name 'local'"),
-        ("ops:\n  hosts:\n    vps1: {}\n", "host 'vps1' has no ssh destination"),
-        ("ops:\n  hosts:\n    vps1: {ssh: x, shh: y}\n", "unknown key 'shh' in host 'vps1'"),
+        (
+            "ops:\n  hosts:\n    local: {ssh: x}\n",
+            "invalid host name 'local'",
+        ),
+        (
+            "ops:\n  hosts:\n    vps1: {}\n",
+            "host 'vps1' has no ssh destination",
+        ),
+        (
+            "ops:\n  hosts:\n    vps1: {ssh: x, shh: y}\n",
+            "unknown key 'shh' in host 'vps1'",
+        ),
         (
             "ops:\n  hosts:\n    vps1: {ssh: x, ssh_options: ['-F/x']}\n",
             "invalid ssh option '-F/x'",
@@ -411,7 +435,10 @@ fn host_mistakes_are_errors_at_their_place() {
             "ops:\n  hosts:\n    vps1: {ssh: x}\n  sessions:\n    bot: {host: vps9}\n",
             "unknown host 'vps9'",
         ),
-        ("ops:\n  sessions:\n    bot: {host: 'a b'}\n", "session 'bot': invalid host name 'a b'"),
+        (
+            "ops:\n  sessions:\n    bot: {host: 'a b'}\n",
+            "session 'bot': invalid host name 'a b'",
+        ),
     ];
     for (text, message) in cases {
         let err = error(text);
@@ -422,5 +449,8 @@ fn host_mistakes_are_errors_at_their_place() {
     assert_eq!(err.help.as_deref(), Some("did you mean 'vps1'?"));
     let config = load("ops: {}\n").expect("load");
     let err = config.host("vps1").expect_err("none declared");
-    assert!(err.help.as_deref().is_some_and(|h| h.contains("ops.hosts")), "{err}");
+    assert!(
+        err.help.as_deref().is_some_and(|h| h.contains("ops.hosts")),
+        "{err}"
+    );
 }

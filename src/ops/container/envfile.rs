@@ -58,6 +58,19 @@ impl Drop for EnvFile {
     }
 }
 
+/// The variables as the lines of an env file, for a runtime that reads them from its stdin
+/// (`--env-file /dev/stdin`, on a remote host); `None` when there are none.
+pub(super) fn env_lines(vars: &[&EnvVar]) -> Option<Vec<u8>> {
+    if vars.is_empty() {
+        return None;
+    }
+    let text: String = vars
+        .iter()
+        .map(|var| format!("{}={}\n", var.key(), var.value()))
+        .collect();
+    Some(text.into_bytes())
+}
+
 /// Whether `var` fits on one line of an env file.
 pub(super) fn fits(var: &EnvVar) -> bool {
     !var.value().contains(['\n', '\r'])
@@ -65,7 +78,7 @@ pub(super) fn fits(var: &EnvVar) -> bool {
 
 /// `$XDG_RUNTIME_DIR/kstlib`, else `/tmp/kstlib-UID`: created 0700, and refused unless it
 /// is this user's and no one else's (another user could otherwise read or swap the file).
-fn private_dir() -> io::Result<PathBuf> {
+pub(crate) fn private_dir() -> io::Result<PathBuf> {
     let uid = nix::unistd::getuid().as_raw();
     let dir = match std::env::var_os("XDG_RUNTIME_DIR").filter(|dir| !dir.is_empty()) {
         Some(runtime) => PathBuf::from(runtime).join("kstlib"),

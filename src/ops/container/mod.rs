@@ -17,6 +17,7 @@
 //! Facts about the CLIs this relies on are in DESIGN.md §7.
 
 mod envfile;
+pub(crate) use envfile::private_dir;
 pub(crate) mod logs;
 mod mounts;
 pub(crate) mod parse;

@@ -1,13 +1,14 @@
 //! [`ContainerRunner`]: the verbs of one container runtime, through its CLI.
 
 use std::io::{self, Write};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 
-use super::envfile::{EnvFile, fits};
+use super::envfile::{EnvFile, env_lines, fits};
 use super::logs::{self, LineFilter, line_count};
 use super::mounts;
 use super::parse::{self, Inspect};
@@ -16,11 +17,11 @@ use super::{HASH_LABEL, MANAGED_LABEL, SESSION_LABEL};
 use crate::ops::backend::{FAILED_START_LINES, LogOptions, Removal, SessionBackend, StopOptions};
 use crate::ops::error::{Error, Reason, Result};
 use crate::ops::exec::{ExecError, Executor, Invocation, Output, SystemExecutor};
+use crate::ops::host::Host;
 use crate::ops::logs::{self as saved_logs, LogFile, LogSettings};
 use crate::ops::model::{
     BackendType, Origin, Runtime, SessionState, SessionStatus, StopMethod, StopReport,
 };
-use crate::ops::runtime;
 use crate::ops::spec::SessionConfig;
 use crate::ops::text;
 use crate::ops::timing::{ENGINE_EXIT_WAIT, RUN_TIMEOUT, START_GRACE};
@@ -35,6 +36,8 @@ pub struct ContainerRunner {
     runtime: Runtime,
     exec: Arc<dyn Executor>,
     logs: LogSettings,
+    /// Where the runtime runs: bind-mount directories and env files are made there.
+    host: Host,
 }
 
 impl ContainerRunner {
@@ -49,13 +52,30 @@ impl ContainerRunner {
             runtime,
             exec,
             logs: LogSettings::from_env(),
+            host: Host::local(),
         }
     }
 
-    /// The runner for the runtime `config` asks for, or the auto-detected one, saving
-    /// output where the session's log settings say.
+    /// A runner for `runtime` on `host`, its CLI run there.
+    pub fn on_host(runtime: Runtime, host: Host) -> Self {
+        ContainerRunner {
+            exec: host.executor(),
+            host,
+            ..Self::new(runtime)
+        }
+    }
+
+    /// The runner for the runtime `config` asks for, or the auto-detected one (on the
+    /// session's host), saving output where the session's log settings say.
     pub fn for_session(config: &SessionConfig) -> Result<Self> {
-        Ok(Self::new(runtime::detect(config.runtime())?).with_logs(config.logs().clone()))
+        let host = Host::of(config.host());
+        let logs = match host.name() {
+            // A remote container's output is saved here, under the host's name.
+            Some(name) => saved_logs::paths::remote_container_settings(name, config.logs()),
+            None => config.logs().clone(),
+        };
+        let runtime = host.detect_runtime(config.runtime())?;
+        Ok(Self::on_host(runtime, host).with_logs(logs))
     }
 
     /// The same runner, saving the output of the containers it removes as `logs` says.
@@ -68,6 +88,11 @@ impl ContainerRunner {
     /// The runtime.
     pub fn runtime(&self) -> Runtime {
         self.runtime
+    }
+
+    /// The host the runtime runs on.
+    pub fn host(&self) -> &Host {
+        &self.host
     }
 
     fn invocation(&self) -> Invocation {
@@ -275,7 +300,7 @@ impl ContainerRunner {
         &self,
         config: &SessionConfig,
         image: &str,
-        env_file: Option<&EnvFile>,
+        env_file: Option<&std::path::Path>,
     ) -> Vec<String> {
         let name = config.name().as_str();
         let mut args: Vec<String> = ["run", "-d", "-it", "--name", name]
@@ -296,7 +321,7 @@ impl ContainerRunner {
         }
         if let Some(file) = env_file {
             args.push("--env-file".to_owned());
-            args.push(file.path().display().to_string());
+            args.push(file.display().to_string());
         }
         for var in config
             .env()
@@ -335,20 +360,44 @@ impl ContainerRunner {
                     .to_owned(),
             )
         })?;
-        let created = mounts::create(config.volumes().iter().chain(config.log_volume()))
-            .map_err(|err| self.start_error(name, format!("a volume's host directory: {err}")))?;
+        let volumes = config.volumes().iter().chain(config.log_volume());
+        let created = if self.host.is_remote() {
+            self.host.create_bind_dirs(volumes).map_err(|err| {
+                self.start_error(name, format!("a volume's host directory: {err}"))
+            })?;
+            mounts::Created::default()
+        } else {
+            mounts::create(volumes).map_err(|err| {
+                self.start_error(name, format!("a volume's host directory: {err}"))
+            })?
+        };
         let fitting: Vec<&EnvVar> = config.env().iter().filter(|var| fits(var)).collect();
-        let env_file = EnvFile::write(&fitting)
-            .map_err(|err| self.start_error(name, format!("cannot write its env file: {err}")))?;
         let secrets = config
             .env()
             .iter()
             .map(|var| format!("{}={}", var.key(), var.value()));
-        let invocation = self
+        let (env_file, stdin) = if self.host.is_remote() {
+            // No file of ours there: the runtime reads the variables from its stdin.
+            (None, env_lines(&fitting))
+        } else {
+            let file = EnvFile::write(&fitting).map_err(|err| {
+                self.start_error(name, format!("cannot write its env file: {err}"))
+            })?;
+            (file, None)
+        };
+        let env_source = match (&env_file, &stdin) {
+            (Some(file), _) => Some(file.path().to_path_buf()),
+            (None, Some(_)) => Some(PathBuf::from("/dev/stdin")),
+            (None, None) => None,
+        };
+        let mut invocation = self
             .invocation()
-            .args(self.run_args(config, image.as_str(), env_file.as_ref()))
+            .args(self.run_args(config, image.as_str(), env_source.as_deref()))
             .hiding(secrets)
             .timeout(RUN_TIMEOUT);
+        if let Some(bytes) = stdin {
+            invocation = invocation.stdin(bytes);
+        }
         let out = match self.run_invocation(invocation) {
             Ok(out) if out.success() => return Ok(()),
             Ok(out) => out,

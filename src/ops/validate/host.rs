@@ -221,7 +221,13 @@ mod tests {
         for text in ["Port=2222", "IdentityFile=/k/id_ed25519", "User deploy"] {
             assert_eq!(SshOption::new(text).expect(text).as_str(), text);
         }
-        for text in ["", "-oProxyCommand=x", "=x", "Port=1\nProxyCommand=x", "Pro-xy=1"] {
+        for text in [
+            "",
+            "-oProxyCommand=x",
+            "=x",
+            "Port=1\nProxyCommand=x",
+            "Pro-xy=1",
+        ] {
             assert!(SshOption::new(text).is_err(), "{text:?} accepted");
         }
     }
