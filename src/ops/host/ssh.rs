@@ -88,7 +88,10 @@ impl SshExecutor {
         for option in options {
             ssh = ssh.arg("-o").arg(option);
         }
-        ssh = ssh.arg(if mode == Mode::Terminal { "-t" } else { "-T" });
+        // A terminal there only when there is one here: `exec` from a script gets none
+        // (and ssh would warn that it cannot allocate one).
+        let tty = mode == Mode::Terminal && std::io::IsTerminal::is_terminal(&std::io::stdin());
+        ssh = ssh.arg(if tty { "-t" } else { "-T" });
         ssh = ssh.arg("--").arg(self.spec.ssh().as_str());
         let words = remote_words(
             invocation.program().as_os_str(),
@@ -427,14 +430,17 @@ mod tests {
     }
 
     #[test]
-    fn attach_gets_a_terminal_and_may_prompt() {
+    fn attach_may_prompt_and_gets_a_terminal_when_there_is_one() {
         let (ssh, fake) = executor(0, "");
         let _ = ssh.replace(&Invocation::new("tmux").args(["attach-session", "-t", "=bot"]));
         let text = raw(&fake.seen.lock().expect("lock")[0]);
         assert!(!text.contains("BatchMode"), "{text}");
-        assert!(
-            text.ends_with(" -t -- deploy@vps1.example.org exec tmux attach-session -t =bot"),
-            "{text}"
-        );
+        let tty = if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+            "-t"
+        } else {
+            "-T"
+        };
+        let end = format!(" {tty} -- deploy@vps1.example.org exec tmux attach-session -t =bot");
+        assert!(text.ends_with(&end), "{text}");
     }
 }
