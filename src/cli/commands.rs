@@ -515,8 +515,7 @@ pub(super) fn logs(config: &Config, args: &LogsArgs) -> CliResult {
         // Not declared and not running anywhere: what it printed, if it left a log.
         Err(err @ Error::SessionNotFound { .. }) => {
             let name = SessionName::new(&args.name)?;
-            let saved =
-                logs::find_saved(&config.log_settings(), &name, &scope.log_places(), &options)?;
+            let saved = inventory::find_saved(config, &name, &scope, &options)?;
             return saved_logs(&args.name, saved, err);
         }
         Err(err) => return Err(err.into()),

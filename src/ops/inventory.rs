@@ -16,12 +16,13 @@ use std::thread;
 
 use serde::Serialize;
 
+use super::backend::LogOptions;
 use super::backend::SessionBackend;
 use super::config::{Config, Given, Settings};
 use super::container::ContainerRunner;
 use super::error::{Error, Result};
 use super::host::{Host, HostChoice};
-use super::logs::LogPlace;
+use super::logs::{self, LogPlace, SavedLog};
 use super::manager::{SessionManager, defined_status};
 use super::model::{BackendType, Origin, Runtime, SessionState, SessionStatus, TmuxSocket};
 use super::runtime;
@@ -423,6 +424,39 @@ pub fn manager_for(config: &Config, row: &SessionStatus) -> Result<SessionManage
     }
     let name = SessionName::new(&row.name)?;
     SessionManager::with_config(config.resolve(&name, pins)?)
+}
+
+/// The log that the session `name`, declared or not, left in `scope` when it is gone: its
+/// newest file on this machine, or on the remote host `scope` names (read there).
+pub fn find_saved(
+    config: &Config,
+    name: &SessionName,
+    scope: &Scope,
+    options: &LogOptions,
+) -> Result<Option<SavedLog>> {
+    let Some(spec) = scope.host.as_ref().and_then(HostChoice::remote) else {
+        return logs::find_saved(&config.log_settings(), name, &scope.log_places(), options);
+    };
+    let choice = HostChoice::Remote(Arc::clone(spec));
+    let host = Host::of(&choice);
+    let settings = config.log_settings_on(&choice);
+    if scope.wants(BackendType::Tmux) {
+        let socket = scope.socket.clone().unwrap_or(TmuxSocket::Default);
+        let runner = TmuxRunner::on_host(config.tmux_binary_on(&choice), socket, host.clone())
+            .with_logs(settings.clone());
+        if let Some(saved) = runner
+            .saved_log(name, options)
+            .map_err(|err| host.qualify(err))?
+        {
+            return Ok(Some(saved));
+        }
+    }
+    if scope.wants(BackendType::Container) {
+        let local = logs::paths::remote_container_settings(spec.name(), &settings);
+        let place = LogPlace::Container(scope.runtime);
+        return logs::find_saved(&local, name, &[place], options);
+    }
+    Ok(None)
 }
 
 /// What kstlib started under the declared `session`'s name somewhere else than its entry

@@ -328,6 +328,12 @@ impl TestEnv {
         self.root.path()
     }
 
+    /// The same environment with `dir` first on the child's `PATH`.
+    pub fn with_path_prefix(mut self, dir: PathBuf) -> Self {
+        self.path_prefix.push(dir);
+        self
+    }
+
     /// A `kstlib` command with this test's environment and nothing else.
     pub fn command(&self) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_kstlib"));
@@ -1027,6 +1033,11 @@ fn redactions_replace_what_varies_and_realign_tables() {
 /// made for it. Docker and Podman there are this machine's engines: what is tested is the
 /// transport. Nothing outside the machine is contacted.
 ///
+/// The namespace is a slave of this machine's (`--propagation slave`, not `private`):
+/// its own mounts stay inside, and the network namespaces Podman mounts under
+/// `/run/netns` for containers started later still reach it (without them `podman ps`
+/// there fails with "unknown FS magic").
+///
 /// `ssh_config()` is the client's ssh config, with four aliases: `kst-remote` (the right
 /// key), `kst-wrongkey` (a key the server does not know), `kst-hung` (a listener that
 /// accepts and never answers, see [`HungHost`]) and `kst-closed` (a port nothing listens
@@ -1115,7 +1126,7 @@ impl SshHost {
              exec /usr/sbin/sshd -D -e -f {d}/sshd_config"
         );
         let child = Command::new("unshare")
-            .args(["--mount", "--propagation", "private", "sh", "-c", &script])
+            .args(["--mount", "--propagation", "slave", "sh", "-c", &script])
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("log"))
             .stderr(log)
@@ -1149,6 +1160,22 @@ impl SshHost {
     pub fn host_yaml(&self, name: &str, alias: &str, extra: &str) -> String {
         let config = self.ssh_config().display().to_string();
         format!("    {name}: {{ssh: {alias}, ssh_config: '{config}', connect_timeout: 2{extra}}}\n")
+    }
+
+    /// A directory holding an `ssh` that reads this host's client config (`ssh -F`): for
+    /// programs that run ssh themselves (Docker's CLI with `DOCKER_HOST=ssh://…`).
+    pub fn ssh_wrapper(&self) -> PathBuf {
+        let dir = self.dir.join("bin");
+        std::fs::create_dir_all(&dir).expect("create dir");
+        let script = format!(
+            "#!/bin/sh\nexec /usr/bin/ssh -F '{}' \"$@\"\n",
+            self.ssh_config().display()
+        );
+        let path = dir.join("ssh");
+        std::fs::write(&path, script).expect("write ssh");
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        dir
     }
 
     /// The host's `/tmp`, as this machine sees it.
@@ -1185,7 +1212,8 @@ impl SshHost {
             .collect()
     }
 
-    fn log(&self) -> String {
+    /// What sshd logged (`-e`): its start, each login.
+    pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.join("sshd.log")).unwrap_or_default()
     }
 }

@@ -3,8 +3,10 @@
 
 use std::time::{Duration, Instant};
 
+use std::ffi::OsStr;
+
 use crate::env::{Rt, SshHost, TestEnv, test_image};
-use crate::{on_both_runtimes, require_tmux};
+use crate::{on_both_runtimes, require_runtime, require_tmux};
 
 /// A test environment with the remote host `vps1` declared (and `more` hosts, from
 /// [`SshHost::host_yaml`]), and `sessions`.
@@ -450,6 +452,52 @@ fn tmux_missing_on_the_host_is_exit_5_naming_it() {
     --- stderr
     error: host 'vps1' cannot be used: '/opt/no-tmux/tmux' is not installed there (not found on its PATH)
     hint: install it on that host, or name another program with the host's `tmux_binary` or `container_runtime` in ops.hosts
+    [EOF]
+    ");
+}
+
+#[test]
+fn docker_host_pointing_at_another_machine_is_honoured() {
+    require_runtime!(Rt::Docker);
+    let Some(host) = SshHost::start() else {
+        return;
+    };
+    // Docker's CLI runs ssh itself; this one reads the test host's client config.
+    let env = TestEnv::on(Rt::Docker).with_path_prefix(host.ssh_wrapper());
+    let name = env.name("viaengine");
+    let engine = [("DOCKER_HOST", OsStr::new("ssh://kst-remote"))];
+    let image = test_image();
+    let args = [
+        "start",
+        &name,
+        "-i",
+        &image,
+        "-c",
+        "sleep 300",
+        "--runtime",
+        "docker",
+    ];
+    insta::assert_snapshot!(env.ops_with_env(&engine, &args), @"
+    exit: 0
+    --- stdout
+    Session '[NAME:viaengine]' started ([RT], pid [PID]).
+    --- stderr
+    [EOF]
+    ");
+    let status = env.ops_with_env(&engine, &["status", &name, "--json"]);
+    let json = status.json();
+    assert_eq!(json["state"], "running");
+    assert_eq!(json["host"], serde_json::Value::Null, "this machine's CLI");
+    assert!(
+        host.log().contains("Accepted publickey"),
+        "through ssh: {}",
+        host.log()
+    );
+    insta::assert_snapshot!(env.ops_with_env(&engine, &["stop", &name, "-t", "1"]), @"
+    exit: 0
+    --- stdout
+    Session '[NAME:viaengine]' did not stop on SIGTERM within the timeout and was killed ([TIME]).
+    --- stderr
     [EOF]
     ");
 }

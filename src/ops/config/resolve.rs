@@ -100,6 +100,13 @@ impl Config {
         find_host(&self.hosts, &host)
     }
 
+    /// Where the logs of the sessions on `host` go (a directory there for a remote host's
+    /// tmux sessions), and how big a file may grow.
+    pub fn log_settings_on(&self, host: &HostChoice) -> LogSettings {
+        let layer = self.defaults_on(host);
+        log_settings(layer.log_dir, layer.log_max_size)
+    }
+
     /// The tmux program of the sessions on `host` unless they say otherwise.
     pub fn tmux_binary_on(&self, host: &HostChoice) -> String {
         self.defaults_on(host)

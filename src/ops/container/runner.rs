@@ -22,6 +22,7 @@ use crate::ops::logs::{self as saved_logs, LogFile, LogSettings};
 use crate::ops::model::{
     BackendType, Origin, Runtime, SessionState, SessionStatus, StopMethod, StopReport,
 };
+use crate::ops::runtime;
 use crate::ops::spec::SessionConfig;
 use crate::ops::text;
 use crate::ops::timing::{ENGINE_EXIT_WAIT, RUN_TIMEOUT, START_GRACE};
@@ -365,6 +366,9 @@ impl ContainerRunner {
             self.host.create_bind_dirs(volumes).map_err(|err| {
                 self.start_error(name, format!("a volume's host directory: {err}"))
             })?;
+            mounts::Created::default()
+        } else if let Some(engine) = runtime::engine_elsewhere(self.runtime) {
+            tracing::info!("bind-mount directories are left to the engine at {engine}");
             mounts::Created::default()
         } else {
             mounts::create(volumes).map_err(|err| {
