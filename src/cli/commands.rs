@@ -167,8 +167,8 @@ pub(super) fn stop(config: &Config, args: &StopArgs) -> CliResult {
         _ => Removal::Auto,
     };
     let options = stop_options(&args.stop, removal)?;
-    let manager = locate(config, &args.name, &args.target)?.manager;
-    let report = manager.stop_with(&with_timeout(options, &args.stop, &manager))?;
+    let located = locate(config, &args.name, &args.target)?;
+    let report = located.stop(&with_timeout(options, &args.stop, &located.manager))?;
     print(&shown(
         args.output,
         || render::json(&report),

@@ -714,6 +714,7 @@ fn created_and_paused_containers_have_one_state_in_status_and_list(rt: Rt) {
       "signal": "SIGTERM",
       "exit_code": 0,
       "removed": false,
+      "leftovers_killed": 0,
       "elapsed_ms": [TIME]
     }
     --- stderr

@@ -571,7 +571,8 @@ impl TestEnv {
         out
     }
 
-    fn to_run(&self, output: Output) -> Run {
+    /// What a finished `kstlib` (or other) process left, with this test's redactions.
+    pub fn to_run(&self, output: Output) -> Run {
         Run {
             code: output.status.code(),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),

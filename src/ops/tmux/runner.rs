@@ -510,13 +510,15 @@ impl SessionBackend for TmuxRunner {
                 if Self::wait_gone(pid, options.timeout) {
                     StopMethod::Graceful
                 } else {
-                    process::send_signal(pid, Signal::SIGKILL);
+                    // Everything the pane started, not only the program's process group: a
+                    // job that put itself in a group of its own would outlive the stop.
+                    process::signal_session(pid, Signal::SIGKILL);
                     Self::wait_gone(pid, KILL_GRACE);
                     StopMethod::Killed
                 }
             } else {
                 report.signal = Some(Signal::SIGKILL.as_str().to_owned());
-                process::send_signal(pid, Signal::SIGKILL);
+                process::signal_session(pid, Signal::SIGKILL);
                 Self::wait_gone(pid, KILL_GRACE);
                 StopMethod::Forced
             };
@@ -524,6 +526,12 @@ impl SessionBackend for TmuxRunner {
                 ended = Ended::from(&after);
             }
             report.exit_code = ended.exit_code;
+        }
+        // The program has ended; what it left running in its session (a background job)
+        // goes too, and the report says so. A live process with the program's old PID is
+        // another one that got the number since: its session is not this one.
+        if let Some(pid) = row.pid.filter(|&pid| !process::alive(pid)) {
+            report.leftovers_killed = process::signal_session(pid, Signal::SIGKILL);
         }
         if options.removal != Removal::Keep {
             self.remove(name, &ended)?;
