@@ -368,10 +368,12 @@ fn default_backend_container_makes_ad_hoc_sessions_containers(rt: Rt) {
     ));
     // A container needs an image: without one the start says so (tmux would need none).
     insta::assert_snapshot!(env.ops(&["start", &adhoc, "-c", FOREVER]), @"
-    exit: 1
+    exit: 3
     --- stdout
     --- stderr
-    error: failed to start container session '[NAME:adhoc]': a container image is required (--image, or `image:` in kstlib.conf.yml)
+    error: container session '[NAME:adhoc]' has no image
+      |
+      = help: pass --image, or declare '[NAME:adhoc]' with an `image:` in kstlib.conf.yml
     [EOF]
     ");
     env.ops(&["start", &adhoc, "-i", &test_image(), "-c", FOREVER])

@@ -719,10 +719,12 @@ fn the_environment_and_working_directory_reach_the_program() {
     );
     let run = env.ops(&["start", "nowhere", "-w", "/no/such/dir", "-c", "sleep 1"]);
     insta::assert_snapshot!(run, @"
-    exit: 1
+    exit: 3
     --- stdout
     --- stderr
-    error: failed to start tmux session 'nowhere': working directory '/no/such/dir' does not exist
+    error: invalid working directory '/no/such/dir': is not a directory on this host
+      |
+      = help: create it first: tmux would silently start the session elsewhere
     [EOF]
     ");
 }

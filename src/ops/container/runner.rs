@@ -16,6 +16,7 @@ use super::stderr::{
 };
 use super::{HASH_LABEL, MANAGED_LABEL, SESSION_LABEL};
 use crate::ops::backend::{FAILED_START_LINES, LogOptions, Removal, SessionBackend, StopOptions};
+use crate::ops::config::refusal;
 use crate::ops::error::{Error, Reason, Result};
 use crate::ops::exec::{ExecError, Executor, Invocation, Output, SystemExecutor};
 use crate::ops::logs::{self as saved_logs, LogFile, LogSettings};
@@ -23,7 +24,7 @@ use crate::ops::model::{
     BackendType, Origin, Runtime, SessionState, SessionStatus, StopMethod, StopReport,
 };
 use crate::ops::runtime;
-use crate::ops::spec::SessionConfig;
+use crate::ops::spec::{NotStartable, SessionConfig};
 use crate::ops::text;
 use crate::ops::timing::{ENGINE_EXIT_WAIT, POLL, RUN_TIMEOUT, START_GRACE};
 use crate::ops::validate::{Command, EnvVar, SessionName, StopSignal};
@@ -404,13 +405,9 @@ impl ContainerRunner {
     /// Creates and starts a new container for `config`.
     fn create(&self, config: &SessionConfig) -> Result<()> {
         let name = config.name();
-        let image = config.image().ok_or_else(|| {
-            self.start_error(
-                name,
-                "a container image is required (--image, or `image:` in kstlib.conf.yml)"
-                    .to_owned(),
-            )
-        })?;
+        let Some(image) = config.image() else {
+            return Err(refusal(&NotStartable::NoImage, config).into());
+        };
         let created = mounts::create(config.volumes().iter().chain(config.log_volume()))
             .map_err(|err| self.start_error(name, format!("a volume's host directory: {err}")))?;
         let fitting: Vec<&EnvVar> = config.env().iter().filter(|var| fits(var)).collect();

@@ -21,6 +21,7 @@ use super::target::{
     unreachable,
 };
 use crate::ops::backend::{FAILED_START_LINES, LogOptions, Removal, SessionBackend, StopOptions};
+use crate::ops::config::refusal;
 use crate::ops::error::{Error, Reason, Result};
 use crate::ops::exec::{Executor, Invocation, Output, SystemExecutor};
 use crate::ops::logs::LogSettings;
@@ -377,22 +378,21 @@ impl SessionBackend for TmuxRunner {
 
     fn start(&self, config: &SessionConfig) -> Result<SessionStatus> {
         let name = config.name();
-        if let Some(dir) = config.working_dir() {
-            // tmux silently starts elsewhere when the directory does not exist.
-            if !dir.is_dir() {
-                return Err(self.start_failed(
-                    config,
-                    format!("working directory '{}' does not exist", dir.display()),
-                ));
-            }
-        }
-        if let Some(row) = self.find(name)? {
-            if !row.dead {
+        let exited = match self.find(name)? {
+            Some(row) if !row.dead => {
                 return Err(Error::SessionExists {
                     name: name.to_string(),
                     where_: self.describe(),
                 });
             }
+            exited => exited,
+        };
+        // tmux silently starts elsewhere when the directory does not exist. Checked before
+        // anything is removed, so that a refusal leaves the exited session as it was.
+        if let Some(problem) = config.not_startable() {
+            return Err(refusal(&problem, config).into());
+        }
+        if let Some(row) = exited {
             // An exited session is only kept for its exit code and screen; starting it
             // again replaces it, as a stopped container is started again. Its log keeps
             // both: the next run rotates it to `.1`.
