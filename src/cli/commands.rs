@@ -6,7 +6,7 @@ use std::thread;
 use jiff::Timestamp;
 
 use crate::ops::config::{Config, ConfigSource, Given, Settings};
-use crate::ops::doctor::{self, Health};
+use crate::ops::doctor;
 use crate::ops::inventory::{self, Located, Scope};
 use crate::ops::logs::{self, SavedLog};
 use crate::ops::timing::DEFAULT_STOP_TIMEOUT;
@@ -463,7 +463,7 @@ pub(super) fn doctor(source: &ConfigSource, args: &DoctorArgs) -> CliResult {
     } else {
         print(&render::doctor(&checks))?;
     }
-    Ok(if checks.iter().any(|c| c.health == Health::Broken) {
+    Ok(if checks.iter().any(|c| c.health.is_problem()) {
         exit::FAILED
     } else {
         exit::OK

@@ -390,30 +390,35 @@ fn a_hung_docker_engine_is_an_error_not_a_hang() {
     --- stdout
     --- stderr
     error: docker cannot be used: `docker container inspect [NAME:hung]` did not answer within 1 s
+    hint: `kstlib ops doctor` checks every backend and says what to do
     [EOF]
     $ kstlib ops logs [NAME:hung] --runtime docker
     exit: 5
     --- stdout
     --- stderr
     error: docker cannot be used: `docker container inspect [NAME:hung]` did not answer within 1 s
+    hint: `kstlib ops doctor` checks every backend and says what to do
     [EOF]
     $ kstlib ops stop [NAME:hung] --runtime docker
     exit: 5
     --- stdout
     --- stderr
     error: docker cannot be used: `docker container inspect [NAME:hung]` did not answer within 1 s
+    hint: `kstlib ops doctor` checks every backend and says what to do
     [EOF]
     $ kstlib ops attach [NAME:hung] --runtime docker
     exit: 5
     --- stdout
     --- stderr
     error: docker cannot be used: `docker container inspect [NAME:hung]` did not answer within 1 s
+    hint: `kstlib ops doctor` checks every backend and says what to do
     [EOF]
     $ kstlib ops start [NAME:hung] -i [IMAGE] --runtime docker
     exit: 5
     --- stdout
     --- stderr
     error: docker cannot be used: `docker container inspect [NAME:hung]` did not answer within 1 s
+    hint: `kstlib ops doctor` checks every backend and says what to do
     [EOF]
     ");
 
@@ -504,6 +509,7 @@ fn a_docker_engine_that_is_down_is_exit_5_and_list_warns() {
     --- stdout
     --- stderr
     error: docker cannot be used: Cannot connect to the Docker daemon at unix://[ROOT]/no-engine.sock. Is the docker daemon running?
+    hint: `kstlib ops doctor` checks every backend and says what to do
     [EOF]
     ");
     let run = env.ops_with_env(&vars, &["list", "--runtime", "docker", "--json"]);

@@ -483,6 +483,7 @@ fn a_hung_tmux_server_is_a_warning_naming_it_not_a_silent_wait() {
     --- stdout
     --- stderr
     error: tmux -L hung.sock cannot be used: `tmux -L hung.sock list-sessions -F …` did not answer within 1 s
+    hint: `kstlib ops doctor` checks every backend and says what to do
     [EOF]
     ");
 }
