@@ -16,15 +16,17 @@ use std::thread;
 
 use serde::Serialize;
 
-use super::backend::LogOptions;
-use super::backend::SessionBackend;
+use super::backend::{SessionBackend, StopOptions};
 use super::config::{Config, Given, Settings};
 use super::container::ContainerRunner;
 use super::error::{Error, Result};
 use super::host::{Host, HostChoice};
+use super::logs::LogOptions;
 use super::logs::{self, LogPlace, SavedLog};
 use super::manager::{SessionManager, defined_status};
-use super::model::{BackendType, Origin, Runtime, SessionState, SessionStatus, TmuxSocket};
+use super::model::{
+    BackendType, Origin, Runtime, SessionState, SessionStatus, StopReport, TmuxSocket,
+};
 use super::runtime;
 use super::spec::SessionConfig;
 use super::tmux::{self, TmuxRunner};
@@ -318,6 +320,18 @@ impl Located {
         self.moved_from.as_deref()
     }
 
+    /// Stops the session found. One that is gone by the time the stop begins was stopped
+    /// meanwhile by another caller (it was there when it was looked up): a success, as
+    /// that is what was asked.
+    pub fn stop(&self, options: &StopOptions) -> Result<StopReport> {
+        match self.manager.stop_with(options) {
+            Err(Error::SessionNotFound { .. }) if self.found.is_some() => Ok(
+                StopReport::stopped_meanwhile(self.manager.name(), self.manager.backend()),
+            ),
+            other => other,
+        }
+    }
+
     /// One line per place that could not be asked while looking for the session.
     pub fn warnings(&self) -> &[String] {
         &self.warnings
@@ -435,7 +449,12 @@ pub fn find_saved(
     options: &LogOptions,
 ) -> Result<Option<SavedLog>> {
     let Some(spec) = scope.host.as_ref().and_then(HostChoice::remote) else {
-        return logs::find_saved(&config.log_settings(), name, &scope.log_places(), options);
+        return Ok(logs::find_saved(
+            &config.log_settings(),
+            name,
+            &scope.log_places(),
+            options,
+        )?);
     };
     let choice = HostChoice::Remote(Arc::clone(spec));
     let host = Host::of(&choice);
@@ -454,7 +473,7 @@ pub fn find_saved(
     if scope.wants(BackendType::Container) {
         let local = logs::paths::remote_container_settings(spec.name(), &settings);
         let place = LogPlace::Container(scope.runtime);
-        return logs::find_saved(&local, name, &[place], options);
+        return Ok(logs::find_saved(&local, name, &[place], options)?);
     }
     Ok(None)
 }

@@ -226,7 +226,12 @@ impl SessionManager {
                 self.config.logs().clone(),
             ),
         };
-        logs::find_saved(&settings, self.config.name(), &[place], options)
+        Ok(logs::find_saved(
+            &settings,
+            self.config.name(),
+            &[place],
+            options,
+        )?)
     }
 
     /// Writes the last lines, then new output as it comes, to `out`.

@@ -232,6 +232,7 @@ fn a_container_started_by_hand_can_be_listed_status_logged_and_stopped(rt: Rt) {
       "signal": "SIGTERM",
       "exit_code": 0,
       "removed": false,
+      "leftovers_killed": 0,
       "elapsed_ms": [TIME]
     }
     --- stderr
@@ -390,30 +391,35 @@ fn a_hung_docker_engine_is_an_error_not_a_hang() {
     --- stdout
     --- stderr
     error: docker cannot be used: `docker container inspect [NAME:hung]` did not answer within 1 s
+    hint: `kstlib ops doctor` checks every backend and says what to do
     [EOF]
     $ kstlib ops logs [NAME:hung] --runtime docker
     exit: 5
     --- stdout
     --- stderr
     error: docker cannot be used: `docker container inspect [NAME:hung]` did not answer within 1 s
+    hint: `kstlib ops doctor` checks every backend and says what to do
     [EOF]
     $ kstlib ops stop [NAME:hung] --runtime docker
     exit: 5
     --- stdout
     --- stderr
     error: docker cannot be used: `docker container inspect [NAME:hung]` did not answer within 1 s
+    hint: `kstlib ops doctor` checks every backend and says what to do
     [EOF]
     $ kstlib ops attach [NAME:hung] --runtime docker
     exit: 5
     --- stdout
     --- stderr
     error: docker cannot be used: `docker container inspect [NAME:hung]` did not answer within 1 s
+    hint: `kstlib ops doctor` checks every backend and says what to do
     [EOF]
     $ kstlib ops start [NAME:hung] -i [IMAGE] --runtime docker
     exit: 5
     --- stdout
     --- stderr
     error: docker cannot be used: `docker container inspect [NAME:hung]` did not answer within 1 s
+    hint: `kstlib ops doctor` checks every backend and says what to do
     [EOF]
     ");
 
@@ -424,15 +430,15 @@ fn a_hung_docker_engine_is_an_error_not_a_hang() {
     assert!(started.elapsed() < limit, "list took too long\n{run}");
     let run = run
         .stdout_lines(|line| line.starts_with("NAME ") || line.starts_with(&format!("{session} ")));
-    insta::assert_snapshot!(run, @r#"
+    insta::assert_snapshot!(run, @"
     exit: 0
     --- stdout
     NAME             STATE    BACKEND  SOCKET  RUNTIME  PID    IMAGE  ORIGIN
     [NAME:tmuxside]  running  tmux     -       -        [PID]  -      managed
     --- stderr
-    warning: docker cannot be used: `docker ps -a --no-trunc --format '{"ID":{{json .ID}},"Names":{{json .Names}},"Image":{{json .Image}},"State":{{json .State}},"Status":{{json .Status}},"Labels":{{json .Labels}},"CreatedAt":{{json .CreatedAt}},"Ports":{{json .Ports}}}'` did not answer within 1 s
+    warning: docker cannot be used: `docker ps -a --no-trunc --format …` did not answer within 1 s
     [EOF]
-    "#);
+    ");
     let started = Instant::now();
     let json = env.ops_with_env(&vars, &["list", "--json"]);
     assert!(started.elapsed() < limit, "list took too long\n{json}");
@@ -504,6 +510,7 @@ fn a_docker_engine_that_is_down_is_exit_5_and_list_warns() {
     --- stdout
     --- stderr
     error: docker cannot be used: Cannot connect to the Docker daemon at unix://[ROOT]/no-engine.sock. Is the docker daemon running?
+    hint: `kstlib ops doctor` checks every backend and says what to do
     [EOF]
     ");
     let run = env.ops_with_env(&vars, &["list", "--runtime", "docker", "--json"]);

@@ -10,15 +10,16 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::Config;
+use super::discover::CONFIG_FILE_NAME;
 use super::error::{ConfigError, ConfigErrors};
 use super::schema::{Entry, HostEntry, SessionKey, did_you_mean, invalid};
 use super::settings::{Given, Settings};
-use super::span::{Span, Spanned};
 use crate::ops::host::{HostChoice, HostRef, HostSpec, REMOTE_LOG_DIR};
 use crate::ops::logs::{self, LogSettings};
 use crate::ops::model::{BackendType, TmuxSocket};
 use crate::ops::sanitize::quote;
-use crate::ops::spec::{DEFAULT_TMUX_BINARY, SessionConfig};
+use crate::ops::span::{Span, Spanned};
+use crate::ops::spec::{DEFAULT_TMUX_BINARY, NotStartable, SessionConfig, WrittenAt};
 use crate::ops::validate::{self, SessionName, ValidationError};
 
 /// A session declared in the config: its settings as read, and the session they resolve
@@ -281,6 +282,13 @@ pub(crate) fn build(
         errors.push(err_at(err, name_span, session));
     }
     let host = host_of(&settings);
+    let written_at = WrittenAt {
+        entry: name_span.cloned(),
+        working_dir: settings
+            .working_dir
+            .as_ref()
+            .and_then(|dir| dir.span.clone()),
+    };
     let working_dir = settings.working_dir.and_then(|dir| {
         let path = match backend {
             BackendType::Tmux if host.is_remote() => Ok(dir.value.on_remote()),
@@ -317,6 +325,7 @@ pub(crate) fn build(
         stop_timeout: value(settings.stop_timeout),
         logs: log_settings(settings.log_dir, settings.log_max_size),
         declared,
+        written_at,
         host,
     })
 }
@@ -367,6 +376,43 @@ fn find_host(hosts: &[HostEntry], host: &HostRef) -> Result<HostChoice, ConfigEr
         ),
         None => err.with_help(format!("declared hosts: {} (and `local`)", known.join(", "))),
     })
+}
+
+/// Why `session` cannot be created, at the place its entry (for a missing image) or the
+/// value at fault is written, when it comes from a file.
+pub(crate) fn refusal(problem: &NotStartable, session: &SessionConfig) -> ConfigError {
+    let name = session.name().as_str();
+    let written_at = &session.written_at;
+    match problem {
+        NotStartable::NoImage => {
+            let err = ConfigError::new(format!("container session '{name}' has no image"));
+            match &written_at.entry {
+                Some(span) => err
+                    .at(span.clone())
+                    .with_label("a container needs an image")
+                    .with_help("give its entry an `image:`, or pass --image"),
+                None => err.with_help(format!(
+                    "pass --image, or declare '{name}' with an `image:` in {CONFIG_FILE_NAME}"
+                )),
+            }
+        }
+        NotStartable::NoWorkingDir(dir) => {
+            let err = ValidationError::new(
+                "working_dir",
+                dir.display().to_string(),
+                match session.host().name() {
+                    Some(host) => format!("is not a directory on {host}"),
+                    None => "is not a directory on this host".to_owned(),
+                },
+            );
+            err_at(
+                err,
+                written_at.working_dir.as_ref(),
+                session.is_declared().then_some(name),
+            )
+            .with_help("create it first: tmux would silently start the session elsewhere")
+        }
+    }
 }
 
 /// Refuses settings given on the command line or through the API that mean nothing on the

@@ -14,11 +14,11 @@ use std::sync::Arc;
 
 use super::error::ConfigError;
 use super::settings::{Given, Settings, WorkingDir, host_path};
-use super::span::{Span, Spanned};
 use super::yaml::{Node, NodeKind, first_duplicate};
 use crate::ops::host::{HostRef, HostSpec};
 use crate::ops::model::{BackendType, Runtime, TmuxSocket};
 use crate::ops::sanitize::quote;
+use crate::ops::span::{Span, Spanned};
 use crate::ops::validate::{
     self, Command, EnvVar, HostName, Image, Item, Port, SessionName, SshDestination, SshOption,
     StopSignal, ValidationError, Volume,
@@ -827,8 +827,8 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::ops::config::span::SourceFile;
     use crate::ops::config::yaml::parse;
+    use crate::ops::span::SourceFile;
 
     fn root(text: &str) -> Node {
         match parse(Arc::new(SourceFile {

@@ -30,6 +30,37 @@ impl Host {
         }
     }
 
+    /// Whether `pid` still runs; on a remote host that does not answer, it is taken to (so
+    /// that nothing is killed on a guess).
+    pub(crate) fn alive(&self, pid: u32) -> bool {
+        if !self.is_remote() {
+            return process::alive(pid);
+        }
+        self.process_states(&[pid])
+            .get(&pid)
+            .is_none_or(|state| *state == ProcessState::Alive)
+    }
+
+    /// Sends `signal` to every live process of the session `sid` (see
+    /// [`process::signal_session`]); how many there were.
+    pub(crate) fn signal_session(&self, sid: u32, signal: Signal) -> u32 {
+        if !self.is_remote() {
+            return process::signal_session(sid, signal);
+        }
+        let name = signal.as_str().trim_start_matches("SIG").to_owned();
+        match self.run_script(
+            Script::SIGNAL_SESSION,
+            [sid.to_string(), name],
+            timing::tmux_timeout(),
+        ) {
+            Ok(out) => out.stdout_text().trim().parse().unwrap_or(0),
+            Err(err) => {
+                tracing::warn!("{signal} to the session of {sid}: {err}");
+                0
+            }
+        }
+    }
+
     /// Sends `signal` as the terminal would: to the program's process group and to the
     /// foreground group of its terminal (see [`process::send_signal`]).
     pub(crate) fn send_signal(&self, pid: u32, signal: Signal) {

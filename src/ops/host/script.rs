@@ -73,6 +73,21 @@ exit 0
 "#,
     };
 
+    /// Sends signal `$2` (a name without `SIG`) to every live process of the session `$1`
+    /// (field 6 of `/proc/PID/stat`), whatever its process group; prints how many there
+    /// were.
+    pub(crate) const SIGNAL_SESSION: Script = Script {
+        name: "kstlib-signal-session",
+        text: r#"sid=$1 sig=$2
+n=0
+for p in $(cat /proc/[0-9]*/stat 2>/dev/null |
+  awk -v sid="$sid" '{ pid = $1; sub(/^.*\) /, ""); if ($4 == sid && $1 != "Z" && $1 != "X") print pid }'); do
+  kill -s "$sig" "$p" 2>/dev/null && n=$((n + 1))
+done
+echo "$n"
+"#,
+    };
+
     /// Waits until process `$1` has ended (gone, or a zombie), polling every 0.1 s up to
     /// `$2` times: exit 0 when it has, 1 when it still runs.
     pub(crate) const WAIT_GONE: Script = Script {
@@ -342,6 +357,40 @@ mod tests {
         let me = std::process::id().to_string();
         assert_eq!(run(Script::WAIT_GONE, &[&me, "1"]).code, Some(1));
         assert_eq!(run(Script::WAIT_GONE, &["999999999", "1"]).code, Some(0));
+    }
+
+    #[test]
+    fn a_session_is_signalled_whatever_the_groups_of_its_processes() {
+        use std::os::unix::process::CommandExt;
+        let mut leader = std::process::Command::new("sh");
+        leader
+            .args(["-c", "set -m; sleep 1043 & sleep 1044 & wait"])
+            .stdout(std::process::Stdio::null());
+        // SAFETY: setsid is async-signal-safe.
+        unsafe {
+            leader.pre_exec(|| {
+                nix::unistd::setsid()
+                    .map(|_| ())
+                    .map_err(std::io::Error::from)
+            });
+        }
+        let mut leader = leader.spawn().expect("spawn");
+        let sid = leader.id().to_string();
+        let deadline = std::time::Instant::now() + LIMIT;
+        let count = || run(Script::SIGNAL_SESSION, &[&sid, "0"]).stdout_text();
+        while count().trim() != "3" {
+            assert!(std::time::Instant::now() < deadline, "{}", count());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(
+            run(Script::SIGNAL_SESSION, &[&sid, "KILL"]).stdout_text(),
+            "3\n"
+        );
+        let _ = leader.wait();
+        assert_eq!(
+            run(Script::SIGNAL_SESSION, &[&sid, "KILL"]).stdout_text(),
+            "0\n"
+        );
     }
 
     #[test]

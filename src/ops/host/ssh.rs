@@ -137,7 +137,7 @@ impl SshExecutor {
         );
         format!(
             "{:08x}",
-            crate::ops::spec::fnv1a(parts.join("\0").as_bytes()) as u32
+            crate::ops::hash::fnv1a(parts.join("\0").as_bytes()) as u32
         )
     }
 

@@ -20,6 +20,7 @@ use super::target::{
     unreachable,
 };
 use crate::ops::backend::{FAILED_START_LINES, LogOptions, Removal, SessionBackend, StopOptions};
+use crate::ops::config::refusal;
 use crate::ops::error::{Error, Reason, Result};
 use crate::ops::exec::{Executor, Invocation, Output, SystemExecutor};
 use crate::ops::host::{Host, Script};
@@ -28,7 +29,7 @@ use crate::ops::model::{
     BackendType, Origin, SessionState, SessionStatus, StopMethod, StopReport, TmuxSocket,
 };
 use crate::ops::sanitize;
-use crate::ops::spec::SessionConfig;
+use crate::ops::spec::{NotStartable, SessionConfig};
 use crate::ops::timing::{self, KILL_GRACE, START_GRACE};
 use crate::ops::validate::{self, SessionName, StopSignal};
 /// Sessions on one tmux server (one socket). Upstream's `TmuxRunner`.
@@ -415,33 +416,18 @@ impl TmuxRunner {
         self.host.wait_gone(pid, limit)
     }
 
-    /// The working directory to start `config` in, checked: tmux silently starts elsewhere
-    /// when it does not exist. On a remote host it is resolved there (`~` is the home
-    /// there).
+    /// The working directory to start `config` in. On this machine it was checked with the
+    /// rest of the session ([`SessionConfig::not_startable`]); on a remote host it is
+    /// resolved and checked there (`~` is the home there): tmux silently starts elsewhere
+    /// when it does not exist.
     fn working_dir(&self, config: &SessionConfig) -> Result<Option<PathBuf>> {
         let Some(dir) = config.working_dir() else {
             return Ok(None);
         };
-        let missing = || {
-            self.start_failed(
-                config,
-                format!(
-                    "working directory '{}' does not exist{}",
-                    dir.display(),
-                    self.host
-                        .name()
-                        .map(|h| format!(" on {h}"))
-                        .unwrap_or_default()
-                ),
-            )
-        };
         if !self.host.is_remote() {
-            return if dir.is_dir() {
-                Ok(Some(dir.to_path_buf()))
-            } else {
-                Err(missing())
-            };
+            return Ok(Some(dir.to_path_buf()));
         }
+        let missing = || refusal(&NotStartable::NoWorkingDir(dir.to_path_buf()), config).into();
         let out = self
             .host
             .run_script(Script::DIRECTORY, [dir], timing::tmux_timeout())
@@ -462,14 +448,22 @@ impl SessionBackend for TmuxRunner {
 
     fn start(&self, config: &SessionConfig) -> Result<SessionStatus> {
         let name = config.name();
-        let working_dir = self.working_dir(config)?;
-        if let Some(row) = self.find(name)? {
-            if !row.dead {
+        let exited = match self.find(name)? {
+            Some(row) if !row.dead => {
                 return Err(Error::SessionExists {
                     name: name.to_string(),
                     where_: self.describe(),
                 });
             }
+            exited => exited,
+        };
+        // tmux silently starts elsewhere when the directory does not exist. Checked before
+        // anything is removed, so that a refusal leaves the exited session as it was.
+        if let Some(problem) = config.not_startable() {
+            return Err(refusal(&problem, config).into());
+        }
+        let working_dir = self.working_dir(config)?;
+        if let Some(row) = exited {
             // An exited session is only kept for its exit code and screen; starting it
             // again replaces it, as a stopped container is started again. Its log keeps
             // both: the next run rotates it to `.1`.
@@ -589,13 +583,15 @@ impl SessionBackend for TmuxRunner {
                 if self.wait_gone(pid, options.timeout) {
                     StopMethod::Graceful
                 } else {
-                    self.host.send_signal(pid, Signal::SIGKILL);
+                    // Everything the pane started, not only the program's process group: a
+                    // job that put itself in a group of its own would outlive the stop.
+                    self.host.signal_session(pid, Signal::SIGKILL);
                     self.wait_gone(pid, KILL_GRACE);
                     StopMethod::Killed
                 }
             } else {
                 report.signal = Some(Signal::SIGKILL.as_str().to_owned());
-                self.host.send_signal(pid, Signal::SIGKILL);
+                self.host.signal_session(pid, Signal::SIGKILL);
                 self.wait_gone(pid, KILL_GRACE);
                 StopMethod::Forced
             };
@@ -603,6 +599,12 @@ impl SessionBackend for TmuxRunner {
                 ended = Ended::from(&after);
             }
             report.exit_code = ended.exit_code;
+        }
+        // The program has ended; what it left running in its session (a background job)
+        // goes too, and the report says so. A live process with the program's old PID is
+        // another one that got the number since: its session is not this one.
+        if let Some(pid) = row.pid.filter(|&pid| !self.host.alive(pid)) {
+            report.leftovers_killed = self.host.signal_session(pid, Signal::SIGKILL);
         }
         if options.removal != Removal::Keep {
             self.remove(name, &ended)?;
