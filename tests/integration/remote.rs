@@ -501,3 +501,32 @@ fn docker_host_pointing_at_another_machine_is_honoured() {
     [EOF]
     ");
 }
+
+#[test]
+fn a_remote_working_dir_is_resolved_and_checked_there() {
+    require_tmux!();
+    let sessions = "    home:\n      host: vps1\n      working_dir: '~'\n      command: sh -c 'pwd; sleep 300'\n    \
+                    nodir:\n      host: vps1\n      working_dir: '~/no/such/dir'\n      command: sleep 300\n";
+    let Some((env, host)) = setup(sessions) else {
+        return;
+    };
+    env.ops(&["start", "home"]).success();
+    // `~` is the home there (`/root`, bind-mounted from the test's directory).
+    env.wait_for("its first line", || {
+        env.ops(&["logs", "home"]).stdout == "/root\n"
+    });
+    insta::assert_snapshot!(env.ops(&["start", "nodir"]), @"
+    exit: 3
+    --- stdout
+    --- stderr
+    error: session 'nodir': invalid working directory '~/no/such/dir'
+      --> [ROOT]/work/kstlib.conf.yml:11:20
+       |
+    11 |       working_dir: '~/no/such/dir'
+       |                    ^^^^^^^^^^^^^^^ is not a directory on vps1
+       |
+       = help: create it first: tmux would silently start the session elsewhere
+    [EOF]
+    ");
+    assert_eq!(host.tmux_sessions("default"), ["home"]);
+}
