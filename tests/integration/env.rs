@@ -1063,9 +1063,10 @@ fn redactions_replace_what_varies_and_realign_tables() {
 /// transport. Nothing outside the machine is contacted.
 ///
 /// The namespace is a slave of this machine's (`--propagation slave`, not `private`):
-/// its own mounts stay inside, and the network namespaces Podman mounts under
+/// its own mounts stay inside, and the network namespaces Podman mounts here under
 /// `/run/netns` for containers started later still reach it (without them `podman ps`
-/// there fails with "unknown FS magic").
+/// there fails with "unknown FS magic"). The other way round cannot work, so Podman's
+/// containers started there use the host's network (`netns = "host"` in its config).
 ///
 /// `ssh_config()` is the client's ssh config, with four aliases: `kst-remote` (the right
 /// key), `kst-wrongkey` (a key the server does not know), `kst-hung` (a listener that
@@ -1119,12 +1120,22 @@ impl SshHost {
         let closed_port = free_port();
         let hung = HungHost::new();
         let d = dir.display();
-        let containers_conf = std::env::var("CONTAINERS_CONF").unwrap_or_default();
-        let set_env = if containers_conf.is_empty() {
-            String::new()
-        } else {
-            format!("SetEnv CONTAINERS_CONF={containers_conf}\n")
+        // Podman there is this machine's, with this machine's config, but its containers
+        // use the host's network: a network namespace it mounted in the namespace of this
+        // sshd would not be seen by Podman here (`podman ps` here would fail on it).
+        let base = std::env::var("CONTAINERS_CONF")
+            .ok()
+            .and_then(|path| std::fs::read_to_string(path).ok())
+            .unwrap_or_default();
+        let conf = match base.find("[containers]\n") {
+            Some(at) => {
+                let at = at + "[containers]\n".len();
+                format!("{}netns = \"host\"\n{}", &base[..at], &base[at..])
+            }
+            None => format!("{base}\n[containers]\nnetns = \"host\"\n"),
         };
+        std::fs::write(dir.join("containers.conf"), conf).expect("containers.conf");
+        let set_env = format!("SetEnv CONTAINERS_CONF={}/containers.conf\n", dir.display());
         std::fs::write(
             dir.join("sshd_config"),
             format!(

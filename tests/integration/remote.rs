@@ -19,6 +19,12 @@ fn setup_with(more: &str, sessions: &str) -> Option<(TestEnv, SshHost)> {
     Some((env, host))
 }
 
+/// The config `env` has, with `sessions` added.
+fn env_config_with(env: &TestEnv, sessions: &str) -> String {
+    let path = env.cwd.join("kstlib.conf.yml");
+    std::fs::read_to_string(path).expect("config") + sessions
+}
+
 fn setup(sessions: &str) -> Option<(TestEnv, SshHost)> {
     setup_with("", sessions)
 }
@@ -113,6 +119,21 @@ fn logs_follow_streams_from_the_remote_host_until_the_program_ends() {
     line 1
     line 2
     line 3
+    --- stderr
+    [EOF]
+    ");
+    // Exactly the last -n lines, then what comes.
+    let command = "sh -c 'echo old1; echo old2; echo old3; sleep 2; echo new'";
+    env.write_config(&env_config_with(&env, &session("later", "vps1", command)));
+    env.ops(&["start", "later"]).success();
+    env.wait_for("the old lines", || {
+        env.ops(&["logs", "later"]).stdout.contains("old3")
+    });
+    insta::assert_snapshot!(env.ops(&["logs", "later", "-f", "-n", "1"]), @"
+    exit: 0
+    --- stdout
+    old3
+    new
     --- stderr
     [EOF]
     ");

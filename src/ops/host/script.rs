@@ -126,19 +126,20 @@ done
     };
 
     /// The log `$1` and its rotated `$1.1`, as one stream, after a first line saying
-    /// `log MTIME` (seconds since the epoch) or `none`: all of it when `$2` is `all`, else
-    /// its last `$2` lines.
+    /// `log MTIME SIZE` (seconds since the epoch, and the size of `$1` the stream stops at)
+    /// or `none`: all of it when `$2` is `all`, else its last `$2` lines.
     pub(crate) const LOG_TAIL: Script = Script {
         name: "kstlib-log-tail",
         text: concat!(
             "f=$1 n=$2\n",
             home!(),
             r#"[ -f "$f" ] || { echo none; exit 0; }
-printf 'log %s\n' "$(date -r "$f" +%s 2>/dev/null || echo -)"
+size=$(wc -c <"$f" | tr -d ' ')
+printf 'log %s %s\n' "$(date -r "$f" +%s 2>/dev/null || echo -)" "$size"
 if [ "$n" = all ]; then
-  cat -- "$f.1" "$f" 2>/dev/null
+  { cat -- "$f.1" 2>/dev/null; head -c "$size" -- "$f"; }
 else
-  cat -- "$f.1" "$f" 2>/dev/null | tail -n "$n"
+  { cat -- "$f.1" 2>/dev/null; head -c "$size" -- "$f"; } | tail -n "$n"
 fi
 "#
         ),
@@ -160,17 +161,18 @@ printf '%s#%s\n' "$(date -u +%Y-%m-%dT%H:%M:%S.000000Z)" "$note" >>"$f"
         ),
     };
 
-    /// Prints the last `$2` lines of the log `$1`, then each line written to it (across
-    /// rotations) until process `$3` has ended (an empty `$3`: at once), or the reader
-    /// has gone. Exit 3 when there is no log.
+    /// Prints what the log `$1` holds from byte `$2` on, then each line written to it
+    /// (across rotations) until process `$3` has ended (an empty `$3`: at once), or the
+    /// reader has gone. Exit 3 when there is no log.
     pub(crate) const LOG_FOLLOW: Script = Script {
         name: "kstlib-log-follow",
         text: concat!(
-            "f=$1 n=$2 pid=$3\n",
+            "f=$1 from=$2 pid=$3\n",
             home!(),
             r#"[ -f "$f" ] || exit 3
-if [ -z "$pid" ]; then exec tail -n "$n" -- "$f"; fi
-tail -n "$n" -F -- "$f" 2>/dev/null &
+from=$((from + 1))
+if [ -z "$pid" ]; then exec tail -c "+$from" -- "$f"; fi
+tail -c "+$from" -F -- "$f" 2>/dev/null &
 t=$!
 while kill -0 "$t" 2>/dev/null; do
   s=$(sed -n 's/^.*) \([A-Za-z]\).*$/\1/p' "/proc/$pid/stat" 2>/dev/null)
@@ -492,6 +494,18 @@ mod tests {
     }
 
     #[test]
+    fn follow_prints_from_an_offset_and_ends_at_once_without_a_program() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let log = root.path().join("dev.log");
+        fs::write(&log, "old\nnew\n").expect("write");
+        let file = log.display().to_string();
+        let out = run(Script::LOG_FOLLOW, &[&file, "4", ""]);
+        assert_eq!(out.stdout_text(), "new\n");
+        let none = root.path().join("none.log").display().to_string();
+        assert_eq!(run(Script::LOG_FOLLOW, &[&none, "0", ""]).code, Some(3));
+    }
+
+    #[test]
     fn the_tail_reads_both_files_and_notes_are_appended() {
         let root = tempfile::tempdir().expect("temp dir");
         let log = root.path().join("dev.log");
@@ -503,7 +517,11 @@ mod tests {
         let out = run(Script::LOG_TAIL, &[&file, "3"]);
         let text = out.stdout_text();
         let (head, body) = text.split_once('\n').expect("a first line");
-        assert!(head.starts_with("log "), "{text}");
+        let size = fs::metadata(&log).expect("stat").len();
+        assert!(
+            head.starts_with("log ") && head.ends_with(&format!(" {size}")),
+            "{text}"
+        );
         assert!(body.starts_with("c\nd\n"), "{text}");
         assert!(body.ends_with("Z#exited with code 1 at x\n"), "{text}");
         let all = run(Script::LOG_TAIL, &[&file, "all"]).stdout_text();

@@ -184,16 +184,12 @@ impl TmuxRunner {
     ) -> Result<Option<Vec<String>>> {
         Ok(self
             .remote_log(log, options)?
-            .map(|(_, bytes)| logs::tail_of_bytes(&bytes, options, notes)))
+            .map(|end| logs::tail_of_bytes(&end.bytes, options, notes)))
     }
 
-    /// The end of a log on the remote host (enough of it for `options`) and when it was
-    /// last written; `None` when there is no such file there.
-    pub(super) fn remote_log(
-        &self,
-        log: &LogFile,
-        options: &LogOptions,
-    ) -> Result<Option<(Option<Timestamp>, Vec<u8>)>> {
+    /// The end of a log on the remote host (enough of it for `options`); `None` when there
+    /// is no such file there.
+    pub(super) fn remote_log(&self, log: &LogFile, options: &LogOptions) -> Result<Option<LogEnd>> {
         // A margin of lines for kstlib's own and the blank ones at the end; everything
         // when --since decides where to stop.
         let lines = match options.since {
@@ -215,15 +211,20 @@ impl TmuxRunner {
             return Ok(None);
         };
         let head = String::from_utf8_lossy(&out.stdout[..newline]).into_owned();
-        let Some(mtime) = head.strip_prefix("log ") else {
+        let Some(facts) = head.strip_prefix("log ") else {
             return Ok(None);
         };
-        let written = mtime
-            .trim()
-            .parse::<i64>()
-            .ok()
+        let mut facts = facts.split_whitespace();
+        let written = facts
+            .next()
+            .and_then(|secs| secs.parse::<i64>().ok())
             .and_then(|secs| Timestamp::from_second(secs).ok());
-        Ok(Some((written, out.stdout[newline + 1..].to_vec())))
+        let size = facts.next().and_then(|size| size.parse().ok()).unwrap_or(0);
+        Ok(Some(LogEnd {
+            written,
+            size,
+            bytes: out.stdout[newline + 1..].to_vec(),
+        }))
     }
 
     /// The last `lines` lines the program of a session just removed wrote, from its log;
@@ -277,18 +278,17 @@ impl TmuxRunner {
         let Some(log) = self.log_file(name) else {
             return Ok(None);
         };
-        Ok(self
-            .remote_log(&log, options)?
-            .map(|(written, bytes)| logs::SavedLog {
-                lines: logs::tail_of_bytes(&bytes, options, true),
-                path: log.path().to_owned(),
-                written,
-                host: self.host().name().map(str::to_owned),
-            }))
+        Ok(self.remote_log(&log, options)?.map(|end| logs::SavedLog {
+            lines: logs::tail_of_bytes(&end.bytes, options, true),
+            path: log.path().to_owned(),
+            written: end.written,
+            host: self.host().name().map(str::to_owned),
+        }))
     }
 
-    /// Follows a log on the remote host: its last lines, then each new one, streamed by
-    /// `tail -F` there until the program ends; `false` when there is no such file there.
+    /// Follows a log on the remote host: its last lines as `logs` reads them there, then,
+    /// from where they end, each new line, streamed by `tail -F` there until the program
+    /// ends; `false` when there is no such file there.
     fn follow_remote(
         &self,
         log: &LogFile,
@@ -296,14 +296,28 @@ impl TmuxRunner {
         options: &LogOptions,
         out: &mut dyn Write,
     ) -> Result<bool> {
+        let Some(end) = self.remote_log(log, options)? else {
+            return Ok(false);
+        };
+        // An unfinished last line is left to the stream, which prints it whole.
+        let complete = end
+            .bytes
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let from = end.size.saturating_sub((end.bytes.len() - complete) as u64);
+        for line in logs::tail_of_bytes(&end.bytes[..complete], options, true) {
+            if writeln!(out, "{line}").is_err() {
+                return Ok(true);
+            }
+        }
         let pid = row
             .pid
             .filter(|_| !row.dead)
             .map(|pid| pid.to_string())
             .unwrap_or_default();
-        // The raw lines include the run's start, which is not printed.
-        let lines = (options.lines + 1).to_string();
-        let args = [log.path().as_os_str(), lines.as_ref(), pid.as_ref()];
+        let from = from.to_string();
+        let args = [log.path().as_os_str(), from.as_ref(), pid.as_ref()];
         let invocation = Invocation::new("sh")
             .args(Script::LOG_FOLLOW.argv(args))
             .timeout(timing::backend_timeout());
@@ -316,6 +330,16 @@ impl TmuxRunner {
         let _ = printer.finish();
         Ok(code != Some(NO_LOG))
     }
+}
+
+/// The end of a log file on a remote host, as [`Script::LOG_TAIL`] read it.
+pub(super) struct LogEnd {
+    /// When the file was last written.
+    written: Option<Timestamp>,
+    /// The size of the current file the bytes stop at.
+    size: u64,
+    /// The last lines of the rotated and the current file, as one stream.
+    bytes: Vec<u8>,
 }
 
 /// What [`Script::LOG_FOLLOW`] exits with when there is no log file.
