@@ -79,6 +79,11 @@ impl Host {
         if !self.is_remote() {
             return crate::ops::runtime::detect(preferred);
         }
+        // Asked for by name: no round trip to check it is there; if it is not, the first
+        // call says so (a program missing there is an error naming the host).
+        if let Some(runtime) = preferred {
+            return Ok(runtime);
+        }
         let runtimes = self.probe(crate::ops::spec::DEFAULT_TMUX_BINARY)?.runtimes;
         let missing = |runtime: Option<Runtime>| Error::Unavailable {
             what: self.describe("containers"),
@@ -90,11 +95,7 @@ impl Host {
             }
             .into(),
         };
-        match preferred {
-            Some(runtime) if runtimes.contains(&runtime) => Ok(runtime),
-            Some(runtime) => Err(missing(Some(runtime))),
-            None => runtimes.first().copied().ok_or_else(|| missing(None)),
-        }
+        runtimes.first().copied().ok_or_else(|| missing(None))
     }
 
     /// The runtimes on this host, Podman first.
