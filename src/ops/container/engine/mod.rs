@@ -53,6 +53,9 @@ pub(crate) struct Engine {
     api: Mutex<Option<Api>>,
     /// Set when the socket did not answer: the CLI is used from then on.
     gone: AtomicBool,
+    /// A shorter time limit for every request (tests of a hung engine).
+    #[cfg(test)]
+    cap: Option<Duration>,
 }
 
 impl Engine {
@@ -72,7 +75,25 @@ impl Engine {
             socket,
             api: Mutex::new(None),
             gone: AtomicBool::new(false),
+            #[cfg(test)]
+            cap: None,
         }
+    }
+
+    /// The same engine, giving up on any request after `cap`.
+    #[cfg(test)]
+    pub(crate) fn capped(mut self, cap: Duration) -> Engine {
+        self.cap = Some(cap);
+        self
+    }
+
+    /// `limit`, or the test's shorter cap.
+    fn limit(&self, limit: Duration) -> Duration {
+        #[cfg(test)]
+        if let Some(cap) = self.cap {
+            return limit.min(cap);
+        }
+        limit
     }
 
     /// The socket, for messages and `doctor`.
@@ -87,6 +108,7 @@ impl Engine {
 
     /// `verb` as its CLI would have answered it, within `limit`.
     pub(crate) fn call(&self, verb: &Verb<'_>, limit: Duration) -> Result<Output, Failure> {
+        let limit = self.limit(limit);
         if let Verb::Logs(query) = verb
             && query.timestamps
             && self.runtime == Runtime::Podman
@@ -116,6 +138,7 @@ impl Engine {
         limit: Duration,
         sink: &mut dyn FnMut(&[u8]) -> bool,
     ) -> Result<Option<Output>, Failure> {
+        let limit = self.limit(limit);
         let api = self.api(limit)?;
         let path = format!(
             "{}{}",
