@@ -69,6 +69,17 @@ impl ContainerRunner {
         self
     }
 
+    /// Pings the engine's API, for `doctor`: its path prefix (`/v1.41`) or why it is not
+    /// used; `None` without a socket.
+    pub fn ping(&self) -> Option<std::result::Result<String, String>> {
+        let engine = self.engine.as_deref()?;
+        Some(
+            engine
+                .ping(crate::ops::timing::backend_timeout())
+                .map_err(|failure| failure.to_string()),
+        )
+    }
+
     /// The engine's socket when the runner asks it first (`doctor` says which path is
     /// used); `None` when every call goes through the CLI.
     pub fn engine_socket(&self) -> Option<&std::path::Path> {

@@ -106,6 +106,12 @@ impl Engine {
         self.gone.load(Ordering::Relaxed)
     }
 
+    /// Asks `/_ping` now, for `doctor`: the negotiated path prefix (`/v1.41`), or why the
+    /// socket is not used.
+    pub(crate) fn ping(&self, limit: Duration) -> Result<String, Failure> {
+        self.api(limit).map(|api| api.prefix)
+    }
+
     /// `verb` as its CLI would have answered it, within `limit`.
     pub(crate) fn call(&self, verb: &Verb<'_>, limit: Duration) -> Result<Output, Failure> {
         let limit = self.limit(limit);
