@@ -28,7 +28,8 @@ mod version;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 use hyper::Method;
@@ -43,6 +44,15 @@ use version::Api;
 /// Set to `0` to keep kstlib off the engines' sockets: every container call then goes
 /// through the runtime's CLI, as when no socket answers.
 pub const ENGINE_API_ENV: &str = "KSTLIB_ENGINE_API";
+
+/// The APIs negotiated in this process, by runtime and socket.
+fn known_apis() -> std::sync::MutexGuard<'static, HashMap<(Runtime, PathBuf), Api>> {
+    static KNOWN: OnceLock<Mutex<HashMap<(Runtime, PathBuf), Api>>> = OnceLock::new();
+    KNOWN
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+}
 
 /// One engine's API, reached over its unix socket.
 #[derive(Debug)]
@@ -194,6 +204,12 @@ impl Engine {
         if let Some(api) = api.as_ref() {
             return Ok(api.clone());
         }
+        // Another runner of this process (a lookup's, then the found session's) may have
+        // negotiated with this socket already: one `/_ping` per engine and process.
+        if let Some(known) = known_apis().get(&(self.runtime, self.socket.clone())) {
+            *api = Some(known.clone());
+            return Ok(known.clone());
+        }
         let ping =
             http::send(&self.socket, Method::GET, "/_ping", limit).map_err(|err| self.note(err))?;
         let negotiated = ping
@@ -213,6 +229,7 @@ impl Engine {
             negotiated.prefix
         );
         *api = Some(negotiated.clone());
+        known_apis().insert((self.runtime, self.socket.clone()), negotiated.clone());
         Ok(negotiated)
     }
 
