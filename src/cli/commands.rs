@@ -167,8 +167,8 @@ pub(super) fn stop(config: &Config, args: &StopArgs) -> CliResult {
         _ => Removal::Auto,
     };
     let options = stop_options(&args.stop, removal)?;
-    let manager = locate(config, &args.name, &args.target)?.manager;
-    let report = manager.stop_with(&with_timeout(options, &args.stop, &manager))?;
+    let located = locate(config, &args.name, &args.target)?;
+    let report = located.stop(&with_timeout(options, &args.stop, &located.manager))?;
     print(&shown(
         args.output,
         || render::json(&report),
@@ -403,6 +403,19 @@ pub(super) fn up(config: &Config, args: &UpArgs) -> CliResult {
                 Ok(status) => outcome(&row.name, "started", Some(status)),
                 // Another `up` started it meanwhile: what was asked for is true.
                 Err(Error::SessionExists { .. }) => outcome(&row.name, "running", None),
+                // Valid, but not as it stands on this host (a directory gone): reported
+                // like an invalid entry, at the place to change.
+                Err(Error::Config(errors)) => {
+                    let title = errors.first().map(|err| err.message.clone());
+                    note(&render::error(
+                        &Error::Config(errors),
+                        render::stderr_color(),
+                    ));
+                    Outcome {
+                        error: title,
+                        ..invalid(&row.name)
+                    }
+                }
                 Err(err) => failed(&row.name, &err),
             }
         }
@@ -498,7 +511,8 @@ pub(super) fn logs(config: &Config, args: &LogsArgs) -> CliResult {
         Err(err @ Error::SessionNotFound { .. }) => {
             let name = SessionName::new(&args.name)?;
             let saved =
-                logs::find_saved(&config.log_settings(), &name, &scope.log_places(), &options)?;
+                logs::find_saved(&config.log_settings(), &name, &scope.log_places(), &options)
+                    .map_err(Error::from)?;
             return saved_logs(&args.name, saved, err);
         }
         Err(err) => return Err(err.into()),

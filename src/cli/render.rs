@@ -253,13 +253,21 @@ pub fn stopped(report: &StopReport, keep: bool) -> String {
         ),
         StopMethod::Forced => format!("Session '{name}' killed (--force)."),
         StopMethod::AlreadyExited => format!("Session '{name}' had already exited ({exit})."),
+        StopMethod::AlreadyStopped => {
+            format!("Session '{name}' was stopped meanwhile, by another command.")
+        }
     };
-    let kept = match (report.removed, keep) {
-        (true, _) => "",
-        (false, true) => " Kept, as asked.",
-        (false, false) => " Kept: kstlib did not create it (--rm removes it).",
+    let leftovers = match report.leftovers_killed {
+        0 => String::new(),
+        1 => " 1 other process of its session was still running and was killed.".to_owned(),
+        n => format!(" {n} other processes of its session were still running and were killed."),
     };
-    format!("{what}{kept}\n")
+    let kept = match (report.removed, keep, report.method) {
+        (true, _, _) | (false, _, StopMethod::AlreadyStopped) => "",
+        (false, true, _) => " Kept, as asked.",
+        (false, false, _) => " Kept: kstlib did not create it (--rm removes it).",
+    };
+    format!("{what}{leftovers}{kept}\n")
 }
 
 /// An error for people: `error: …` in one line, then details and a hint. `color` says

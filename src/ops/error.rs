@@ -7,6 +7,7 @@ use std::fmt;
 
 use super::config::{ConfigError, ConfigErrors};
 use super::exec::ExecError;
+use super::logs;
 use super::model::{BackendType, SessionState, SessionStatus, exit_description};
 use super::sanitize::{self, escape};
 use super::validate::{SessionName, ValidationError};
@@ -396,6 +397,12 @@ impl Error {
                 reason: err.to_string().into(),
             },
         }
+    }
+}
+
+impl From<logs::Unreadable> for Error {
+    fn from(logs::Unreadable { path, source }: logs::Unreadable) -> Self {
+        Error::LogFile { path, source }
     }
 }
 

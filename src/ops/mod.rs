@@ -30,6 +30,7 @@ pub mod error;
 pub mod exec;
 #[doc(hidden)]
 pub mod fuzzing;
+mod hash;
 pub mod inventory;
 pub mod logs;
 pub mod manager;
@@ -39,6 +40,7 @@ mod process;
 mod replay;
 pub mod runtime;
 pub mod sanitize;
+pub mod span;
 pub mod spec;
 pub(crate) mod text;
 pub mod timing;

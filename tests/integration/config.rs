@@ -123,15 +123,11 @@ fn invalid_declared_session_is_an_error_not_an_ad_hoc_shell() {
     "#);
     assert!(env.tmux_sessions(None).is_empty());
     // Every command refuses to work from a broken config.
-    insta::assert_snapshot!(env.ops(&["list"]), @r#"
+    insta::assert_snapshot!(env.ops(&["list", "-b", "tmux"]), @r#"
     exit: 3
     --- stdout
-    NAME                       STATE       BACKEND    SOCKET  RUNTIME  PID    IMAGE              ORIGIN
-    kt11426x0078-pieces        exited (0)  container  -       podman   -      localhost/[IMAGE]  managed
-    kt11426x0079-piecesbyhand  running     container  -       podman   [PID]  localhost/[IMAGE]  foreign
-    kt11426x0076-pieces        exited (0)  container  -       docker   -      [IMAGE]            managed
-    kt11426x0077-piecesbyhand  exited (0)  container  -       docker   -      [IMAGE]            foreign
-    bot                        invalid     tmux       -       -        -      -                  config
+    NAME  STATE    BACKEND  SOCKET  RUNTIME  PID  IMAGE  ORIGIN
+    bot   invalid  tmux     -       -        -    -      config
     --- stderr
     error: session 'bot': invalid port '99999'
      --> [ROOT]/work/kstlib.conf.yml:6:11
@@ -159,8 +155,8 @@ fn config_errors_point_at_file_line_and_column() {
     for yaml in cases {
         env.write_config(yaml);
         out.push_str(&format!(
-            "=== kstlib.conf.yml\n{yaml}$ kstlib ops list\n{}\n",
-            env.ops(&["list"])
+            "=== kstlib.conf.yml\n{yaml}$ kstlib ops list -b tmux\n{}\n",
+            env.ops(&["list", "-b", "tmux"])
         ));
     }
     insta::assert_snapshot!(out);
@@ -265,14 +261,10 @@ fn includes_merge_under_the_including_file() {
     ");
     env.write(&env.root().join("outside.yml"), "ops: {}\n");
     env.write_config("include: ../outside.yml\n");
-    insta::assert_snapshot!(env.ops(&["list"]), @"
+    insta::assert_snapshot!(env.ops(&["list", "-b", "tmux"]), @"
     exit: 3
     --- stdout
-    NAME                       STATE       BACKEND    SOCKET  RUNTIME  PID    IMAGE              ORIGIN
-    kt11426x0078-pieces        exited (0)  container  -       podman   -      localhost/[IMAGE]  managed
-    kt11426x0079-piecesbyhand  running     container  -       podman   [PID]  localhost/[IMAGE]  foreign
-    kt11426x0076-pieces        exited (0)  container  -       docker   -      [IMAGE]            managed
-    kt11426x0077-piecesbyhand  exited (0)  container  -       docker   -      [IMAGE]            foreign
+    No sessions found.
     --- stderr
     error: include path escapes the config directory: '../outside.yml'
      --> [ROOT]/work/kstlib.conf.yml:1:10

@@ -231,6 +231,7 @@ fn a_container_started_by_hand_can_be_listed_status_logged_and_stopped(rt: Rt) {
       "signal": "SIGTERM",
       "exit_code": 0,
       "removed": false,
+      "leftovers_killed": 0,
       "elapsed_ms": [TIME]
     }
     --- stderr
@@ -423,7 +424,7 @@ fn a_hung_docker_engine_is_an_error_not_a_hang() {
     assert!(started.elapsed() < limit, "list took too long\n{run}");
     let run = run
         .stdout_lines(|line| line.starts_with("NAME ") || line.starts_with(&format!("{session} ")));
-    insta::assert_snapshot!(run, @r#"
+    insta::assert_snapshot!(run, @"
     exit: 0
     --- stdout
     NAME             STATE    BACKEND  SOCKET  RUNTIME  PID    IMAGE  ORIGIN
@@ -431,7 +432,7 @@ fn a_hung_docker_engine_is_an_error_not_a_hang() {
     --- stderr
     warning: docker cannot be used: `docker ps -a --no-trunc --format …` did not answer within 1 s
     [EOF]
-    "#);
+    ");
     let started = Instant::now();
     let json = env.ops_with_env(&vars, &["list", "--json"]);
     assert!(started.elapsed() < limit, "list took too long\n{json}");

@@ -151,6 +151,7 @@ fn stop_timeout_from_the_config_is_the_default() {
       "signal": "SIGINT",
       "exit_code": 137,
       "removed": true,
+      "leftovers_killed": 0,
       "elapsed_ms": [TIME]
     }
     --- stderr

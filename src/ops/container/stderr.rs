@@ -47,8 +47,23 @@ pub(crate) fn is_missing(stderr: &str) -> bool {
     stderr.contains("no such container") || stderr.contains("no container with name or id")
 }
 
+/// Another `rm` of the same container is under way (two `down`s racing).
+pub(crate) fn removal_in_progress(stderr: &str) -> bool {
+    stderr.contains("already in progress") || stderr.contains("is being removed")
+}
+
+/// The container has exited already: Docker's `is not running`, Podman's `can only kill
+/// running containers` and, for one that a racing stop has just ended, `container not
+/// running` / `container state improper`.
 pub(crate) fn not_running(stderr: &str) -> bool {
-    stderr.contains("is not running") || stderr.contains("can only kill running containers")
+    [
+        "is not running",
+        "can only kill running containers",
+        "container not running",
+        "container state improper",
+    ]
+    .iter()
+    .any(|words| stderr.contains(words))
 }
 
 #[cfg(test)]
