@@ -1049,3 +1049,68 @@ fn redactions_replace_what_varies_and_realign_tables() {
     \u{1b}[31m
     "#);
 }
+
+/// Podman's API service on a socket of the test's own (`podman system service`), stopped
+/// by its PID when dropped. kstlib never starts it; tests of the API path do.
+pub struct PodmanService {
+    pub socket: PathBuf,
+    child: std::process::Child,
+}
+
+impl PodmanService {
+    /// Starts the service in `dir` and waits until it answers (≈ 0.5 s), up to 20 s.
+    #[track_caller]
+    pub fn start(dir: &Path) -> Self {
+        let socket = dir.join("podman.sock");
+        let child = Command::new("podman")
+            .args(["system", "service", "--time=0"])
+            .arg(format!("unix://{}", socket.display()))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start podman system service");
+        let service = PodmanService { socket, child };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !service.answers() {
+            assert!(Instant::now() < deadline, "podman's service did not answer");
+            thread::sleep(Duration::from_millis(50));
+        }
+        service
+    }
+
+    fn answers(&self) -> bool {
+        use std::io::Read as _;
+        let Ok(mut stream) = std::os::unix::net::UnixStream::connect(&self.socket) else {
+            return false;
+        };
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+        let request = b"GET /_ping HTTP/1.0\r\nHost: d\r\n\r\n";
+        let mut answer = String::new();
+        stream.write_all(request).is_ok()
+            && stream.read_to_string(&mut answer).is_ok()
+            && answer.starts_with("HTTP/1.0 200")
+    }
+
+    /// The `CONTAINER_HOST` value that points at it.
+    pub fn container_host(&self) -> String {
+        format!("unix://{}", self.socket.display())
+    }
+}
+
+impl Drop for PodmanService {
+    fn drop(&mut self) {
+        let pid = nix::unistd::Pid::from_raw(i32::try_from(self.child.id()).unwrap_or(0));
+        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
+        if self
+            .child
+            .wait_timeout(Duration::from_secs(5))
+            .ok()
+            .flatten()
+            .is_none()
+        {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
