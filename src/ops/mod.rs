@@ -32,6 +32,9 @@ pub mod exec;
 pub mod fuzzing;
 mod hash;
 pub mod inventory;
+#[cfg(test)]
+#[path = "layers_tests.rs"]
+mod layers;
 pub mod logs;
 pub mod manager;
 pub mod model;
