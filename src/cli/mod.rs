@@ -8,6 +8,7 @@ mod commands;
 pub mod exit;
 mod hint;
 mod loaded;
+mod progress;
 pub mod render;
 mod sink;
 
@@ -99,6 +100,20 @@ impl From<io::Error> for Failure {
 
 pub(crate) type CliResult = Result<u8, Failure>;
 
+/// Whether `command` shows a spinner while it waits: commands that wait for programs to
+/// stop or start, with output for people, on a terminal.
+fn shows_progress(command: &OpsCommand) -> bool {
+    let output = match command {
+        OpsCommand::Start(args) => args.output,
+        OpsCommand::Stop(args) => args.output,
+        OpsCommand::Restart(args) => args.output,
+        OpsCommand::Up(args) => args.output,
+        OpsCommand::Down(args) => args.output,
+        _ => return false,
+    };
+    !output.json && !output.quiet && io::IsTerminal::is_terminal(&io::stderr())
+}
+
 fn init_logging(cli: &Cli) {
     use tracing::Level;
     let level = match (cli.log_level, cli.verbose) {
@@ -137,6 +152,9 @@ fn run(cli: &Cli) -> CliResult {
     // The config file is the single source of truth, but never a trap: what starts
     // sessions refuses what is invalid in it; what looks at or stops them warns and goes on.
     let loaded = Loaded::load(&source);
+    if shows_progress(command) {
+        progress::install();
+    }
     match command {
         OpsCommand::Start(args) => commands::start(loaded.to_start()?, args),
         OpsCommand::Restart(args) => commands::restart(loaded.to_start()?, args),

@@ -351,6 +351,41 @@ pub fn detach_hint(manager: &crate::ops::SessionManager) -> String {
     )
 }
 
+/// What a spinner says while the library waits:
+/// `waiting for astro to exit after SIGTERM (up to 10 s)`.
+pub fn waiting(wait: &crate::ops::progress::Wait) -> String {
+    use crate::ops::progress::Wait;
+    let name = escape(wait.session());
+    let up_to = wait
+        .limit()
+        .map(|limit| format!(" (up to {})", duration_text(limit)))
+        .unwrap_or_default();
+    match wait {
+        Wait::Exit { signal, .. } => {
+            format!("waiting for {name} to exit after {}{up_to}", escape(signal))
+        }
+        Wait::Create { image, runtime, .. } => format!(
+            "starting {name} on {runtime} from {}, pulling it if it is not local{up_to}",
+            escape(image)
+        ),
+        Wait::Start { .. } => format!("watching {name} start{up_to}"),
+    }
+}
+
+/// `10 s`, `2.5 s`, `10 min`, `2 h`: a time limit for people.
+pub fn duration_text(duration: std::time::Duration) -> String {
+    let secs = duration.as_secs_f64();
+    match duration.as_secs() {
+        0..60 if duration.subsec_millis() == 0 => format!("{} s", duration.as_secs()),
+        0..60 => format!("{secs:.1} s"),
+        60..3600 if duration.as_secs().is_multiple_of(60) => {
+            format!("{} min", duration.as_secs() / 60)
+        }
+        60..3600 => format!("{:.1} min", secs / 60.0),
+        _ => format!("{:.1} h", secs / 3600.0),
+    }
+}
+
 /// `note: TEXT`, one line for stderr.
 pub fn note(text: &str) -> String {
     format!("{} {}\n", paint(CYAN, "note:"), escape(text))

@@ -18,6 +18,7 @@ mod container_logs;
 mod container_stop;
 mod lifecycle;
 mod logs;
+mod progress;
 mod resilience;
 mod sanitize;
 mod secrets;
