@@ -6,7 +6,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::ops::validate::{self, ValidationError};
-use crate::ops::{BackendType, Runtime};
+use crate::ops::{BackendType, Origin, Runtime};
 
 use super::exit;
 
@@ -400,6 +400,15 @@ pub struct ListArgs {
     #[command(flatten)]
     pub target: Target,
 
+    /// Only sessions of this origin: config (declared), managed (started by kstlib) or
+    /// foreign (started by something else). Repeatable.
+    #[arg(long, value_enum, value_name = "ORIGIN")]
+    pub origin: Vec<OriginFilter>,
+
+    /// Show every foreign container, even more than fit on the screen.
+    #[arg(short, long)]
+    pub all: bool,
+
     /// How to print the result.
     #[command(flatten)]
     pub output: Output,
@@ -415,6 +424,28 @@ pub struct Output {
     /// Output in JSON format (stdout holds only the JSON document).
     #[arg(long)]
     pub json: bool,
+}
+
+/// `list --origin`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OriginFilter {
+    /// Declared in kstlib.conf.yml.
+    Config,
+    /// Started by kstlib, not declared.
+    Managed,
+    /// Started by something else (tmux new, docker run).
+    Foreign,
+}
+
+impl OriginFilter {
+    /// The origin it keeps.
+    pub fn origin(self) -> Origin {
+        match self {
+            OriginFilter::Config => Origin::Config,
+            OriginFilter::Managed => Origin::Managed,
+            OriginFilter::Foreign => Origin::Foreign,
+        }
+    }
 }
 
 /// `--color`.

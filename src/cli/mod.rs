@@ -7,10 +7,12 @@ pub mod args;
 mod commands;
 pub mod exit;
 mod hint;
+mod list;
 mod loaded;
 mod progress;
 pub mod render;
 mod sink;
+mod table;
 
 use std::io::{self, Write};
 use std::process::ExitCode;

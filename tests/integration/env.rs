@@ -163,6 +163,8 @@ fn patterns() -> &'static [(regex::Regex, &'static str)] {
                 r"\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC(?: \(\d+ (?:s|min|h|days) ago\))?",
                 "[TIMESTAMP]",
             ),
+            // The CREATED column of `list`.
+            (r"\b(?:\d+ (?:s|min|h|days) ago|just now)\b", "[AGO]"),
             (r#""elapsed_ms": \d+"#, r#""elapsed_ms": [TIME]"#),
             (r"\b\d+ ms\b", "[TIME]"),
             (r"\b\d+\.\d+ s\b", "[TIME]"),
@@ -210,7 +212,7 @@ fn realign_list_table(text: &str) -> String {
     let widths: Vec<usize> = (0..header.len())
         .map(|i| {
             rows.iter()
-                .map(|row| row[i].chars().count())
+                .map(|row| kstlib::ops::sanitize::display_width(&row[i]))
                 .max()
                 .unwrap_or(0)
         })
@@ -224,7 +226,11 @@ fn realign_list_table(text: &str) -> String {
         let cells: Vec<String> = row
             .iter()
             .zip(&widths)
-            .map(|(cell, width)| format!("{cell:<width$}"))
+            // By display width, as `list` pads: a CJK name takes two columns a character.
+            .map(|(cell, width)| {
+                let fill = width.saturating_sub(kstlib::ops::sanitize::display_width(cell));
+                format!("{cell}{:fill$}", "")
+            })
             .collect();
         out.push(cells.join("  ").trim_end().to_owned());
     }

@@ -17,6 +17,7 @@ mod container_list;
 mod container_logs;
 mod container_stop;
 mod lifecycle;
+mod list_table;
 mod logs;
 mod progress;
 mod resilience;
