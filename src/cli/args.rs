@@ -4,11 +4,12 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCandidates;
 
 use crate::ops::validate::{self, ValidationError};
 use crate::ops::{BackendType, Origin, Runtime};
 
-use super::exit;
+use super::{complete, exit};
 
 /// Start, stop, attach to, watch and list long-running sessions on tmux and on
 /// Docker/Podman containers, driven by kstlib.conf.yml.
@@ -45,6 +46,29 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// Whether the command's output was asked for as JSON (`--json`).
+    pub fn wants_json(&self) -> bool {
+        let Command::Ops(command) = &self.command else {
+            return false;
+        };
+        match command {
+            OpsCommand::Start(args) => args.output.json,
+            OpsCommand::Stop(args) => args.output.json,
+            OpsCommand::Status(args) => args.output.json,
+            OpsCommand::List(args) => args.output.json,
+            OpsCommand::Restart(args) => args.output.json,
+            OpsCommand::Up(args) => args.output.json,
+            OpsCommand::Down(args) => args.output.json,
+            OpsCommand::Doctor(args) => args.json,
+            OpsCommand::Attach(_)
+            | OpsCommand::Logs(_)
+            | OpsCommand::SendKeys(_)
+            | OpsCommand::Exec(_) => false,
+        }
+    }
 }
 
 /// Top-level commands.
@@ -145,7 +169,8 @@ Examples:
 #[derive(Debug, Clone, Default, Args)]
 pub struct Target {
     /// Backend type (tmux or container). If not specified, uses config default.
-    #[arg(short, long, value_parser = parse_backend, value_name = "BACKEND")]
+    #[arg(short, long, value_parser = parse_backend, value_name = "BACKEND",
+          add = ArgValueCandidates::new(complete::backends))]
     pub backend: Option<BackendType>,
 
     /// tmux socket name (for sessions started with tmux -L NAME).
@@ -153,7 +178,8 @@ pub struct Target {
         short = 'L',
         long = "socket",
         value_name = "NAME",
-        conflicts_with = "socket_path"
+        conflicts_with = "socket_path",
+        add = ArgValueCandidates::new(complete::sockets)
     )]
     pub socket: Option<String>,
 
@@ -162,7 +188,8 @@ pub struct Target {
     pub socket_path: Option<PathBuf>,
 
     /// Container runtime (podman or docker). If not specified, uses config, else auto-detects.
-    #[arg(long, value_parser = parse_runtime, value_name = "RUNTIME")]
+    #[arg(long, value_parser = parse_runtime, value_name = "RUNTIME",
+          add = ArgValueCandidates::new(complete::runtimes))]
     pub runtime: Option<Runtime>,
 }
 
@@ -170,6 +197,7 @@ pub struct Target {
 #[derive(Debug, Args)]
 pub struct StartArgs {
     /// Session name.
+    #[arg(add = ArgValueCandidates::new(complete::to_start))]
     pub name: String,
 
     /// Where the session is.
@@ -201,7 +229,7 @@ pub struct StartArgs {
     pub port: Vec<String>,
 
     /// The signal `stop` sends first (default SIGINT, like Ctrl-C).
-    #[arg(long, value_name = "SIGNAL")]
+    #[arg(long, value_name = "SIGNAL", add = ArgValueCandidates::new(complete::signals))]
     pub stop_signal: Option<String>,
 
     /// How to print the result.
@@ -213,6 +241,7 @@ pub struct StartArgs {
 #[derive(Debug, Args)]
 pub struct StopArgs {
     /// Session name.
+    #[arg(add = ArgValueCandidates::new(complete::existing))]
     pub name: String,
 
     /// Where the session is.
@@ -248,7 +277,7 @@ pub struct StopFlags {
     pub timeout: Option<Duration>,
 
     /// Send this signal first instead of the session's stop signal.
-    #[arg(long, value_name = "SIGNAL")]
+    #[arg(long, value_name = "SIGNAL", add = ArgValueCandidates::new(complete::signals))]
     pub signal: Option<String>,
 }
 
@@ -256,6 +285,7 @@ pub struct StopFlags {
 #[derive(Debug, Args)]
 pub struct RestartArgs {
     /// Session name.
+    #[arg(add = ArgValueCandidates::new(complete::any))]
     pub name: String,
 
     /// Where the session is.
@@ -275,6 +305,7 @@ pub struct RestartArgs {
 #[derive(Debug, Args)]
 pub struct UpArgs {
     /// Declared sessions to start (default: all of them).
+    #[arg(add = ArgValueCandidates::new(complete::to_start))]
     pub names: Vec<String>,
 
     /// How to print the result.
@@ -286,6 +317,7 @@ pub struct UpArgs {
 #[derive(Debug, Args)]
 pub struct DownArgs {
     /// Declared sessions to stop (default: all of them).
+    #[arg(add = ArgValueCandidates::new(complete::to_bring_down))]
     pub names: Vec<String>,
 
     /// How to stop them.
@@ -301,6 +333,7 @@ pub struct DownArgs {
 #[derive(Debug, Args)]
 pub struct SendKeysArgs {
     /// Session name.
+    #[arg(add = ArgValueCandidates::new(complete::alive_tmux))]
     pub name: String,
 
     /// Keys: text, or tmux key names such as C-c, Enter, Escape, F10.
@@ -320,6 +353,7 @@ pub struct SendKeysArgs {
 #[derive(Debug, Args)]
 pub struct ExecArgs {
     /// Session name.
+    #[arg(add = ArgValueCandidates::new(complete::alive_containers))]
     pub name: String,
 
     /// The command and its arguments, after `--`; run without a shell.
@@ -343,6 +377,7 @@ pub struct DoctorArgs {
 #[derive(Debug, Args)]
 pub struct AttachArgs {
     /// Session name.
+    #[arg(add = ArgValueCandidates::new(complete::alive))]
     pub name: String,
 
     /// Where the session is.
@@ -354,6 +389,7 @@ pub struct AttachArgs {
 #[derive(Debug, Args)]
 pub struct StatusArgs {
     /// Session name.
+    #[arg(add = ArgValueCandidates::new(complete::any))]
     pub name: String,
 
     /// Where the session is.
@@ -369,6 +405,7 @@ pub struct StatusArgs {
 #[derive(Debug, Args)]
 pub struct LogsArgs {
     /// Session name.
+    #[arg(add = ArgValueCandidates::new(complete::existing))]
     pub name: String,
 
     /// Where the session is.

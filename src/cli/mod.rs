@@ -5,6 +5,7 @@
 
 pub mod args;
 mod commands;
+mod complete;
 pub mod exit;
 mod hint;
 mod list;
@@ -31,14 +32,23 @@ pub fn main() -> ExitCode {
     if let Some(sink) = sink::Sink::from_args(std::env::args_os()) {
         return ExitCode::from(sink.run());
     }
+    // `COMPLETE=bash kstlib -- …`: the shell asks for candidates; answered, then exit.
+    complete::main();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
             // --help and --version are "errors" that print to stdout and exit 0.
             let _ = err.print();
-            return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(exit::USAGE));
+            let code = u8::try_from(err.exit_code()).unwrap_or(exit::USAGE);
+            if code != exit::OK && asks_for_json(std::env::args_os()) {
+                let text = err.render().to_string();
+                let message = usage_message(&text);
+                let _ = write_json(&render::error_json("usage", &message, code, &err));
+            }
+            return ExitCode::from(code);
         }
     };
+    let json = cli.wants_json();
     anstream::ColorChoice::write_global(match cli.color {
         ColorWhen::Auto => anstream::ColorChoice::Auto,
         ColorWhen::Always => anstream::ColorChoice::Always,
@@ -57,7 +67,17 @@ pub fn main() -> ExitCode {
         Err(Failure::Error(err)) => {
             let color = anstream::AutoStream::choice(&io::stderr()) != anstream::ColorChoice::Never;
             let _ = write!(anstream::stderr(), "{}", render::error(&err, color));
-            ExitCode::from(exit::code(err.kind()))
+            let code = exit::code(err.kind());
+            // With --json, a script gets JSON even when the command fails.
+            if json {
+                let _ = write_json(&render::error_json(
+                    exit::kind_name(err.kind()),
+                    &err.to_string(),
+                    code,
+                    &err,
+                ));
+            }
+            ExitCode::from(code)
         }
         // The reader went away (`kstlib ops list | head`): not an error.
         Err(Failure::ClosedOutput) => ExitCode::from(exit::OK),
@@ -69,6 +89,31 @@ pub fn main() -> ExitCode {
             ExitCode::from(exit::FAILED)
         }
     }
+}
+
+/// Whether `--json` is among the words before `--`: a usage error is then reported as
+/// JSON too, though the command line could not be parsed.
+fn asks_for_json(args: impl IntoIterator<Item = std::ffi::OsString>) -> bool {
+    args.into_iter()
+        .take_while(|arg| arg != "--")
+        .any(|arg| arg == "--json")
+}
+
+/// The first paragraph of a clap error on one line, without its `error: `.
+fn usage_message(text: &str) -> String {
+    let words: Vec<&str> = text
+        .lines()
+        .take_while(|line| !line.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    let line = words.join(" ");
+    line.strip_prefix("error: ").unwrap_or(&line).to_owned()
+}
+
+fn write_json(text: &str) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()
 }
 
 /// Why a command did not finish normally.
@@ -139,9 +184,7 @@ fn run(cli: &Cli) -> CliResult {
     let command = match &cli.command {
         Command::Ops(command) => command,
         Command::Completions { shell } => {
-            let mut out = Vec::new();
-            clap_complete::generate(*shell, &mut Cli::command(), "kstlib", &mut out);
-            io::stdout().write_all(&out)?;
+            io::stdout().write_all(&complete::registration(&shell.to_string())?)?;
             return Ok(exit::OK);
         }
         Command::Man => {

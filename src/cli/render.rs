@@ -165,6 +165,69 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> String {
     text
 }
 
+/// The error object that `--json` prints on stdout when a command fails:
+/// `{"error": {"kind", "message", "exit_code"}}`, with the error's details, the program's
+/// last output and a hint when there are any. `source` is what it comes from.
+pub fn error_json(kind: &str, message: &str, exit_code: u8, source: &dyn ErrorSource) -> String {
+    #[derive(Serialize)]
+    struct Object<'a> {
+        error: Body<'a>,
+    }
+    #[derive(Serialize)]
+    struct Body<'a> {
+        kind: &'a str,
+        message: &'a str,
+        exit_code: u8,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        details: Vec<String>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        output: Vec<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        hint: Option<String>,
+    }
+    json(&Object {
+        error: Body {
+            kind,
+            message: message.trim_end(),
+            exit_code,
+            details: source.details(),
+            output: source.output(),
+            hint: source.hint(),
+        },
+    })
+}
+
+/// What an error object says beyond its message.
+pub trait ErrorSource {
+    /// Lines of detail under the message.
+    fn details(&self) -> Vec<String> {
+        Vec::new()
+    }
+    /// The last lines the session's program printed.
+    fn output(&self) -> Vec<String> {
+        Vec::new()
+    }
+    /// What to do next.
+    fn hint(&self) -> Option<String> {
+        None
+    }
+}
+
+impl ErrorSource for Error {
+    fn details(&self) -> Vec<String> {
+        Error::details(self).to_vec()
+    }
+    fn output(&self) -> Vec<String> {
+        Error::output(self).to_vec()
+    }
+    fn hint(&self) -> Option<String> {
+        super::hint::hint(self)
+    }
+}
+
+/// A usage error says nothing more than its message.
+impl ErrorSource for clap::Error {}
+
 /// `start` and `restart` for people: `Session 'web' started (podman, pid 42).`
 pub fn started(status: &SessionStatus, verb: &str) -> String {
     let pid = status

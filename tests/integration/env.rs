@@ -404,6 +404,21 @@ impl TestEnv {
         path.to_path_buf()
     }
 
+    /// A shell (`bash`, `fish`) in this test's environment, with the `kstlib` under test
+    /// first on its `PATH`, as a user's shell would find an installed one.
+    pub fn shell(&self, program: &str) -> Command {
+        let mut command = Command::new(program);
+        self.isolate(&mut command);
+        let bin = Path::new(env!("CARGO_BIN_EXE_kstlib"))
+            .parent()
+            .expect("bin dir")
+            .to_path_buf();
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let dirs = std::iter::once(bin).chain(std::env::split_paths(&path));
+        command.env("PATH", std::env::join_paths(dirs).expect("PATH"));
+        command
+    }
+
     /// Runs tmux itself against this test's servers (for setting up and checking).
     pub fn tmux(&self, args: &[&str]) -> Output {
         let mut command = Command::new("tmux");

@@ -238,10 +238,9 @@ fn doctor_reports_a_broken_config_without_failing_to_run() {
 }
 
 #[test]
-fn completions_and_man_page() {
+fn man_page() {
     let env = TestEnv::new();
     env.redact_as(env!("CARGO_PKG_VERSION"), "[VERSION]");
-    insta::assert_snapshot!("completions_bash", env.run(["completions", "bash"]));
     insta::assert_snapshot!("man", env.run(["man"]));
 }
 

@@ -9,6 +9,7 @@ mod env;
 
 mod attach;
 mod cli;
+mod completion;
 mod config;
 mod container;
 mod container_attach;
@@ -16,6 +17,7 @@ mod container_docker20;
 mod container_list;
 mod container_logs;
 mod container_stop;
+mod json_schema;
 mod lifecycle;
 mod list_table;
 mod logs;
