@@ -14,7 +14,7 @@ use super::{complete, exit};
 /// Start, stop, attach to, watch and list long-running sessions on tmux and on
 /// Docker/Podman containers, driven by kstlib.conf.yml.
 #[derive(Debug, Parser)]
-#[command(name = "kstlib", version, after_help = exit::help(), max_term_width = 100)]
+#[command(name = "kstlib", version, after_help = main_help(), max_term_width = 100)]
 pub struct Cli {
     /// Read this config file only, instead of searching (also KSTLIB_CONFIG).
     #[arg(
@@ -84,9 +84,62 @@ pub enum Command {
         /// The shell: bash, zsh, fish, elvish or powershell.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff): `kstlib man | man -l -`.
-    Man,
+    /// Print the man page (roff): `kstlib man | man -l -`; with DIR, write a page for
+    /// kstlib and every subcommand there (`kstlib man ~/.local/share/man/man1`).
+    #[command(after_help = MAN_EXAMPLES)]
+    Man {
+        /// Write kstlib.1 and kstlib-ops-COMMAND.1 for every command into this directory
+        /// (created if missing) instead of printing kstlib.1.
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
+
+/// The end of `kstlib --help`: a first example, then the exit codes.
+fn main_help() -> String {
+    format!(
+        "Examples:\n  \
+         kstlib ops start dev --command \"python app.py\"   # in tmux\n  \
+         kstlib ops list\n  \
+         kstlib ops stop dev\n\n{}",
+        exit::help()
+    )
+}
+
+const MAN_EXAMPLES: &str = "\
+Examples:
+  kstlib man | man -l -
+  kstlib man ~/.local/share/man/man1 && man kstlib-ops-start";
+
+const RESTART_EXAMPLES: &str = "\
+Examples:
+  kstlib ops restart astro-dev          # a declared session starts as its entry says now
+  kstlib ops restart dev --timeout 30";
+
+const UP_EXAMPLES: &str = "\
+Examples:
+  kstlib ops up                         # every declared session that is not running
+  kstlib ops up astro-dev astro-prod --json";
+
+const DOWN_EXAMPLES: &str = "\
+Examples:
+  kstlib ops down
+  kstlib ops down astro-prod --timeout 30";
+
+const SEND_KEYS_EXAMPLES: &str = "\
+Examples:
+  kstlib ops send-keys dev \"status\"       # types status, then Enter
+  kstlib ops send-keys dev C-c --no-enter";
+
+const EXEC_EXAMPLES: &str = "\
+Examples:
+  kstlib ops exec web -- sh
+  kstlib ops exec web -- cat /etc/os-release";
+
+const DOCTOR_EXAMPLES: &str = "\
+Examples:
+  kstlib ops doctor
+  kstlib ops doctor --json";
 
 /// `kstlib ops …`, in upstream's order.
 #[derive(Debug, Subcommand)]
@@ -111,16 +164,22 @@ pub enum OpsCommand {
     #[command(after_help = LIST_EXAMPLES)]
     List(ListArgs),
     /// Stop a session if it runs, then start it again.
+    #[command(after_help = RESTART_EXAMPLES)]
     Restart(RestartArgs),
     /// Start every declared session that is not running (or the ones named).
+    #[command(after_help = UP_EXAMPLES)]
     Up(UpArgs),
     /// Stop every declared session that runs (or the ones named).
+    #[command(after_help = DOWN_EXAMPLES)]
     Down(DownArgs),
     /// Type keys into a tmux session (then Enter).
+    #[command(after_help = SEND_KEYS_EXAMPLES)]
     SendKeys(SendKeysArgs),
     /// Run a command in a container session (`kstlib ops exec web -- sh`).
+    #[command(after_help = EXEC_EXAMPLES)]
     Exec(ExecArgs),
     /// Check the config, tmux, Podman and Docker.
+    #[command(after_help = DOCTOR_EXAMPLES)]
     Doctor(DoctorArgs),
 }
 
@@ -140,6 +199,10 @@ Examples:
   kstlib ops stop orion --socket orion --force";
 
 const ATTACH_HELP: &str = "\
+Examples:
+  kstlib ops attach dev
+  kstlib ops attach orion --socket orion
+
 This command replaces the current process.
 For tmux: use Ctrl+B D to detach (inside tmux on the same server it switches client).
 For container: use Ctrl+P Ctrl+Q to detach.";
@@ -163,6 +226,7 @@ const LIST_EXAMPLES: &str = "\
 Examples:
   kstlib ops list
   kstlib ops list --backend tmux
+  kstlib ops list --origin config --origin managed
   kstlib ops list --backend container --json";
 
 /// Where to look for a session: backend, tmux server, container runtime.
@@ -583,6 +647,24 @@ mod tests {
             panic!("not logs")
         };
         assert_eq!(logs.lines, 5);
+    }
+
+    /// `kstlib --help` and every `kstlib ops COMMAND --help` show at least one example.
+    #[test]
+    fn every_help_has_an_example() {
+        let mut cli = Cli::command();
+        cli.build();
+        let main = cli.render_long_help().to_string();
+        assert!(main.contains("Examples:\n  kstlib ops"), "{main}");
+        let ops = cli.find_subcommand_mut("ops").expect("ops");
+        for command in ops.get_subcommands_mut().filter(|c| c.get_name() != "help") {
+            let help = command.render_long_help().to_string();
+            assert!(
+                help.contains("Examples:\n  kstlib ops "),
+                "kstlib ops {} --help has no example:\n{help}",
+                command.get_name()
+            );
+        }
     }
 
     #[test]

@@ -147,6 +147,31 @@ impl From<io::Error> for Failure {
 
 pub(crate) type CliResult = Result<u8, Failure>;
 
+/// `kstlib man DIR`: a page for kstlib and for every (visible) subcommand, written into
+/// `dir`; the files written are listed on stdout, one a line.
+fn write_man_pages(dir: &std::path::Path) -> CliResult {
+    let failed = |err: io::Error| {
+        Failure::Write(io::Error::new(
+            err.kind(),
+            format!("{}: {err}", dir.display()),
+        ))
+    };
+    std::fs::create_dir_all(dir).map_err(failed)?;
+    clap_mangen::generate_to(Cli::command(), dir).map_err(failed)?;
+    let mut pages: Vec<String> = std::fs::read_dir(dir)
+        .map_err(failed)?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.starts_with("kstlib") && name.ends_with(".1"))
+        .collect();
+    pages.sort();
+    let mut out = String::new();
+    for page in pages {
+        out.push_str(&format!("{}\n", dir.join(page).display()));
+    }
+    io::stdout().write_all(out.as_bytes())?;
+    Ok(exit::OK)
+}
+
 /// Whether `command` shows a spinner while it waits: commands that wait for programs to
 /// stop or start, with output for people, on a terminal.
 fn shows_progress(command: &OpsCommand) -> bool {
@@ -187,12 +212,13 @@ fn run(cli: &Cli) -> CliResult {
             io::stdout().write_all(&complete::registration(&shell.to_string())?)?;
             return Ok(exit::OK);
         }
-        Command::Man => {
+        Command::Man { dir: None } => {
             let mut out = Vec::new();
             clap_mangen::Man::new(Cli::command()).render(&mut out)?;
             io::stdout().write_all(&out)?;
             return Ok(exit::OK);
         }
+        Command::Man { dir: Some(dir) } => return write_man_pages(dir),
     };
     // The config file is the single source of truth, but never a trap: what starts
     // sessions refuses what is invalid in it; what looks at or stops them warns and goes on.

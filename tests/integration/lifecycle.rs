@@ -2,6 +2,7 @@
 
 use crate::env::TestEnv;
 use crate::require_tmux;
+use std::ffi::OsStr;
 
 const CONFIG: &str = "ops:
   sessions:
@@ -242,6 +243,25 @@ fn man_page() {
     let env = TestEnv::new();
     env.redact_as(env!("CARGO_PKG_VERSION"), "[VERSION]");
     insta::assert_snapshot!("man", env.run(["man"]));
+    // With a directory: a page for kstlib and each of its commands, listed on stdout.
+    let dir = env.root().join("man1");
+    let run = env.run([OsStr::new("man"), dir.as_os_str()]);
+    run.success();
+    let mut written: Vec<String> = std::fs::read_dir(&dir)
+        .expect("the pages")
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    written.sort();
+    insta::assert_snapshot!(written.join(" "), @"kstlib-completions.1 kstlib-man.1 kstlib-ops-attach.1 kstlib-ops-doctor.1 kstlib-ops-down.1 kstlib-ops-exec.1 kstlib-ops-list.1 kstlib-ops-logs.1 kstlib-ops-restart.1 kstlib-ops-send-keys.1 kstlib-ops-start.1 kstlib-ops-status.1 kstlib-ops-stop.1 kstlib-ops-up.1 kstlib-ops.1 kstlib.1");
+    assert_eq!(run.stdout.lines().count(), written.len(), "{run}");
+    let start = std::fs::read_to_string(dir.join("kstlib-ops-start.1")).expect("a page");
+    assert!(start.contains("kstlib ops start dev"), "{start}");
 }
 
 #[test]
