@@ -381,6 +381,21 @@ impl TestEnv {
         self.run(std::iter::once("ops").chain(args.iter().copied()))
     }
 
+    /// Runs `kstlib ops ARGS…` from the directory `dir` (an example's, say) instead of the
+    /// test's working directory.
+    pub fn ops_in(&self, dir: &Path, args: &[&str]) -> Run {
+        let mut command = self.command();
+        command.current_dir(dir).arg("ops").args(args);
+        self.to_run(command.output().expect("run kstlib"))
+    }
+
+    /// Runs a program (an example) in this test's environment, as `kstlib` runs.
+    pub fn run_program(&self, program: &Path, args: &[&str]) -> Run {
+        let mut command = self.shell(&program.display().to_string());
+        command.current_dir(&self.cwd).args(args);
+        self.to_run(command.output().expect("run the program"))
+    }
+
     /// Runs `kstlib ops ARGS…` with extra environment variables.
     pub fn ops_with_env(&self, vars: &[(&str, &OsStr)], args: &[&str]) -> Run {
         let mut command = self.command();

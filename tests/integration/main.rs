@@ -17,6 +17,7 @@ mod container_docker20;
 mod container_list;
 mod container_logs;
 mod container_stop;
+mod examples;
 mod json_schema;
 mod lifecycle;
 mod list_table;
