@@ -85,7 +85,7 @@ pub(crate) fn table(sessions: &[SessionStatus], screen: Screen, all: bool) -> St
     }
     if folded {
         let line = format!(
-            "… and {foreign} foreign containers ({}); `kstlib ops list --all` shows them",
+            "… and {foreign} foreign containers ({}); --all shows them",
             by_runtime(sessions)
         );
         let line = table::fit(&line, screen.width.unwrap_or(usize::MAX), false);
@@ -380,7 +380,7 @@ mod tests {
         astro  running     tmux       -       4242  -        config
         orion  exited (1)  tmux       orion   -     -        managed
         web    defined     container  -       -     nginx:1  config
-        … and 3 foreign containers (podman 2, docker 1); `kstlib ops list --all` shows them
+        … and 3 foreign containers (podman 2, docker 1); --all shows them
         ");
         let all = plain(&table(&rows, screen, true));
         assert_eq!(all.lines().count(), 7, "{all}");

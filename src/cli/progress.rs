@@ -61,7 +61,11 @@ impl Progress for Spinners {
             if ended.recv_timeout(DELAY) != Err(RecvTimeoutError::Timeout) {
                 return;
             }
-            let spinner = lines.add(ProgressBar::new_spinner().with_style(style()));
+            let spinner = lines.add(
+                ProgressBar::new_spinner()
+                    .with_style(style())
+                    .with_elapsed(DELAY),
+            );
             spinner.set_message(message);
             spinner.enable_steady_tick(TICK);
             let _ = ended.recv();

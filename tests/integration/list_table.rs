@@ -102,7 +102,7 @@ fn more_foreign_containers_than_a_screen_are_counted_on_one_line() {
     assert!(
         summary.starts_with("… and ")
             && summary.contains(" foreign containers (")
-            && summary.ends_with("`kstlib ops list --all` shows them"),
+            && summary.ends_with("; --all shows them"),
         "{folded}"
     );
     let all = env.ops_with_env(&lines, &["list", "--all"]);
