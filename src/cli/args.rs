@@ -79,7 +79,9 @@ pub enum Command {
     /// Manage sessions (tmux/container).
     #[command(subcommand)]
     Ops(OpsCommand),
-    /// Print a shell completion script: `kstlib completions bash > /etc/bash_completion.d/kstlib`.
+    /// Print a shell completion script that completes session names too:
+    /// `source <(kstlib completions bash)` in ~/.bashrc (the README has each shell's line).
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions {
         /// The shell: bash, zsh, fish, elvish or powershell.
         shell: clap_complete::Shell,
@@ -105,6 +107,14 @@ fn main_help() -> String {
         exit::help()
     )
 }
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  echo 'source <(kstlib completions bash)' >> ~/.bashrc
+  kstlib completions fish > ~/.config/fish/completions/kstlib.fish
+
+The script calls kstlib back on each Tab (COMPLETE=SHELL kstlib -- WORDS…): session names
+come from kstlib.conf.yml and from what runs, and always match the installed kstlib.";
 
 const MAN_EXAMPLES: &str = "\
 Examples:
