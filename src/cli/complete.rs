@@ -16,7 +16,7 @@
 use std::ffi::OsString;
 use std::sync::mpsc;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use clap::CommandFactory;
 use clap_complete::engine::CompletionCandidate;
@@ -101,20 +101,36 @@ fn config_from_words() -> Option<std::path::PathBuf> {
 }
 
 /// The config and every session, looked up within [`LOOKUP_LIMIT`]; what could not be
-/// had in time is left out.
+/// had in time is left out. tmux and the container runtimes are asked apart, so that a
+/// runtime slowed down by hundreds of containers costs its own rows, not tmux's.
 fn lookup() -> (Option<Config>, Vec<SessionStatus>) {
     let source = ConfigSource::from_env(config_from_words());
     let config = Config::load(&source).ok();
     let (tx, rx) = mpsc::channel();
-    let for_list = config.clone().unwrap_or_default();
-    // Left running if it is late: the process exits once the candidates are printed.
-    thread::spawn(move || {
-        let sessions = inventory::list(&for_list, &Scope::default())
-            .map(|inventory| inventory.sessions)
-            .unwrap_or_default();
-        let _ = tx.send(sessions);
-    });
-    let sessions = rx.recv_timeout(LOOKUP_LIMIT).unwrap_or_default();
+    for backend in BackendType::ALL {
+        let tx = tx.clone();
+        let config = config.clone().unwrap_or_default();
+        let scope = Scope {
+            backend: Some(backend),
+            ..Scope::default()
+        };
+        // Left running if it is late: the process exits once the candidates are printed.
+        thread::spawn(move || {
+            let sessions = inventory::list(&config, &scope)
+                .map(|inventory| inventory.sessions)
+                .unwrap_or_default();
+            let _ = tx.send(sessions);
+        });
+    }
+    drop(tx);
+    let deadline = Instant::now() + LOOKUP_LIMIT;
+    let mut sessions = Vec::new();
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        match rx.recv_timeout(left) {
+            Ok(some) => sessions.extend(some),
+            Err(_) => break,
+        }
+    }
     (config, sessions)
 }
 

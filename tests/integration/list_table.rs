@@ -92,8 +92,11 @@ fn more_foreign_containers_than_a_screen_are_counted_on_one_line() {
     require_tmux!();
     require_runtime!(Rt::Docker);
     let env = TestEnv::new();
+    // Two foreign containers at least (the host may have more), one line of screen.
     let hand = env.name("hand");
     env.run_foreign(Rt::Docker, &hand, &["sleep", "300"]);
+    let other = env.name("other");
+    env.run_foreign(Rt::Docker, &other, &["sleep", "300"]);
     let lines = [("LINES", OsStr::new("1"))];
     let folded = env.ops_with_env(&lines, &["list"]);
     folded.success();
