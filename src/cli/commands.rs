@@ -6,7 +6,7 @@ use std::thread;
 use jiff::Timestamp;
 
 use crate::ops::config::{Config, ConfigSource, Given, Settings};
-use crate::ops::doctor::{self, Health};
+use crate::ops::doctor;
 use crate::ops::inventory::{self, Located, Scope};
 use crate::ops::logs::{self, SavedLog};
 use crate::ops::timing::DEFAULT_STOP_TIMEOUT;
@@ -168,8 +168,8 @@ pub(super) fn stop(config: &Config, args: &StopArgs) -> CliResult {
         _ => Removal::Auto,
     };
     let options = stop_options(&args.stop, removal)?;
-    let manager = locate(config, &args.name, &args.target)?.manager;
-    let report = manager.stop_with(&with_timeout(options, &args.stop, &manager))?;
+    let located = locate(config, &args.name, &args.target)?;
+    let report = located.stop(&with_timeout(options, &args.stop, &located.manager))?;
     print(&shown(
         args.output,
         || render::json(&report),
@@ -404,6 +404,19 @@ pub(super) fn up(config: &Config, args: &UpArgs) -> CliResult {
                 Ok(status) => outcome(&row.name, "started", Some(status)),
                 // Another `up` started it meanwhile: what was asked for is true.
                 Err(Error::SessionExists { .. }) => outcome(&row.name, "running", None),
+                // Valid, but not as it stands on this host (a directory gone): reported
+                // like an invalid entry, at the place to change.
+                Err(Error::Config(errors)) => {
+                    let title = errors.first().map(|err| err.message.clone());
+                    note(&render::error(
+                        &Error::Config(errors),
+                        render::stderr_color(),
+                    ));
+                    Outcome {
+                        error: title,
+                        ..invalid(&row.name)
+                    }
+                }
                 Err(err) => failed(&row.name, &err),
             }
         }
@@ -451,7 +464,7 @@ pub(super) fn doctor(source: &ConfigSource, args: &DoctorArgs) -> CliResult {
     } else {
         print(&render::doctor(&checks))?;
     }
-    Ok(if checks.iter().any(|c| c.health == Health::Broken) {
+    Ok(if checks.iter().any(|c| c.health.is_problem()) {
         exit::FAILED
     } else {
         exit::OK
@@ -499,7 +512,8 @@ pub(super) fn logs(config: &Config, args: &LogsArgs) -> CliResult {
         Err(err @ Error::SessionNotFound { .. }) => {
             let name = SessionName::new(&args.name)?;
             let saved =
-                logs::find_saved(&config.log_settings(), &name, &scope.log_places(), &options)?;
+                logs::find_saved(&config.log_settings(), &name, &scope.log_places(), &options)
+                    .map_err(Error::from)?;
             return saved_logs(&args.name, saved, err);
         }
         Err(err) => return Err(err.into()),

@@ -43,6 +43,9 @@ pub(crate) fn hint(err: &Error) -> Option<String> {
             "install podman or docker (apt-get install podman), or set ops.container_runtime"
                 .to_owned(),
         ),
+        Error::Unavailable { .. } | Error::Unreadable { .. } => {
+            Some("`kstlib ops doctor` checks every backend and says what to do".to_owned())
+        }
         _ => None,
     }
 }

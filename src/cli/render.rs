@@ -259,13 +259,21 @@ pub fn stopped(report: &StopReport, keep: bool) -> String {
         ),
         StopMethod::Forced => format!("Session '{name}' killed (--force)."),
         StopMethod::AlreadyExited => format!("Session '{name}' had already exited ({exit})."),
+        StopMethod::AlreadyStopped => {
+            format!("Session '{name}' was stopped meanwhile, by another command.")
+        }
     };
-    let kept = match (report.removed, keep) {
-        (true, _) => "",
-        (false, true) => " Kept, as asked.",
-        (false, false) => " Kept: kstlib did not create it (--rm removes it).",
+    let leftovers = match report.leftovers_killed {
+        0 => String::new(),
+        1 => " 1 other process of its session was still running and was killed.".to_owned(),
+        n => format!(" {n} other processes of its session were still running and were killed."),
     };
-    format!("{what}{kept}\n")
+    let kept = match (report.removed, keep, report.method) {
+        (true, _, _) | (false, _, StopMethod::AlreadyStopped) => "",
+        (false, true, _) => " Kept, as asked.",
+        (false, false, _) => " Kept: kstlib did not create it (--rm removes it).",
+    };
+    format!("{what}{leftovers}{kept}\n")
 }
 
 /// An error for people: `error: …` in one line, then details and a hint. `color` says
@@ -298,7 +306,7 @@ pub fn error(err: &Error, color: bool) -> String {
 
 /// `doctor` for people: one line per check, a hint under what needs one.
 pub fn doctor(checks: &[crate::ops::doctor::Check]) -> String {
-    use crate::ops::doctor::{Component, Health};
+    use crate::ops::doctor::Health;
     let width = checks
         .iter()
         .map(|c| display_width(c.name.as_str()))
@@ -309,21 +317,24 @@ pub fn doctor(checks: &[crate::ops::doctor::Check]) -> String {
         let (mark, style) = match check.health {
             Health::Ok => ("ok", GREEN),
             Health::Absent => ("--", DIM),
-            Health::Broken => ("!!", RED),
+            Health::Missing | Health::Broken => ("!!", RED),
+        };
+        let needed = match check.needed_by.as_slice() {
+            [] => String::new(),
+            // What is fine needs no list of who uses it, unless it is missing or broken.
+            _ if !check.health.is_problem() => String::new(),
+            who => format!("; needed by {}", who.join(", ")),
         };
         let _ = writeln!(
             out,
-            "{}  {}  {}",
+            "{}  {}  {}{}",
             paint(style, mark),
             pad(check.name.as_str(), width),
-            escape(&check.detail)
+            escape(&check.detail),
+            escape(&needed)
         );
-        let hint = match (check.name, &check.hint) {
-            (Component::Config, None) => Some("`kstlib ops list` shows the error with its context"),
-            (_, hint) => hint.as_deref(),
-        };
-        if let (Some(hint), Health::Broken) = (hint, check.health) {
-            let _ = writeln!(out, "    {} {hint}", paint(CYAN, "hint:"));
+        if let (Some(hint), true) = (&check.hint, check.health.is_problem()) {
+            let _ = writeln!(out, "    {} {}", paint(CYAN, "hint:"), escape(hint));
         }
     }
     out

@@ -4,16 +4,12 @@ use std::fmt;
 use std::io;
 use std::time::Duration;
 
-use jiff::Timestamp;
-
 use super::error::{Operation, Result};
+pub use super::logs::{DEFAULT_LOG_LINES, LogOptions};
 use super::model::{BackendType, SessionStatus, StopReport};
 use super::spec::SessionConfig;
 use super::timing::DEFAULT_STOP_TIMEOUT;
 use super::validate::{Command, SessionName, StopSignal};
-
-/// How many log lines `logs` prints unless told otherwise (upstream's `--lines 100`).
-pub const DEFAULT_LOG_LINES: usize = 100;
 
 /// How many output lines a failed start reports, on every backend.
 pub const FAILED_START_LINES: usize = 10;
@@ -52,27 +48,6 @@ impl Default for StopOptions {
             timeout: DEFAULT_STOP_TIMEOUT,
             signal: None,
             removal: Removal::Auto,
-        }
-    }
-}
-
-/// Which logs to return.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LogOptions {
-    /// Exactly this many last lines (fewer if there are fewer).
-    pub lines: usize,
-    /// Keep escape sequences (colours) as the program wrote them.
-    pub ansi: bool,
-    /// Only lines written at or after this time (`--since`).
-    pub since: Option<Timestamp>,
-}
-
-impl Default for LogOptions {
-    fn default() -> Self {
-        LogOptions {
-            lines: DEFAULT_LOG_LINES,
-            ansi: false,
-            since: None,
         }
     }
 }

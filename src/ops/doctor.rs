@@ -1,13 +1,20 @@
-//! `doctor`: is everything kstlib needs here, and does it answer?
+//! `doctor`: is everything kstlib needs here, does it answer, and what to do when not.
+//!
+//! What is needed comes from the config: the backends its sessions run on (the tmux
+//! program each one names, the runtime each container uses), or the default backend when
+//! it declares none. A missing or broken backend that something needs fails the check; one
+//! that nothing needs is only reported.
 
+use std::collections::BTreeMap;
 use std::ffi::OsStr;
 
 use serde::Serialize;
 
-use super::config::{Config, ConfigErrors, ConfigSource};
+use super::config::{Config, ConfigErrors, ConfigSource, Span};
+use super::error::Reason;
 use super::exec::{Executor, Invocation, SystemExecutor, find_program};
-use super::model::Runtime;
-use super::model::socket_dir;
+use super::model::{BackendType, Runtime, socket_dir};
+use super::runtime;
 use super::spec::DEFAULT_TMUX_BINARY;
 use super::tmux;
 
@@ -17,10 +24,20 @@ use super::tmux;
 pub enum Health {
     /// Present and answering.
     Ok,
-    /// Not installed; fine unless it is needed.
+    /// Not installed, and nothing needs it.
     Absent,
-    /// Present but broken: an invalid config, an engine that does not answer.
+    /// Not installed, and the config needs it.
+    Missing,
+    /// Present but broken: an invalid config, an engine that does not answer or answers
+    /// something unreadable.
     Broken,
+}
+
+impl Health {
+    /// Whether this makes `doctor` fail.
+    pub fn is_problem(self) -> bool {
+        matches!(self, Health::Missing | Health::Broken)
+    }
 }
 
 /// What a check is about.
@@ -69,22 +86,108 @@ pub struct Check {
     pub detail: String,
     /// What to do about it, if anything.
     pub hint: Option<String>,
+    /// What needs it: declared sessions by name, `ad-hoc sessions` for the default
+    /// backend. Empty when nothing does.
+    pub needed_by: Vec<String>,
 }
+
+/// Who needs the default backend: sessions started without an entry in the config.
+const AD_HOC: &str = "ad-hoc sessions";
 
 /// Checks the config found from `source`, tmux, and both container runtimes.
 pub fn check(source: &ConfigSource) -> Vec<Check> {
     let exec = SystemExecutor;
-    let (config_check, tmux_binary) = check_config(source);
-    let mut checks = vec![config_check, check_tmux(&exec, &tmux_binary)];
-    checks.extend(Runtime::ALL.map(|runtime| check_runtime(&exec, runtime)));
+    let loaded = Config::load(source);
+    let needs = match &loaded {
+        Ok(config) => Needs::of(config),
+        Err(_) => Needs::built_in(),
+    };
+    let tmux = check_tmux(&exec, &needs);
+    let mut checks = vec![check_config(loaded), tmux];
+    checks.extend(Runtime::ALL.map(|runtime| check_runtime(&exec, runtime, &needs)));
     checks
 }
 
-fn check_config(source: &ConfigSource) -> (Check, String) {
-    let loaded = Config::load(source)
+/// What the config needs of each backend.
+#[derive(Debug)]
+struct Needs {
+    /// The tmux program (`ops.tmux_binary`, or `tmux`), and where it is configured.
+    tmux_binary: String,
+    tmux_configured_at: Option<Span>,
+    /// The sessions on tmux.
+    tmux: Vec<String>,
+    /// The sessions pinned to each runtime.
+    pinned: BTreeMap<Runtime, Vec<String>>,
+    /// The sessions that take whichever runtime is installed, Podman first.
+    either: Vec<String>,
+}
+
+impl Needs {
+    /// With no readable config: the built-in default backend, tmux.
+    fn built_in() -> Needs {
+        Needs {
+            tmux_binary: DEFAULT_TMUX_BINARY.to_owned(),
+            tmux_configured_at: None,
+            tmux: vec![AD_HOC.to_owned()],
+            pinned: BTreeMap::new(),
+            either: Vec::new(),
+        }
+    }
+
+    fn of(config: &Config) -> Needs {
+        let defaults = config.defaults();
+        let mut needs = Needs {
+            tmux_binary: config.tmux_binary().to_owned(),
+            tmux_configured_at: defaults.tmux_binary.as_ref().and_then(|b| b.span.clone()),
+            tmux: Vec::new(),
+            pinned: BTreeMap::new(),
+            either: Vec::new(),
+        };
+        for session in config.sessions() {
+            let name = session.name().as_str();
+            match session.backend() {
+                BackendType::Tmux => needs.tmux.push(name.to_owned()),
+                BackendType::Container => needs.add_runtime(session.runtime(), name),
+            }
+        }
+        // Sessions without an entry run on the default backend: needed when it is set, or
+        // when nothing is declared (then it is what `start NAME` uses).
+        let chosen = defaults.backend.as_ref().map(|backend| backend.value);
+        if chosen.is_some() || config.declared().is_empty() {
+            match chosen.unwrap_or(BackendType::Tmux) {
+                BackendType::Tmux => needs.tmux.push(AD_HOC.to_owned()),
+                BackendType::Container => {
+                    needs.add_runtime(defaults.runtime.as_ref().map(|r| r.value), AD_HOC);
+                }
+            }
+        }
+        needs
+    }
+
+    fn add_runtime(&mut self, runtime: Option<Runtime>, who: &str) {
+        match runtime {
+            Some(runtime) => self.pinned.entry(runtime).or_default().push(who.to_owned()),
+            None => self.either.push(who.to_owned()),
+        }
+    }
+
+    /// Who needs `runtime`: the sessions pinned to it, and those taking either when it is
+    /// the one they get (or when neither is installed, so that both lines say so).
+    fn of_runtime(&self, runtime: Runtime) -> Vec<String> {
+        let mut who = self.pinned.get(&runtime).cloned().unwrap_or_default();
+        let taken = runtime::detect(None).ok();
+        if taken.is_none_or(|taken| taken == runtime) {
+            who.extend(self.either.iter().cloned());
+        }
+        who
+    }
+}
+
+fn check_config(loaded: Result<Config, super::config::ConfigError>) -> Check {
+    let checked = loaded
         .map_err(ConfigErrors::from)
         .and_then(|config| config.check().map(|()| config));
-    match loaded {
+    match checked {
         Ok(config) => {
             let sessions = config.session_names().count();
             let files: Vec<String> = config
@@ -101,35 +204,43 @@ fn check_config(source: &ConfigSource) -> (Check, String) {
                     files.join(", ")
                 )
             };
-            let binary = config.tmux_binary().to_owned();
-            (ok(Component::Config, detail), binary)
+            ok(Component::Config, detail, Vec::new())
         }
-        Err(errors) => (
-            Check {
-                name: Component::Config,
-                health: Health::Broken,
-                detail: match (errors.first(), errors.iter().count()) {
-                    (Some(first), 1) => first.headline(),
-                    (Some(first), n) => format!("{} (and {} more)", first.headline(), n - 1),
-                    (None, _) => "invalid".to_owned(),
-                },
-                hint: None,
+        Err(errors) => Check {
+            name: Component::Config,
+            health: Health::Broken,
+            detail: match (errors.first(), errors.iter().count()) {
+                (Some(first), 1) => first.headline(),
+                (Some(first), n) => format!("{} (and {} more)", first.headline(), n - 1),
+                (None, _) => "invalid".to_owned(),
             },
-            DEFAULT_TMUX_BINARY.to_owned(),
-        ),
+            hint: Some("`kstlib ops list` shows each error with its context".to_owned()),
+            needed_by: Vec::new(),
+        },
     }
 }
 
-fn check_tmux(exec: &dyn Executor, binary: &str) -> Check {
+fn check_tmux(exec: &dyn Executor, needs: &Needs) -> Check {
+    let binary = needs.tmux_binary.as_str();
+    let needed_by = needs.tmux.clone();
+    let fix = match &needs.tmux_configured_at {
+        Some(span) => format!("install tmux, or fix ops.tmux_binary at {span}"),
+        None => "install it: apt-get install tmux".to_owned(),
+    };
     let Some(path) = find_program(OsStr::new(binary)) else {
         return absent(
             Component::Tmux,
-            &format!("'{binary}' not found"),
-            "apt-get install tmux",
+            format!("'{binary}' not found"),
+            fix,
+            needed_by,
         );
     };
+    let not_tmux = || match &needs.tmux_configured_at {
+        Some(span) => format!("point ops.tmux_binary at {span} to tmux"),
+        None => format!("'{}' is not tmux: put tmux first on PATH", path.display()),
+    };
     match exec.output(&Invocation::new(&path).arg("-V")) {
-        Ok(out) if out.success() => {
+        Ok(out) if out.success() && out.stdout_text().starts_with("tmux ") => {
             let servers: Vec<String> = tmux::discover_sockets()
                 .iter()
                 .map(ToString::to_string)
@@ -147,81 +258,189 @@ fn check_tmux(exec: &dyn Executor, binary: &str) -> Check {
                         servers.join(", ")
                     }
                 ),
+                needed_by,
             )
         }
-        Ok(out) => broken(Component::Tmux, &out.stderr_text(), None),
-        Err(err) => broken(Component::Tmux, &err.to_string(), None),
+        Ok(out) if out.success() => broken(
+            Component::Tmux,
+            format!(
+                "'{} -V' answered {}, not a tmux version",
+                path.display(),
+                quoted_answer(&out.stdout_text())
+            ),
+            not_tmux(),
+            needed_by,
+        ),
+        Ok(out) => broken(
+            Component::Tmux,
+            format!(
+                "'{} -V' failed{}: {}",
+                path.display(),
+                out.code
+                    .map(|code| format!(" with exit code {code}"))
+                    .unwrap_or_default(),
+                Reason::stderr(&out.stderr_text(), "it")
+            ),
+            not_tmux(),
+            needed_by,
+        ),
+        Err(err) => broken(Component::Tmux, err.to_string(), not_tmux(), needed_by),
     }
 }
 
-fn check_runtime(exec: &dyn Executor, runtime: Runtime) -> Check {
+fn check_runtime(exec: &dyn Executor, runtime: Runtime, needs: &Needs) -> Check {
     let name = runtime.as_str();
     let component = Component::from(runtime);
+    let needed_by = needs.of_runtime(runtime);
     if find_program(OsStr::new(name)).is_none() {
+        let package = match runtime {
+            Runtime::Podman => "podman",
+            Runtime::Docker => "docker.io",
+        };
         return absent(
             component,
-            "not installed",
-            &format!(
-                "apt-get install {}",
-                match runtime {
-                    Runtime::Podman => "podman",
-                    Runtime::Docker => "docker.io",
-                }
-            ),
+            "not installed".to_owned(),
+            format!("install it: apt-get install {package}"),
+            needed_by,
         );
     }
-    // Both ask the engine, not only the client: a Docker CLI without its daemon is the
+    // `info` asks the engine, not only the client: a Docker CLI without its daemon is the
     // usual way for `docker` to be broken.
-    let args: &[&str] = match runtime {
-        Runtime::Podman => &[
-            "info",
-            "--format",
-            "{{.Version.Version}}, OCI runtime {{.Host.OCIRuntime.Name}}",
-        ],
-        Runtime::Docker => &[
-            "version",
-            "--format",
-            "client {{.Client.Version}}, engine {{.Server.Version}}",
-        ],
+    let info = Invocation::new(name).args(["info", "--format", "{{json .}}"]);
+    let out = match exec.output(&info) {
+        Ok(out) => out,
+        Err(err) => {
+            let hint = format!("`{name} info` shows what is wrong");
+            return broken(component, err.to_string(), hint, needed_by);
+        }
     };
-    match exec.output(&Invocation::new(name).args(args)) {
-        Ok(out) if out.success() => ok(component, format!("{name} {}", out.stdout_text().trim())),
-        Ok(out) => broken(
+    let stderr = out.stderr_text();
+    let answer = serde_json::from_str::<serde_json::Value>(&out.stdout_text()).ok();
+    // Docker 20.10 exits 0 without its engine, and says so inside the answer.
+    let server_error = answer
+        .as_ref()
+        .and_then(|info| info["ServerErrors"].as_array()?.first()?.as_str());
+    if !out.success() || server_error.is_some() {
+        let said = server_error.unwrap_or(&stderr);
+        let reason = Reason::stderr(said, name);
+        return broken(component, reason.line, remedy(runtime, said), needed_by);
+    }
+    match answer.as_ref().and_then(|info| versions(runtime, info)) {
+        Some(versions) => ok(component, format!("{name} {versions}"), needed_by),
+        None => broken(
             component,
-            &out.stderr_text(),
-            Some(match runtime {
-                Runtime::Podman => "podman info shows the whole error",
-                Runtime::Docker => "start the engine: systemctl start docker (or dockerd &)",
-            }),
+            format!(
+                "`{name} info --format '{{{{json .}}}}'` answered {}, which kstlib cannot read",
+                quoted_answer(&out.stdout_text())
+            ),
+            format!(
+                "check that '{name}' on PATH is {} itself, not a wrapper",
+                match runtime {
+                    Runtime::Podman => "Podman",
+                    Runtime::Docker => "Docker",
+                }
+            ),
+            needed_by,
         ),
-        Err(err) => broken(component, &err.to_string(), None),
     }
 }
 
-fn ok(name: Component, detail: String) -> Check {
+/// `4.3.1, OCI runtime runc` (Podman) or `engine 20.10.24, client 28.2.2, OCI runtime
+/// runc` (Docker), from `info`'s JSON; `None` when it is not what the runtime writes.
+fn versions(runtime: Runtime, info: &serde_json::Value) -> Option<String> {
+    let text = |value: &serde_json::Value| {
+        value
+            .as_str()
+            .filter(|text| !text.is_empty())
+            .map(|text| super::sanitize::escape(text).into_owned())
+    };
+    match runtime {
+        Runtime::Podman => {
+            let version = text(&info["version"]["Version"])?;
+            let oci = text(&info["host"]["ociRuntime"]["name"]).unwrap_or_else(|| "?".into());
+            Some(format!("{version}, OCI runtime {oci}"))
+        }
+        Runtime::Docker => {
+            let engine = text(&info["ServerVersion"])?;
+            let client = text(&info["ClientInfo"]["Version"])
+                .map(|client| format!(", client {client}"))
+                .unwrap_or_default();
+            let oci = text(&info["DefaultRuntime"]).unwrap_or_else(|| "?".into());
+            Some(format!("engine {engine}{client}, OCI runtime {oci}"))
+        }
+    }
+}
+
+/// What to do about what an engine said when it failed.
+fn remedy(runtime: Runtime, said: &str) -> String {
+    let name = runtime.as_str();
+    let remedy = if said.contains("permission denied while trying to connect") {
+        "let your user reach the engine: `sudo usermod -aG docker $USER`, then log in again"
+    } else if said.contains("Cannot connect to the Docker daemon")
+        || said.contains("Is the docker daemon running")
+    {
+        match std::env::var("DOCKER_HOST") {
+            Ok(host) => {
+                return format!(
+                    "start the engine, or fix DOCKER_HOST ({}): is the engine there?",
+                    super::sanitize::quote(&host)
+                );
+            }
+            Err(_) => {
+                "start the engine: `sudo systemctl start docker` (or `sudo dockerd &` without systemd)"
+            }
+        }
+    } else if said.contains("Cannot connect to Podman") {
+        "start Podman's service (`systemctl --user start podman.socket`), or unset CONTAINER_HOST"
+    } else if said.contains("reading system config") || said.contains("decode configuration") {
+        "fix the containers.conf it names (or move it aside): `podman info` shows the whole error"
+    } else if said.contains("storage") || said.contains("runtime static files directory") {
+        "fix Podman's storage (storage.conf, or its directories): `podman info` shows the whole error"
+    } else {
+        return format!("`{name} info` shows the whole error");
+    };
+    remedy.to_owned()
+}
+
+/// An answer quoted for a one-line detail: its first line, or `nothing`.
+fn quoted_answer(text: &str) -> String {
+    match text.lines().map(str::trim).find(|line| !line.is_empty()) {
+        Some(line) => super::sanitize::quote(line),
+        None => "nothing".to_owned(),
+    }
+}
+
+fn ok(name: Component, detail: String, needed_by: Vec<String>) -> Check {
     Check {
         name,
         health: Health::Ok,
         detail,
         hint: None,
+        needed_by,
     }
 }
 
-fn absent(name: Component, detail: &str, install: &str) -> Check {
+/// Not installed: missing when something needs it, else only absent.
+fn absent(name: Component, detail: String, fix: String, needed_by: Vec<String>) -> Check {
     Check {
         name,
-        health: Health::Absent,
-        detail: detail.to_owned(),
-        hint: Some(format!("install it if you need it: {install}")),
+        health: if needed_by.is_empty() {
+            Health::Absent
+        } else {
+            Health::Missing
+        },
+        detail,
+        hint: Some(fix),
+        needed_by,
     }
 }
 
-fn broken(name: Component, stderr: &str, hint: Option<&str>) -> Check {
+fn broken(name: Component, detail: String, hint: String, needed_by: Vec<String>) -> Check {
     Check {
         name,
         health: Health::Broken,
-        detail: super::sanitize::escape(stderr.lines().next().unwrap_or("no answer").trim())
-            .into_owned(),
-        hint: hint.map(str::to_owned),
+        detail: super::sanitize::escape(&detail).into_owned(),
+        hint: Some(hint),
+        needed_by,
     }
 }

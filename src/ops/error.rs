@@ -7,6 +7,7 @@ use std::fmt;
 
 use super::config::{ConfigError, ConfigErrors};
 use super::exec::ExecError;
+use super::logs;
 use super::model::{BackendType, SessionState, SessionStatus, exit_description};
 use super::sanitize::{self, escape};
 use super::validate::{SessionName, ValidationError};
@@ -70,8 +71,20 @@ fn plain(line: &str) -> String {
     let logrus = line.starts_with("time=\"") && line.contains(" level=");
     match line.split_once(" msg=\"").filter(|_| logrus) {
         Some((_, message)) => {
+            // A Go-quoted string: `\"` and `\\` stand for themselves.
             let message = message.strip_suffix('"').unwrap_or(message);
-            message.replace("\\\"", "\"")
+            let mut plain = String::with_capacity(message.len());
+            let mut chars = message.chars();
+            while let Some(c) = chars.next() {
+                match (c, chars.clone().next()) {
+                    ('\\', Some(next @ ('"' | '\\'))) => {
+                        plain.push(next);
+                        chars.next();
+                    }
+                    _ => plain.push(c),
+                }
+            }
+            plain
         }
         None => line.to_owned(),
     }
@@ -399,6 +412,12 @@ impl Error {
     }
 }
 
+impl From<logs::Unreadable> for Error {
+    fn from(logs::Unreadable { path, source }: logs::Unreadable) -> Self {
+        Error::LogFile { path, source }
+    }
+}
+
 impl From<ConfigError> for Error {
     fn from(err: ConfigError) -> Self {
         Error::Config(err.into())
@@ -429,6 +448,11 @@ mod tests {
         assert_eq!(
             Reason::stderr(podman, "podman").line,
             r#"reading system config "/x": bad"#
+        );
+        let toml = r#"time="x" level=error msg="toml: got '\\n' instead, \\\"q\\\"""#;
+        assert_eq!(
+            Reason::stderr(toml, "podman").line,
+            r#"toml: got '\n' instead, \"q\""#
         );
         let picked = Reason::picked("a\nError: b\nSee --help", "Error: b", "docker");
         assert_eq!(picked.line, "Error: b");

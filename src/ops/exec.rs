@@ -13,6 +13,7 @@ use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use nix::sys::signal::Signal;
 use wait_timeout::ChildExt;
 
 use super::sanitize;
@@ -269,7 +270,7 @@ impl Executor for SystemExecutor {
         let status = match child.wait_timeout(invocation.timeout) {
             Ok(Some(status)) => status,
             Ok(None) => {
-                let _ = child.kill();
+                kill_group(&mut child);
                 let _ = child.wait();
                 return Err(ExecError::Timeout {
                     invocation: invocation.brief(),
@@ -277,7 +278,7 @@ impl Executor for SystemExecutor {
                 });
             }
             Err(source) => {
-                let _ = child.kill();
+                kill_group(&mut child);
                 return Err(ExecError::Io {
                     program: invocation.program.clone(),
                     source,
@@ -367,7 +368,7 @@ impl Executor for SystemExecutor {
                             .is_err()
                         {
                             // The reader went away (`| head`): stop the program too.
-                            let _ = child.kill();
+                            kill_group(&mut child);
                             break;
                         }
                     }
@@ -396,6 +397,7 @@ fn spawn_piped(invocation: &Invocation) -> Result<(Child, Option<io::PipeReader>
     };
     let mut command = invocation.command();
     command.stdin(Stdio::null());
+    confine(&mut command);
     let reader = if invocation.merge_stderr {
         let (reader, writer) = io::pipe().map_err(io_error)?;
         command
@@ -412,6 +414,36 @@ fn spawn_piped(invocation: &Invocation) -> Result<(Child, Option<io::PipeReader>
     // `command` still holds the pipe's writing ends: drop them, or reading never ends.
     drop(command);
     Ok((child, reader))
+}
+
+/// A helper runs in a process group of its own, so that a timeout kills all of it (a hung
+/// wrapper script's children too, not only the script), and dies with kstlib: a `docker
+/// wait` of a kstlib killed with `kill -9` must not live on.
+fn confine(command: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    let parent = nix::unistd::getpid();
+    command.process_group(0);
+    // SAFETY: between fork and exec only async-signal-safe calls are made (prctl, getppid),
+    // and nothing is allocated: the error is a raw OS error.
+    unsafe {
+        command.pre_exec(move || {
+            nix::sys::prctl::set_pdeathsig(Signal::SIGKILL)
+                .map_err(|errno| io::Error::from_raw_os_error(errno as i32))?;
+            // kstlib died between the fork and the prctl: the death signal was missed.
+            if nix::unistd::getppid() != parent {
+                return Err(io::Error::from_raw_os_error(nix::libc::ESRCH));
+            }
+            Ok(())
+        });
+    }
+}
+
+/// Kills a helper and everything in its process group (see [`confine`]).
+fn kill_group(child: &mut Child) {
+    if let Ok(pid) = i32::try_from(child.id()) {
+        let _ = nix::sys::signal::killpg(nix::unistd::Pid::from_raw(pid), Signal::SIGKILL);
+    }
+    let _ = child.kill();
 }
 
 fn spawn_error(invocation: &Invocation, source: io::Error) -> ExecError {
@@ -486,6 +518,31 @@ mod tests {
             .expect_err("must time out");
         assert!(matches!(err, ExecError::Timeout { .. }), "{err:?}");
         assert_eq!(err.to_string(), "`sleep 30` did not answer within 0.2 s");
+    }
+
+    #[test]
+    fn a_timeout_kills_the_children_of_a_hung_wrapper_too() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let pid_file = dir.path().join("child.pid");
+        let script = format!("sleep 1041 & echo $! > {}; wait", pid_file.display());
+        let invocation = Invocation::new("sh")
+            .args(["-c", &script])
+            .timeout(Duration::from_millis(300));
+        let err = SystemExecutor
+            .output(&invocation)
+            .expect_err("must time out");
+        assert!(matches!(err, ExecError::Timeout { .. }), "{err:?}");
+        let pid = std::fs::read_to_string(&pid_file).expect("the child's pid");
+        let proc = format!("/proc/{}", pid.trim());
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while std::path::Path::new(&proc).exists() && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(20));
+        }
+        assert!(
+            !std::path::Path::new(&proc).exists(),
+            "sleep {} lives on",
+            pid.trim()
+        );
     }
 
     #[test]

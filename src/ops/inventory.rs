@@ -12,13 +12,15 @@ use std::thread;
 
 use serde::Serialize;
 
-use super::backend::SessionBackend;
+use super::backend::{SessionBackend, StopOptions};
 use super::config::{Config, Given, Settings};
 use super::container::ContainerRunner;
 use super::error::{Error, Result};
 use super::logs::LogPlace;
 use super::manager::{SessionManager, defined_status};
-use super::model::{BackendType, Origin, Runtime, SessionState, SessionStatus, TmuxSocket};
+use super::model::{
+    BackendType, Origin, Runtime, SessionState, SessionStatus, StopReport, TmuxSocket,
+};
 use super::runtime;
 use super::spec::SessionConfig;
 use super::tmux::{self, TmuxRunner};
@@ -274,6 +276,18 @@ impl Located {
     /// Where the config says a declared session runs, when it was found elsewhere.
     pub fn moved_from(&self) -> Option<&str> {
         self.moved_from.as_deref()
+    }
+
+    /// Stops the session found. One that is gone by the time the stop begins was stopped
+    /// meanwhile by another caller (it was there when it was looked up): a success, as
+    /// that is what was asked.
+    pub fn stop(&self, options: &StopOptions) -> Result<StopReport> {
+        match self.manager.stop_with(options) {
+            Err(Error::SessionNotFound { .. }) if self.found.is_some() => Ok(
+                StopReport::stopped_meanwhile(self.manager.name(), self.manager.backend()),
+            ),
+            other => other,
+        }
     }
 
     /// One line per place that could not be asked while looking for the session.

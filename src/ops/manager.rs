@@ -207,7 +207,12 @@ impl SessionManager {
             BackendType::Tmux => LogPlace::Tmux(Some(self.config.socket().clone())),
             BackendType::Container => LogPlace::Container(self.config.runtime()),
         };
-        logs::find_saved(self.config.logs(), self.config.name(), &[place], options)
+        Ok(logs::find_saved(
+            self.config.logs(),
+            self.config.name(),
+            &[place],
+            options,
+        )?)
     }
 
     /// Writes the last lines, then new output as it comes, to `out`.

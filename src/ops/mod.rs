@@ -30,6 +30,7 @@ pub mod error;
 pub mod exec;
 #[doc(hidden)]
 pub mod fuzzing;
+mod hash;
 pub mod inventory;
 pub mod logs;
 pub mod manager;
@@ -40,6 +41,7 @@ pub mod progress;
 mod replay;
 pub mod runtime;
 pub mod sanitize;
+pub mod span;
 pub mod spec;
 pub(crate) mod text;
 pub mod timing;

@@ -85,11 +85,48 @@ fn parse_stat(stat: &str) -> Option<(char, Option<Ending>)> {
     Some((state, ending))
 }
 
-/// The foreground process group of the process's terminal (`tpgid`, field 8).
-fn foreground_group(pid: i32) -> Option<i32> {
+/// Field `n` of `/proc/PID/stat` counted after the command name (0 is the state).
+fn stat_field(pid: i32, n: usize) -> Option<String> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     let after_name = &stat[stat.rfind(')')? + 1..];
-    after_name.split_whitespace().nth(5)?.parse().ok()
+    after_name.split_whitespace().nth(n).map(str::to_owned)
+}
+
+/// The foreground process group of the process's terminal (`tpgid`, field 8).
+fn foreground_group(pid: i32) -> Option<i32> {
+    stat_field(pid, 5)?.parse().ok()
+}
+
+/// Every live process of the session `sid`, kstlib itself excepted (it may run in that
+/// very pane). tmux starts each pane's program as the leader of a session of its own, so
+/// this is everything the pane started, whatever process group a job put itself in.
+pub(crate) fn session_members(sid: u32) -> Vec<u32> {
+    let own = std::process::id();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|&pid| pid != own)
+        .filter(|&pid| {
+            let Ok(raw) = i32::try_from(pid) else {
+                return false;
+            };
+            stat_field(raw, 3).and_then(|s| s.parse::<u32>().ok()) == Some(sid) && alive(pid)
+        })
+        .collect()
+}
+
+/// Sends `sig` to every live process of the session `sid`; how many there were.
+pub(crate) fn signal_session(sid: u32, sig: Signal) -> u32 {
+    let members = session_members(sid);
+    for &pid in &members {
+        if let Ok(raw) = i32::try_from(pid) {
+            let _ = signal::kill(Pid::from_raw(raw), sig);
+        }
+    }
+    u32::try_from(members.len()).unwrap_or(u32::MAX)
 }
 
 /// Sends `signal` as the terminal would: to the program's process group and to the
@@ -112,6 +149,39 @@ pub(crate) fn send_signal(pid: u32, sig: Signal) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_session_is_every_process_in_it_whatever_its_group() {
+        use std::os::unix::process::CommandExt;
+        use std::process::{Command, Stdio};
+        // A leader of a session of its own, with a job in a process group of its own.
+        let mut leader = Command::new("sh");
+        leader
+            .args(["-c", "set -m; sleep 1042 & wait"])
+            .stdout(Stdio::null());
+        // SAFETY: setsid is async-signal-safe.
+        unsafe {
+            leader.pre_exec(|| {
+                nix::unistd::setsid()
+                    .map(drop)
+                    .map_err(std::io::Error::from)
+            });
+        }
+        let mut child = leader.spawn().expect("sh");
+        let sid = child.id();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+        while session_members(sid).len() < 2 && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert_eq!(session_members(sid).len(), 2, "sh and its job");
+        assert_eq!(signal_session(sid, Signal::SIGKILL), 2);
+        let _ = child.wait();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+        while !session_members(sid).is_empty() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert!(session_members(sid).is_empty());
+    }
 
     #[test]
     fn wait_statuses_decode_like_waitpid() {

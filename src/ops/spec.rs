@@ -6,8 +6,10 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use super::hash::fnv1a;
 use super::logs::LogSettings;
 use super::model::{BackendType, Runtime, TmuxSocket};
+use super::span::Span;
 use super::validate::{Command, EnvVar, Image, Port, SessionName, StopSignal, Volume};
 
 /// The default tmux program.
@@ -33,9 +35,45 @@ pub struct SessionConfig {
     pub(crate) stop_timeout: Option<Duration>,
     pub(crate) logs: LogSettings,
     pub(crate) declared: bool,
+    pub(crate) written_at: WrittenAt,
+}
+
+/// Where the values a start can still refuse were written, so that a refusal found only
+/// when the backend is about to create the session points at them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct WrittenAt {
+    /// The name of the session's entry in the config file.
+    pub(crate) entry: Option<Span>,
+    /// Its `working_dir:` value.
+    pub(crate) working_dir: Option<Span>,
+}
+
+/// What stops a session from being created although each of its values is valid: found
+/// only by the backend about to create it, since finding, stopping or starting again what
+/// exists needs neither an image nor the directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotStartable {
+    /// A container session without an image.
+    NoImage,
+    /// A tmux working directory that is not a directory on this host (tmux would silently
+    /// start elsewhere).
+    NoWorkingDir(PathBuf),
 }
 
 impl SessionConfig {
+    /// What, if anything, keeps this session from starting.
+    pub fn not_startable(&self) -> Option<NotStartable> {
+        match self.backend {
+            BackendType::Container if self.image.is_none() => Some(NotStartable::NoImage),
+            BackendType::Tmux => self
+                .working_dir
+                .as_ref()
+                .filter(|dir| !dir.is_dir())
+                .map(|dir| NotStartable::NoWorkingDir(dir.clone())),
+            BackendType::Container => None,
+        }
+    }
+
     /// The session name.
     pub fn name(&self) -> &SessionName {
         &self.name
@@ -155,14 +193,6 @@ impl SessionConfig {
         }
         format!("{:016x}", fnv1a(parts.join("\0").as_bytes()))
     }
-}
-
-/// FNV-1a, 64 bits: stable across runs and versions (unlike `DefaultHasher`), and enough
-/// to tell a changed config from an unchanged one.
-pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
 }
 
 #[cfg(test)]

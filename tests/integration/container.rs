@@ -368,10 +368,12 @@ fn default_backend_container_makes_ad_hoc_sessions_containers(rt: Rt) {
     ));
     // A container needs an image: without one the start says so (tmux would need none).
     insta::assert_snapshot!(env.ops(&["start", &adhoc, "-c", FOREVER]), @"
-    exit: 1
+    exit: 3
     --- stdout
     --- stderr
-    error: failed to start container session '[NAME:adhoc]': a container image is required (--image, or `image:` in kstlib.conf.yml)
+    error: container session '[NAME:adhoc]' has no image
+      |
+      = help: pass --image, or declare '[NAME:adhoc]' with an `image:` in kstlib.conf.yml
     [EOF]
     ");
     env.ops(&["start", &adhoc, "-i", &test_image(), "-c", FOREVER])
@@ -714,6 +716,7 @@ fn created_and_paused_containers_have_one_state_in_status_and_list(rt: Rt) {
       "signal": "SIGTERM",
       "exit_code": 0,
       "removed": false,
+      "leftovers_killed": 0,
       "elapsed_ms": [TIME]
     }
     --- stderr

@@ -96,6 +96,7 @@ fn docker_cli_20_start_status_logs_list_stop() {
       "signal": "SIGTERM",
       "exit_code": 0,
       "removed": true,
+      "leftovers_killed": 0,
       "elapsed_ms": [TIME]
     }
     --- stderr
@@ -167,6 +168,7 @@ fn docker_cli_20_failed_starts_and_foreign_containers() {
       "signal": "SIGTERM",
       "exit_code": 137,
       "removed": false,
+      "leftovers_killed": 0,
       "elapsed_ms": [TIME]
     }
     --- stderr

@@ -231,6 +231,7 @@ fn a_container_started_by_hand_can_be_listed_status_logged_and_stopped(rt: Rt) {
       "signal": "SIGTERM",
       "exit_code": 0,
       "removed": false,
+      "leftovers_killed": 0,
       "elapsed_ms": [TIME]
     }
     --- stderr
@@ -389,30 +390,35 @@ fn a_hung_docker_engine_is_an_error_not_a_hang() {
     --- stdout
     --- stderr
     error: docker cannot be used: `docker container inspect [NAME:hung]` did not answer within 1 s
+    hint: `kstlib ops doctor` checks every backend and says what to do
     [EOF]
     $ kstlib ops logs [NAME:hung] --runtime docker
     exit: 5
     --- stdout
     --- stderr
     error: docker cannot be used: `docker container inspect [NAME:hung]` did not answer within 1 s
+    hint: `kstlib ops doctor` checks every backend and says what to do
     [EOF]
     $ kstlib ops stop [NAME:hung] --runtime docker
     exit: 5
     --- stdout
     --- stderr
     error: docker cannot be used: `docker container inspect [NAME:hung]` did not answer within 1 s
+    hint: `kstlib ops doctor` checks every backend and says what to do
     [EOF]
     $ kstlib ops attach [NAME:hung] --runtime docker
     exit: 5
     --- stdout
     --- stderr
     error: docker cannot be used: `docker container inspect [NAME:hung]` did not answer within 1 s
+    hint: `kstlib ops doctor` checks every backend and says what to do
     [EOF]
     $ kstlib ops start [NAME:hung] -i [IMAGE] --runtime docker
     exit: 5
     --- stdout
     --- stderr
     error: docker cannot be used: `docker container inspect [NAME:hung]` did not answer within 1 s
+    hint: `kstlib ops doctor` checks every backend and says what to do
     [EOF]
     ");
 
@@ -503,6 +509,7 @@ fn a_docker_engine_that_is_down_is_exit_5_and_list_warns() {
     --- stdout
     --- stderr
     error: docker cannot be used: Cannot connect to the Docker daemon at unix://[ROOT]/no-engine.sock. Is the docker daemon running?
+    hint: `kstlib ops doctor` checks every backend and says what to do
     [EOF]
     ");
     let run = env.ops_with_env(&vars, &["list", "--runtime", "docker", "--json"]);

@@ -32,6 +32,7 @@ fn graceful_stop_lets_a_program_that_traps_term_exit_zero(rt: Rt) {
       "signal": "SIGTERM",
       "exit_code": 0,
       "removed": true,
+      "leftovers_killed": 0,
       "elapsed_ms": [TIME]
     }
     --- stderr
@@ -58,6 +59,7 @@ fn a_program_that_ignores_term_is_killed_after_the_timeout(rt: Rt) {
       "signal": "SIGTERM",
       "exit_code": 137,
       "removed": true,
+      "leftovers_killed": 0,
       "elapsed_ms": [TIME]
     }
     --- stderr
@@ -97,6 +99,7 @@ fn force_kills_at_once(rt: Rt) {
       "signal": "SIGKILL",
       "exit_code": 137,
       "removed": true,
+      "leftovers_killed": 0,
       "elapsed_ms": [TIME]
     }
     --- stderr
@@ -158,6 +161,7 @@ fn keep_leaves_the_exited_container_and_its_logs(rt: Rt) {
       "signal": null,
       "exit_code": 137,
       "removed": true,
+      "leftovers_killed": 0,
       "elapsed_ms": [TIME]
     }
     --- stderr
@@ -203,6 +207,7 @@ fn foreign_containers_are_stopped_but_removed_only_with_rm(rt: Rt) {
       "signal": null,
       "exit_code": 0,
       "removed": true,
+      "leftovers_killed": 0,
       "elapsed_ms": [TIME]
     }
     --- stderr
@@ -228,6 +233,7 @@ fn the_stop_signal_comes_from_start_or_from_stop(rt: Rt) {
       "signal": "SIGINT",
       "exit_code": 4,
       "removed": true,
+      "leftovers_killed": 0,
       "elapsed_ms": [TIME]
     }
     --- stderr
@@ -250,6 +256,7 @@ fn the_stop_signal_comes_from_start_or_from_stop(rt: Rt) {
       "signal": "SIGUSR1",
       "exit_code": 6,
       "removed": true,
+      "leftovers_killed": 0,
       "elapsed_ms": [TIME]
     }
     --- stderr
@@ -278,6 +285,7 @@ fn stop_timeout_from_the_config_is_honoured(rt: Rt) {
       "signal": "SIGTERM",
       "exit_code": 137,
       "removed": true,
+      "leftovers_killed": 0,
       "elapsed_ms": [TIME]
     }
     --- stderr
@@ -291,3 +299,111 @@ fn stop_timeout_from_the_config_is_honoured(rt: Rt) {
         "killed after {waited} ms, not after stop_timeout: 1\n{run}"
     );
 }
+
+/// The `wait` helper processes of a runtime for the container `name`, as `pgrep` sees them.
+fn waits_for(rt: Rt, name: &str) -> Vec<String> {
+    let out = std::process::Command::new("pgrep")
+        .args(["-f", &format!("{} wait {name}", rt.as_str())])
+        .output()
+        .expect("pgrep");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+fn a_wait_killed_mid_stop_does_not_skip_the_kill(rt: Rt) {
+    // Any end of `wait` counted as graceful: kill the `wait` and kstlib skipped SIGKILL,
+    // `rm` failed (exit 1) and the container kept running.
+    let env = TestEnv::on(rt);
+    let name = env.name("stubborn");
+    // `sleep` as PID 1 ignores SIGTERM.
+    env.start_container(rt, &name, "sleep 300", &[]).success();
+    let stop = env
+        .command()
+        .args(["ops", "stop", &name, "-t", "4", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("kstlib stop");
+    env.wait_for("kstlib's wait", || !waits_for(rt, &name).is_empty());
+    for pid in waits_for(rt, &name) {
+        let _ = std::process::Command::new("kill")
+            .args(["-9", &pid])
+            .status();
+    }
+    let run = env.to_run(stop.wait_with_output().expect("kstlib ends"));
+    insta::assert_snapshot!(run, @r#"
+    exit: 0
+    --- stdout
+    {
+      "name": "[NAME:stubborn]",
+      "backend": "container",
+      "method": "killed",
+      "signal": "SIGTERM",
+      "exit_code": 137,
+      "removed": true,
+      "leftovers_killed": 0,
+      "elapsed_ms": [TIME]
+    }
+    --- stderr
+    [EOF]
+    "#);
+    assert_eq!(env.inspect(rt, &name), None, "killed, then removed");
+}
+
+fn kstlib_killed_mid_stop_leaves_no_wait_behind(rt: Rt) {
+    // `kill -9` of kstlib during a stop left its `docker/podman wait` running.
+    let env = TestEnv::on(rt);
+    let name = env.name("orphan");
+    env.start_container(rt, &name, "sleep 300", &[]).success();
+    let mut stop = env
+        .command()
+        .args(["ops", "stop", &name, "-t", "30"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("kstlib stop");
+    env.wait_for("kstlib's wait", || !waits_for(rt, &name).is_empty());
+    stop.kill().expect("kill -9 kstlib");
+    let _ = stop.wait();
+    env.wait_for("no wait left", || waits_for(rt, &name).is_empty());
+}
+
+fn concurrent_stops_all_succeed(rt: Rt) {
+    // Two at once: the second finds the container gone halfway, which is what it wanted.
+    let env = TestEnv::on(rt);
+    let name = env.name("twice");
+    env.start_container(rt, &name, POLITE, &[]).success();
+    let stops: Vec<_> = (0..4)
+        .map(|_| {
+            env.command()
+                .args(["ops", "stop", &name, "-q"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("kstlib stop")
+        })
+        .collect();
+    for stop in stops {
+        let run = env.to_run(stop.wait_with_output().expect("kstlib ends"));
+        // Each either stopped it, found it stopped meanwhile, or came after it was gone.
+        let fine = [
+            format!("{name}: graceful\n"),
+            format!("{name}: already_exited\n"),
+            format!("{name}: already_stopped\n"),
+        ];
+        let gone = run.code == Some(4) && run.stderr.contains("not found");
+        assert!(
+            (run.code == Some(0) && fine.contains(&run.stdout) && run.stderr.is_empty()) || gone,
+            "{run}"
+        );
+    }
+    assert_eq!(env.inspect(rt, &name), None);
+}
+
+on_both_runtimes!(
+    a_wait_killed_mid_stop_does_not_skip_the_kill,
+    kstlib_killed_mid_stop_leaves_no_wait_behind,
+    concurrent_stops_all_succeed,
+);

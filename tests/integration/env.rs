@@ -142,7 +142,7 @@ impl Redactions {
         for (pattern, replacement) in patterns() {
             text = pattern.replace_all(&text, *replacement).into_owned();
         }
-        escape_controls(&realign_list_table(&text), false)
+        escape_controls(&realign_list_table(&realign_carets(&text)), false)
     }
 }
 
@@ -178,6 +178,34 @@ fn patterns() -> &'static [(regex::Regex, &'static str)] {
         .map(|(pattern, replacement)| (regex::Regex::new(pattern).expect("pattern"), replacement))
         .collect()
     })
+}
+
+/// The underline of a config report (`  |     ^^^^`) resized to the placeholder above it,
+/// when it marks a redacted name: test names have a process id of varying length in them.
+fn realign_carets(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    for (i, line) in lines.iter().enumerate() {
+        let resized = line.find('^').and_then(|col| {
+            let prefix = &line[..col];
+            if !(prefix.trim_start().starts_with('|') && prefix.trim_start()[1..].trim().is_empty())
+            {
+                return None;
+            }
+            let above = lines.get(i.checked_sub(1)?)?.get(col..)?;
+            let placeholder = &above[..above.find(']')? + 1];
+            placeholder.starts_with("[NAME:").then(|| {
+                let rest = line[col..].trim_start_matches('^');
+                format!("{prefix}{}{rest}", "^".repeat(placeholder.chars().count()))
+            })
+        });
+        out.push(resized.unwrap_or_else(|| (*line).to_owned()));
+    }
+    let mut joined = out.join("\n");
+    if text.ends_with('\n') {
+        joined.push('\n');
+    }
+    joined
 }
 
 /// A `list` table (`NAME  STATE  …` and the rows under it) with its PID cells redacted and
@@ -607,7 +635,8 @@ impl TestEnv {
         out
     }
 
-    fn to_run(&self, output: Output) -> Run {
+    /// What a finished `kstlib` (or other) process left, with this test's redactions.
+    pub fn to_run(&self, output: Output) -> Run {
         Run {
             code: output.status.code(),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),

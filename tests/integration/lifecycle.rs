@@ -152,6 +152,7 @@ fn stop_timeout_from_the_config_is_the_default() {
       "signal": "SIGINT",
       "exit_code": 137,
       "removed": true,
+      "leftovers_killed": 0,
       "elapsed_ms": [TIME]
     }
     --- stderr
@@ -232,7 +233,93 @@ fn doctor_reports_a_broken_config_without_failing_to_run() {
     exit: 1
     --- stdout
     !!  config  [ROOT]/work/kstlib.conf.yml:2:3: unknown key 'sesions' in 'ops' (unknown key); help: did you mean 'sessions'?
-        hint: `kstlib ops list` shows the error with its context
+        hint: `kstlib ops list` shows each error with its context
+    --- stderr
+    [EOF]
+    ");
+}
+
+#[test]
+fn doctor_fails_when_what_the_config_needs_is_missing_or_broken() {
+    require_tmux!();
+    let env = TestEnv::new();
+    // Every backend healthy, each needed by a session: exit 0, and who needs what in JSON.
+    let image = crate::env::test_image();
+    env.write_config(&format!(
+        "ops:\n  sessions:\n    bot:\n      command: sleep 9\n    web:\n      backend: container\n      runtime: docker\n      image: {image}\n    api:\n      backend: container\n      runtime: podman\n      image: {image}\n"
+    ));
+    let run = env.ops(&["doctor", "--json"]);
+    let needed: Vec<(String, String, String)> = run
+        .json()
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|check| {
+            (
+                check["name"].as_str().unwrap_or_default().to_owned(),
+                check["health"].as_str().unwrap_or_default().to_owned(),
+                check["needed_by"].to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        (run.code, needed),
+        (
+            Some(0),
+            [
+                ("config", "ok", "[]"),
+                ("tmux", "ok", r#"["bot"]"#),
+                ("podman", "ok", r#"["api"]"#),
+                ("docker", "ok", r#"["web"]"#),
+            ]
+            .map(|(a, b, c)| (a.to_owned(), b.to_owned(), c.to_owned()))
+            .to_vec()
+        ),
+        "{run}"
+    );
+    // Each broken for real: a tmux_binary that is not tmux, Docker's engine not where
+    // DOCKER_HOST says, a Podman config that does not parse.
+    env.write_config(
+        "ops:\n  tmux_binary: /bin/false\n  sessions:\n    bot:\n      command: sleep 9\n    web:\n      backend: container\n      runtime: docker\n      image: x\n",
+    );
+    let bad_conf = env.write(&env.root().join("bad.conf"), "[engine\nbad");
+    let nowhere = format!("unix://{}", env.root().join("no.sock").display());
+    let run = env.ops_with_env(
+        &[
+            ("DOCKER_HOST", nowhere.as_ref()),
+            ("CONTAINERS_CONF", bad_conf.as_ref()),
+        ],
+        &["doctor"],
+    );
+    insta::assert_snapshot!(run.stdout_lines(|line| !line.starts_with("ok  ")), @r#"
+    exit: 1
+    --- stdout
+    !!  tmux    '/bin/false -V' failed with exit code 1: it gave no reason; needed by bot
+        hint: point ops.tmux_binary at [ROOT]/work/kstlib.conf.yml:2:16 to tmux
+    !!  podman  reading system config "[ROOT]/bad.conf": decode configuration [ROOT]/bad.conf: toml: line 2: expected '.' or ']' to end table name, but got '\n' instead
+        hint: fix the containers.conf it names (or move it aside): `podman info` shows the whole error
+    !!  docker  Cannot connect to the Docker daemon at unix://[ROOT]/no.sock. Is the docker daemon running?; needed by web
+        hint: start the engine, or fix DOCKER_HOST ('unix://[ROOT]/no.sock'): is the engine there?
+    --- stderr
+    [EOF]
+    "#);
+    // What cannot be broken for real: a `podman` that answers what kstlib cannot read.
+    // Alone on PATH, so tmux is missing too (the built-in default needs it) and Docker
+    // is only absent (nothing needs it: Podman is the runtime kstlib would take).
+    std::fs::remove_file(env.root().join("work").join("kstlib.conf.yml")).expect("rm config");
+    let bin = env.root().join("bin");
+    let fake = env.write(&bin.join("podman"), "#!/bin/sh\necho 'hello there'\n");
+    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("chmod");
+    insta::assert_snapshot!(env.ops_with_env(&[("PATH", bin.as_ref())], &["doctor"]), @"
+    exit: 1
+    --- stdout
+    ok  config  no kstlib.conf.yml found: built-in defaults
+    !!  tmux    'tmux' not found; needed by ad-hoc sessions
+        hint: install it: apt-get install tmux
+    !!  podman  `podman info --format '{{json .}}'` answered 'hello there', which kstlib cannot read
+        hint: check that 'podman' on PATH is Podman itself, not a wrapper
+    --  docker  not installed
     --- stderr
     [EOF]
     ");

@@ -483,6 +483,123 @@ fn a_hung_tmux_server_is_a_warning_naming_it_not_a_silent_wait() {
     --- stdout
     --- stderr
     error: tmux -L hung.sock cannot be used: `tmux -L hung.sock list-sessions -F …` did not answer within 1 s
+    hint: `kstlib ops doctor` checks every backend and says what to do
     [EOF]
     ");
 }
+
+#[test]
+fn a_missing_working_directory_is_refused_where_it_is_written_and_keeps_the_exited_run() {
+    require_tmux!();
+    let env = TestEnv::new();
+    let work = env.root().join("work").join("bot");
+    std::fs::create_dir_all(&work).expect("mkdir");
+    let config = |dir: &str| {
+        format!(
+            "ops:\n  sessions:\n    bot:\n      command: sh -c 'sleep 2; exit 7'\n      working_dir: {dir}\n"
+        )
+    };
+    env.write_config(&config("bot"));
+    env.ops(&["start", "bot"]).success();
+    env.wait_for("exit", || {
+        env.ops(&["status", "bot", "-q"]).stdout == "bot: exited\n"
+    });
+    // The directory goes away: tmux would start the next run in $HOME without a word.
+    std::fs::remove_dir(&work).expect("rmdir");
+    insta::assert_snapshot!(env.ops_each(&[&["start", "bot"], &["up"], &["list", "-b", "tmux"]]), @"
+    $ kstlib ops start bot
+    exit: 3
+    --- stdout
+    --- stderr
+    error: session 'bot': invalid working directory '[ROOT]/work/bot'
+     --> [ROOT]/work/kstlib.conf.yml:5:20
+      |
+    5 |       working_dir: bot
+      |                    ^^^ is not a directory on this host
+      |
+      = help: create it first: tmux would silently start the session elsewhere
+    [EOF]
+    $ kstlib ops up
+    exit: 3
+    --- stdout
+    bot: invalid: session 'bot': invalid working directory '[ROOT]/work/bot'
+    --- stderr
+    error: session 'bot': invalid working directory '[ROOT]/work/bot'
+     --> [ROOT]/work/kstlib.conf.yml:5:20
+      |
+    5 |       working_dir: bot
+      |                    ^^^ is not a directory on this host
+      |
+      = help: create it first: tmux would silently start the session elsewhere
+    [EOF]
+    $ kstlib ops list -b tmux
+    exit: 0
+    --- stdout
+    NAME  STATE       BACKEND  CREATED  ORIGIN
+    bot   exited (7)  tmux     [AGO]    config
+    --- stderr
+    [EOF]
+    ");
+    // An ad-hoc session has no file to point at: the value is named instead.
+    insta::assert_snapshot!(env.ops(&["start", "adhoc", "-c", "sleep 300", "-w", "/no/such/dir"]), @"
+    exit: 3
+    --- stdout
+    --- stderr
+    error: invalid working directory '/no/such/dir': is not a directory on this host
+      |
+      = help: create it first: tmux would silently start the session elsewhere
+    [EOF]
+    ");
+    assert_eq!(
+        env.tmux_sessions(None),
+        ["bot"],
+        "nothing started, nothing removed"
+    );
+}
+
+fn a_container_without_an_image_is_refused_at_its_entry_unless_it_exists(rt: Rt) {
+    let env = TestEnv::on(rt);
+    let name = env.name("noimage");
+    let rt_name = rt.as_str();
+    env.write_config(&format!(
+        "ops:\n  sessions:\n    {name}:\n      backend: container\n      runtime: {rt_name}\n      command: sleep 300\n"
+    ));
+    insta::assert_snapshot!(env.ops_each(&[&["start", &name], &["up"]]), @"
+    $ kstlib ops start [NAME:noimage]
+    exit: 3
+    --- stdout
+    --- stderr
+    error: container session '[NAME:noimage]' has no image
+     --> [ROOT]/work/kstlib.conf.yml:3:5
+      |
+    3 |     [NAME:noimage]:
+      |     ^^^^^^^^^^^^^^ a container needs an image
+      |
+      = help: give its entry an `image:`, or pass --image
+    [EOF]
+    $ kstlib ops up
+    exit: 3
+    --- stdout
+    [NAME:noimage]: invalid: container session '[NAME:noimage]' has no image
+    --- stderr
+    error: container session '[NAME:noimage]' has no image
+     --> [ROOT]/work/kstlib.conf.yml:3:5
+      |
+    3 |     [NAME:noimage]:
+      |     ^^^^^^^^^^^^^^ a container needs an image
+      |
+      = help: give its entry an `image:`, or pass --image
+    [EOF]
+    ");
+    assert_eq!(env.inspect(rt, &name), None, "nothing created");
+    // Once a container of that name exists, starting it needs no image.
+    env.run_foreign(rt, &name, &["sleep", "300"]);
+    env.rt(rt, &["stop", "-t", "0", &name]).success();
+    env.ops(&["start", &name]).success();
+    assert_eq!(
+        env.ops(&["status", &name, "-q"]).stdout,
+        format!("{name}: running\n")
+    );
+}
+
+on_both_runtimes!(a_container_without_an_image_is_refused_at_its_entry_unless_it_exists);

@@ -88,6 +88,7 @@ fn start_status_logs_stop_round_trip() {
       "signal": "SIGINT",
       "exit_code": 130,
       "removed": true,
+      "leftovers_killed": 0,
       "elapsed_ms": [TIME]
     }
     --- stderr
@@ -316,6 +317,7 @@ fn graceful_stop_waits_for_the_program() {
       "signal": "SIGINT",
       "exit_code": 0,
       "removed": true,
+      "leftovers_killed": 0,
       "elapsed_ms": [TIME]
     }
     --- stderr
@@ -378,6 +380,7 @@ fn force_kills_at_once_and_stop_signal_is_configurable() {
       "signal": "SIGKILL",
       "exit_code": 137,
       "removed": true,
+      "leftovers_killed": 0,
       "elapsed_ms": [TIME]
     }
     --- stderr
@@ -397,6 +400,7 @@ fn force_kills_at_once_and_stop_signal_is_configurable() {
       "signal": "SIGTERM",
       "exit_code": 4,
       "removed": true,
+      "leftovers_killed": 0,
       "elapsed_ms": [TIME]
     }
     --- stderr
@@ -715,10 +719,12 @@ fn the_environment_and_working_directory_reach_the_program() {
     );
     let run = env.ops(&["start", "nowhere", "-w", "/no/such/dir", "-c", "sleep 1"]);
     insta::assert_snapshot!(run, @"
-    exit: 1
+    exit: 3
     --- stdout
     --- stderr
-    error: failed to start tmux session 'nowhere': working directory '/no/such/dir' does not exist
+    error: invalid working directory '/no/such/dir': is not a directory on this host
+      |
+      = help: create it first: tmux would silently start the session elsewhere
     [EOF]
     ");
 }
@@ -736,15 +742,18 @@ fn follow_prints_new_lines_until_the_session_ends() {
     .success();
     let run = env.ops(&["logs", "tick", "--follow", "-n", "1"]);
     run.success();
-    // Not a snapshot: the last line when `--follow` starts is `tick 1` or `tick 2`,
-    // depending on how fast kstlib gets there. Either way, every line after it follows.
+    // Not a snapshot: the last line when `--follow` starts depends on how fast kstlib
+    // gets there (on a loaded machine, `tick 3`). Whichever it is, every line after it
+    // follows, up to the end.
+    let all = "tick 1\ntick 2\ntick 3\ntick 4\n";
+    let from = |k: usize| {
+        all.lines()
+            .skip(k)
+            .map(|l| format!("{l}\n"))
+            .collect::<String>()
+    };
     assert!(
-        [
-            "tick 1\ntick 2\ntick 3\ntick 4\n",
-            "tick 2\ntick 3\ntick 4\n"
-        ]
-        .contains(&run.stdout.as_str())
-            && run.stderr.is_empty(),
+        (0..3).any(|k| run.stdout == from(k)) && run.stderr.is_empty(),
         "{run}"
     );
 }
@@ -756,4 +765,85 @@ fn polite_programs_exit_zero_on_stop() {
     env.ops(&["start", "polite", "-c", POLITE]).success();
     let run = env.ops(&["stop", "polite", "-q"]);
     assert_eq!(run.stdout, "polite: graceful\n");
+}
+
+#[test]
+fn stop_leaves_no_process_of_the_pane_behind() {
+    // A job in a process group of its own (`set -m`) outlived a stop that said "killed":
+    // the ladder signalled the program's group only.
+    require_tmux!();
+    let env = TestEnv::new();
+    let pid_of = |tag: &str| {
+        let out = std::process::Command::new("pgrep")
+            .args(["-f", &format!("sleep {tag}")])
+            .output()
+            .expect("pgrep");
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    env.ops(&[
+        "start",
+        "deaf",
+        "-c",
+        "sh -c 'set -m; trap \"\" INT TERM; sleep 1041 & wait'",
+    ])
+    .success();
+    env.wait_for("the job", || !pid_of("1041").is_empty());
+    insta::assert_snapshot!(env.ops(&["stop", "deaf", "-t", "0.5"]), @"
+    exit: 0
+    --- stdout
+    Session 'deaf' did not stop on SIGINT within the timeout and was killed ([TIME]).
+    --- stderr
+    [EOF]
+    ");
+    env.wait_for("the job gone", || pid_of("1041").is_empty());
+    // The program ends on its signal, its background job does not: it goes too, and
+    // the report says so.
+    env.ops(&[
+        "start",
+        "parent",
+        "-c",
+        "sh -c 'set -m; sleep 1043 & exec sleep 300'",
+    ])
+    .success();
+    env.wait_for("the job", || !pid_of("1043").is_empty());
+    insta::assert_snapshot!(env.ops(&["stop", "parent"]), @"
+    exit: 0
+    --- stdout
+    Session 'parent' stopped on SIGINT in [TIME] (exit code 130). 1 other process of its session was still running and was killed.
+    --- stderr
+    [EOF]
+    ");
+    env.wait_for("the job gone", || pid_of("1043").is_empty());
+}
+
+#[test]
+fn concurrent_stops_of_one_session_never_fail() {
+    // 8 at once: 22 of 64 calls exited 1 with tmux's raw "no current target".
+    require_tmux!();
+    let env = TestEnv::new();
+    env.ops(&["start", "race", "-c", POLITE]).success();
+    let stops: Vec<_> = (0..8)
+        .map(|_| {
+            env.command()
+                .args(["ops", "stop", "race", "-q"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("kstlib stop")
+        })
+        .collect();
+    for stop in stops {
+        let run = env.to_run(stop.wait_with_output().expect("kstlib ends"));
+        let stopped = run.code == Some(0)
+            && [
+                "race: graceful\n",
+                "race: already_exited\n",
+                "race: already_stopped\n",
+            ]
+            .contains(&run.stdout.as_str())
+            && run.stderr.is_empty();
+        let gone = run.code == Some(4) && run.stderr.starts_with("error: session 'race' not found");
+        assert!(stopped || gone, "{run}");
+    }
+    assert!(env.tmux_sessions(None).is_empty());
 }

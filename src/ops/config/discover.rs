@@ -10,9 +10,9 @@ use std::sync::Arc;
 use super::error::ConfigError;
 use super::merge::merge;
 use super::schema::check_duplicates;
-use super::span::{SourceFile, Span, Spanned};
 use super::yaml::{Node, NodeKind, parse};
 use crate::ops::sanitize::quote;
+use crate::ops::span::{SourceFile, Span, Spanned};
 
 /// The name looked for in every search directory.
 pub const CONFIG_FILE_NAME: &str = "kstlib.conf.yml";

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use annotate_snippets::{Annotation, AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
-use super::span::Span;
+use crate::ops::span::Span;
 
 /// Notes further than this many lines from the primary location get their own snippet:
 /// one excerpt spanning them would no longer fit on a screen.
@@ -360,7 +360,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::ops::config::span::SourceFile;
+    use crate::ops::span::SourceFile;
 
     fn file(text: &str) -> Arc<SourceFile> {
         Arc::new(SourceFile {

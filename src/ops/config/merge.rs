@@ -70,8 +70,8 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::ops::config::span::SourceFile;
     use crate::ops::config::yaml::parse;
+    use crate::ops::span::SourceFile;
 
     fn tree(name: &str, text: &str) -> Node {
         match parse(Arc::new(SourceFile {

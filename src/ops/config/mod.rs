@@ -20,11 +20,11 @@ mod options;
 mod resolve;
 mod schema;
 mod settings;
-pub mod span;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
 
+pub use crate::ops::span::{SourceFile, Span, Spanned};
 pub use discover::{
     CONFIG_ENV_VAR, CONFIG_FILE_NAME, ConfigSource, MAX_FILE_SIZE, MAX_INCLUDE_DEPTH, SearchPaths,
 };
@@ -32,10 +32,9 @@ pub use error::{ConfigError, ConfigErrors, Diagnostic};
 pub use merge::MAX_MERGE_DEPTH;
 pub use options::{CommandSource, SessionOptions};
 pub use resolve::Declared;
-pub(crate) use resolve::build;
+pub(crate) use resolve::{build, refusal};
 pub use schema::{OpsKey, SessionKey, did_you_mean};
 pub use settings::{Given, Settings, WorkingDir};
-pub use span::{SourceFile, Span, Spanned};
 pub use yaml::{Node, NodeKind};
 
 /// The loaded configuration: which files it came from, the `ops.*` defaults and the

@@ -9,13 +9,14 @@
 use std::path::PathBuf;
 
 use super::Config;
+use super::discover::CONFIG_FILE_NAME;
 use super::error::{ConfigError, ConfigErrors};
 use super::schema::{Entry, SessionKey, invalid};
 use super::settings::{Given, Settings};
-use super::span::{Span, Spanned};
 use crate::ops::logs::{self, LogSettings};
 use crate::ops::model::{BackendType, TmuxSocket};
-use crate::ops::spec::{DEFAULT_TMUX_BINARY, SessionConfig};
+use crate::ops::span::{Span, Spanned};
+use crate::ops::spec::{DEFAULT_TMUX_BINARY, NotStartable, SessionConfig, WrittenAt};
 use crate::ops::validate::{self, SessionName, ValidationError};
 
 /// A session declared in the config: its settings as read, and the session they resolve
@@ -233,6 +234,13 @@ pub(crate) fn build(
     {
         errors.push(err_at(err, name_span, session));
     }
+    let written_at = WrittenAt {
+        entry: name_span.cloned(),
+        working_dir: settings
+            .working_dir
+            .as_ref()
+            .and_then(|dir| dir.span.clone()),
+    };
     let working_dir = settings.working_dir.and_then(|dir| {
         let path = match backend {
             BackendType::Tmux => Ok(dir.value.on_host()),
@@ -268,7 +276,42 @@ pub(crate) fn build(
         stop_timeout: value(settings.stop_timeout),
         logs: log_settings(settings.log_dir, settings.log_max_size),
         declared,
+        written_at,
     })
+}
+
+/// Why `session` cannot be created, at the place its entry (for a missing image) or the
+/// value at fault is written, when it comes from a file.
+pub(crate) fn refusal(problem: &NotStartable, session: &SessionConfig) -> ConfigError {
+    let name = session.name().as_str();
+    let written_at = &session.written_at;
+    match problem {
+        NotStartable::NoImage => {
+            let err = ConfigError::new(format!("container session '{name}' has no image"));
+            match &written_at.entry {
+                Some(span) => err
+                    .at(span.clone())
+                    .with_label("a container needs an image")
+                    .with_help("give its entry an `image:`, or pass --image"),
+                None => err.with_help(format!(
+                    "pass --image, or declare '{name}' with an `image:` in {CONFIG_FILE_NAME}"
+                )),
+            }
+        }
+        NotStartable::NoWorkingDir(dir) => {
+            let err = ValidationError::new(
+                "working_dir",
+                dir.display().to_string(),
+                "is not a directory on this host",
+            );
+            err_at(
+                err,
+                written_at.working_dir.as_ref(),
+                session.is_declared().then_some(name),
+            )
+            .with_help("create it first: tmux would silently start the session elsewhere")
+        }
+    }
 }
 
 /// Refuses settings given on the command line or through the API that mean nothing on the

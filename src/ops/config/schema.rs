@@ -13,10 +13,10 @@ use std::str::FromStr;
 
 use super::error::ConfigError;
 use super::settings::{Given, Settings, WorkingDir, host_path};
-use super::span::{Span, Spanned};
 use super::yaml::{Node, NodeKind, first_duplicate};
 use crate::ops::model::{BackendType, Runtime, TmuxSocket};
 use crate::ops::sanitize::quote;
+use crate::ops::span::{Span, Spanned};
 use crate::ops::validate::{
     self, Command, EnvVar, Image, Item, Port, SessionName, StopSignal, ValidationError, Volume,
 };
@@ -650,8 +650,8 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::ops::config::span::SourceFile;
     use crate::ops::config::yaml::parse;
+    use crate::ops::span::SourceFile;
 
     fn root(text: &str) -> Node {
         match parse(Arc::new(SourceFile {

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::schema::SessionKey;
-use super::span::Span;
 use crate::ops::model::{BackendType, Runtime, TmuxSocket};
+use crate::ops::span::Span;
 use crate::ops::validate::{
     self, Command, EnvVar, Image, Port, StopSignal, ValidationError, Volume,
 };

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Tag};
 
 use super::error::ConfigError;
-use super::span::{SourceFile, Span, Spanned};
+use crate::ops::span::{SourceFile, Span, Spanned};
 
 /// Deepest nesting of lists and mappings accepted. Real configs use five or six levels;
 /// the limit keeps every recursive walk over the tree (merge, drop) far from the stack's end.

@@ -11,9 +11,12 @@ use super::envfile::{EnvFile, fits};
 use super::logs::{self, LineFilter, line_count};
 use super::mounts;
 use super::parse::{self, Inspect};
-use super::stderr::{complaint, is_missing, name_in_use, not_running, said, unavailable};
+use super::stderr::{
+    complaint, is_missing, name_in_use, not_running, removal_in_progress, said, unavailable,
+};
 use super::{HASH_LABEL, MANAGED_LABEL, SESSION_LABEL};
 use crate::ops::backend::{FAILED_START_LINES, LogOptions, Removal, SessionBackend, StopOptions};
+use crate::ops::config::refusal;
 use crate::ops::error::{Error, Reason, Result};
 use crate::ops::exec::{ExecError, Executor, Invocation, Output, SystemExecutor};
 use crate::ops::logs::{self as saved_logs, LogFile, LogSettings};
@@ -22,10 +25,19 @@ use crate::ops::model::{
 };
 use crate::ops::progress::{self, Wait};
 use crate::ops::runtime;
-use crate::ops::spec::SessionConfig;
+use crate::ops::spec::{NotStartable, SessionConfig};
 use crate::ops::text;
-use crate::ops::timing::{ENGINE_EXIT_WAIT, RUN_TIMEOUT, START_GRACE};
+use crate::ops::timing::{ENGINE_EXIT_WAIT, POLL, RUN_TIMEOUT, START_GRACE};
 use crate::ops::validate::{Command, EnvVar, SessionName, StopSignal};
+
+/// What `kill` found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Signalled {
+    /// The signal was sent, or the program had already exited.
+    Sent,
+    /// No such container any more.
+    Gone,
+}
 
 /// What Docker's CLI says on stderr when the user detaches.
 const DOCKER_DETACHED: &str = "read escape sequence";
@@ -219,6 +231,11 @@ impl ContainerRunner {
     fn save_and_remove(&self, name: &SessionName) -> Result<()> {
         if let Some(log) = self.logs.container_log(self.runtime, name)
             && let Err(err) = self.save_output(name, &log)
+            // Removed (or being removed) meanwhile by another caller, which saved it: nothing
+            // is lost.
+            && self
+                .find(name)
+                .is_ok_and(|found| found.is_some_and(|c| c.state() != SessionState::Unknown))
         {
             // Not worth keeping the container for: what is lost is what `--keep` keeps.
             tracing::warn!("the output of '{name}' was not saved: {err}");
@@ -263,11 +280,71 @@ impl ContainerRunner {
 
     fn remove(&self, name: &SessionName) -> Result<()> {
         let out = self.run(["rm", name.as_str()])?;
-        if out.success() || is_missing(&out.stderr_text()) {
+        let stderr = out.stderr_text();
+        // Gone, or another caller is removing it (a `down` racing this one): removed.
+        if out.success() || is_missing(&stderr) || removal_in_progress(&stderr) {
             Ok(())
         } else {
             Err(self.failure(&out, "rm"))
         }
+    }
+
+    /// Sends `signal` to the container's main process.
+    fn signal(&self, name: &SessionName, signal: StopSignal) -> Result<Signalled> {
+        let out = self.run(["kill", "--signal", &signal.to_string(), name.as_str()])?;
+        let stderr = out.stderr_text();
+        if out.success() || not_running(&stderr) {
+            Ok(Signalled::Sent)
+        } else if is_missing(&stderr) {
+            Ok(Signalled::Gone)
+        } else if unavailable(&stderr) {
+            Err(self.failure(&out, "kill"))
+        } else {
+            Err(Error::SessionStop {
+                name: name.to_string(),
+                backend: BackendType::Container,
+                reason: said(&stderr),
+            })
+        }
+    }
+
+    /// Waits up to `limit` for the container to have exited; false if it still runs then.
+    ///
+    /// `wait` answering is not enough: a `wait` killed or failing (the engine restarting)
+    /// ends too, and taking that for an exit skipped the kill and left the container
+    /// running. Its own success says the container exited; otherwise the container's
+    /// state decides, and the wait goes on for what is left of the limit.
+    fn wait_exit(&self, name: &SessionName, limit: Duration) -> Result<bool> {
+        let deadline = Instant::now() + limit;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let wait = self
+                .invocation()
+                .args(["wait", name.as_str()])
+                .timeout(left.max(Duration::from_millis(100)));
+            match self.exec.output(&wait) {
+                Ok(out) if out.success() => return Ok(true),
+                Err(ExecError::Timeout { .. }) => return Ok(false),
+                Err(err @ ExecError::NotFound { .. }) => return Err(self.exec_error(err)),
+                Ok(_) | Err(ExecError::Io { .. }) => {}
+            }
+            match self.find(name)? {
+                Some(found) if found.state().is_alive() => {}
+                _ => return Ok(true),
+            }
+            if Instant::now() >= deadline {
+                return Ok(false);
+            }
+            thread::sleep(POLL);
+        }
+    }
+
+    /// The report of a stop that found the container gone halfway: another caller stopped
+    /// or removed it meanwhile, which is what this stop was for.
+    fn stopped_meanwhile(&self, mut report: StopReport, started: Instant) -> StopReport {
+        report.method = StopMethod::AlreadyStopped;
+        report.elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        report
     }
 
     /// `run -d -it --name NAME --label … [options] IMAGE [argv…]`.
@@ -329,13 +406,9 @@ impl ContainerRunner {
     /// Creates and starts a new container for `config`.
     fn create(&self, config: &SessionConfig) -> Result<()> {
         let name = config.name();
-        let image = config.image().ok_or_else(|| {
-            self.start_error(
-                name,
-                "a container image is required (--image, or `image:` in kstlib.conf.yml)"
-                    .to_owned(),
-            )
-        })?;
+        let Some(image) = config.image() else {
+            return Err(refusal(&NotStartable::NoImage, config).into());
+        };
         let created = mounts::create(config.volumes().iter().chain(config.log_volume()))
             .map_err(|err| self.start_error(name, format!("a volume's host directory: {err}")))?;
         let fitting: Vec<&EnvVar> = config.env().iter().filter(|var| fits(var)).collect();
@@ -490,37 +563,36 @@ impl SessionBackend for ContainerRunner {
             };
             report.signal = Some(signal.to_string());
             let _wait = progress::waiting(|| Wait::stop(name, signal, options));
-            let out = self.run(["kill", "--signal", &signal.to_string(), name.as_str()])?;
-            if !out.success() && !not_running(&out.stderr_text()) {
+            if self.signal(name, signal)? == Signalled::Gone {
+                return Ok(self.stopped_meanwhile(report, started));
+            }
+            report.method = if !options.graceful {
+                StopMethod::Forced
+            } else if self.wait_exit(name, options.timeout)? {
+                StopMethod::Graceful
+            } else {
+                let kill = StopSignal::from(nix::sys::signal::Signal::SIGKILL);
+                if self.signal(name, kill)? == Signalled::Gone {
+                    return Ok(self.stopped_meanwhile(report, started));
+                }
+                StopMethod::Killed
+            };
+            // A kill is asynchronous: the engine records the exit a moment later.
+            if report.method != StopMethod::Graceful && !self.wait_exit(name, ENGINE_EXIT_WAIT)? {
                 return Err(Error::SessionStop {
                     name: name.to_string(),
                     backend: BackendType::Container,
-                    reason: said(&out.stderr_text()),
+                    reason: format!(
+                        "it still runs {} s after SIGKILL",
+                        ENGINE_EXIT_WAIT.as_secs()
+                    )
+                    .into(),
                 });
             }
-            let wait = self
-                .invocation()
-                .args(["wait", name.as_str()])
-                .timeout(options.timeout.max(Duration::from_millis(100)));
-            report.method = match (options.graceful, self.exec.output(&wait)) {
-                (false, _) => StopMethod::Forced,
-                (true, Ok(_)) => StopMethod::Graceful,
-                (true, Err(_)) => {
-                    let _ = self.run(["kill", "--signal", "SIGKILL", name.as_str()]);
-                    StopMethod::Killed
-                }
-            };
-            if report.method != StopMethod::Graceful {
-                // The kill is asynchronous: wait for the engine to record the exit.
-                let _ = self.run_invocation(
-                    self.invocation()
-                        .args(["wait", name.as_str()])
-                        .timeout(ENGINE_EXIT_WAIT),
-                );
+            match self.find(name)? {
+                Some(after) => report.exit_code = after.to_status(self.runtime).exit_code,
+                None => return Ok(self.stopped_meanwhile(report, started)),
             }
-            report.exit_code = self
-                .find(name)?
-                .and_then(|found| found.to_status(self.runtime).exit_code);
         }
         let remove = match options.removal {
             Removal::Auto => found.is_managed(),

@@ -42,13 +42,34 @@ pub(crate) fn name_in_use(stderr: &str) -> bool {
     stderr.contains("container name") && stderr.contains("is already in use by")
 }
 
+/// No container of that name. An ID prefix that several containers share (Podman's "more
+/// than one result for container ID", Docker's "Multiple IDs found with provided prefix")
+/// is one too: both engines take an exact name before an ID prefix.
 pub(crate) fn is_missing(stderr: &str) -> bool {
     let stderr = stderr.to_ascii_lowercase();
-    stderr.contains("no such container") || stderr.contains("no container with name or id")
+    stderr.contains("no such container")
+        || stderr.contains("no container with name or id")
+        || stderr.contains("more than one result for container id")
+        || stderr.contains("multiple ids found with provided prefix")
 }
 
+/// Another `rm` of the same container is under way (two `down`s racing).
+pub(crate) fn removal_in_progress(stderr: &str) -> bool {
+    stderr.contains("already in progress") || stderr.contains("is being removed")
+}
+
+/// The container has exited already: Docker's `is not running`, Podman's `can only kill
+/// running containers` and, for one that a racing stop has just ended, `container not
+/// running` / `container state improper`.
 pub(crate) fn not_running(stderr: &str) -> bool {
-    stderr.contains("is not running") || stderr.contains("can only kill running containers")
+    [
+        "is not running",
+        "can only kill running containers",
+        "container not running",
+        "container state improper",
+    ]
+    .iter()
+    .any(|words| stderr.contains(words))
 }
 
 #[cfg(test)]

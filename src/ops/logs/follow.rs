@@ -10,10 +10,10 @@ use std::time::{Duration, Instant};
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::inotify::{AddWatchFlags, InitFlags, Inotify};
 
+use super::LogOptions;
 use super::line::Line;
 use super::paths::LogFile;
 use super::tail::{Stream, tail_of};
-use crate::ops::backend::LogOptions;
 
 /// The longest wait for news: also how soon the end of the session is noticed when the
 /// file is quiet.

@@ -38,14 +38,41 @@ mod tail;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use jiff::Timestamp;
+
+pub use crate::ops::validate::MIN_MAX_SIZE;
 pub(crate) use follow::follow;
 pub(crate) use import::import;
-pub use paths::{DEFAULT_MAX_SIZE, LogFile, LogSettings, MIN_MAX_SIZE};
-pub use saved::{LogPlace, SavedLog, find_saved};
+pub use paths::{DEFAULT_MAX_SIZE, LogFile, LogSettings};
+pub use saved::{LogPlace, SavedLog, Unreadable, find_saved};
 pub use since::parse_since;
 pub use sink::run_sink;
 pub(crate) use sink::{append_note, ending_note};
 pub(crate) use tail::{read_program_tail, read_tail};
+
+/// How many log lines `logs` prints unless told otherwise (upstream's `--lines 100`).
+pub const DEFAULT_LOG_LINES: usize = 100;
+
+/// Which logs to return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogOptions {
+    /// Exactly this many last lines (fewer if there are fewer).
+    pub lines: usize,
+    /// Keep escape sequences (colours) as the program wrote them.
+    pub ansi: bool,
+    /// Only lines written at or after this time (`--since`).
+    pub since: Option<Timestamp>,
+}
+
+impl Default for LogOptions {
+    fn default() -> Self {
+        LogOptions {
+            lines: DEFAULT_LOG_LINES,
+            ansi: false,
+            since: None,
+        }
+    }
+}
 
 /// The hidden `kstlib` subcommand that tmux runs at the other end of a session's pipe.
 pub const SINK_COMMAND: &str = "__log-sink";

@@ -10,17 +10,14 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 use nix::fcntl::{Flock, FlockArg};
 
+use crate::ops::hash::fnv1a;
 use crate::ops::model::{Runtime, TmuxSocket, socket_dir};
-use crate::ops::spec::fnv1a;
 use crate::ops::timing::POLL;
-use crate::ops::validate::SessionName;
+use crate::ops::validate::{MIN_MAX_SIZE, SessionName};
 
 /// The cap of a log file unless `ops.log_max_size` says otherwise: 10 MiB. One rotated
 /// file is kept besides, so a session's log takes at most twice this.
 pub const DEFAULT_MAX_SIZE: u64 = 10 * 1024 * 1024;
-
-/// The smallest cap `ops.log_max_size` accepts: below it, every line would rotate the file.
-pub const MIN_MAX_SIZE: u64 = 1024;
 
 /// Log files' own permissions: what programs print may hold secrets.
 const FILE_MODE: u32 = 0o600;

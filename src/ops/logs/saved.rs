@@ -2,14 +2,14 @@
 //! machine rebooted.
 
 use std::fs;
+use std::io;
 use std::path::PathBuf;
 
 use jiff::Timestamp;
 
+use super::LogOptions;
 use super::paths::{LogFile, LogSettings};
 use super::tail::read_tail;
-use crate::ops::backend::LogOptions;
-use crate::ops::error::{Error, Result};
 use crate::ops::model::{Runtime, TmuxSocket};
 use crate::ops::validate::SessionName;
 
@@ -33,6 +33,15 @@ pub struct SavedLog {
     pub written: Option<Timestamp>,
 }
 
+/// A log file that is there but cannot be read.
+#[derive(Debug)]
+pub struct Unreadable {
+    /// The file.
+    pub path: PathBuf,
+    /// What went wrong.
+    pub source: io::Error,
+}
+
 impl SavedLog {
     /// The lines, each ending in a newline.
     pub fn text(&self) -> String {
@@ -47,7 +56,7 @@ pub fn find_saved(
     name: &SessionName,
     places: &[LogPlace],
     options: &LogOptions,
-) -> Result<Option<SavedLog>> {
+) -> Result<Option<SavedLog>, Unreadable> {
     let newest = places
         .iter()
         .flat_map(|place| candidates(settings, name, place))
@@ -57,7 +66,7 @@ pub fn find_saved(
         return Ok(None);
     };
     let written = log.modified();
-    let lines = read_tail(&log, options).map_err(|source| Error::LogFile {
+    let lines = read_tail(&log, options).map_err(|source| Unreadable {
         path: log.path().to_owned(),
         source,
     })?;

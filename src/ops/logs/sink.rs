@@ -11,7 +11,8 @@ use jiff::Timestamp;
 use nix::sys::signal::{SigHandler, Signal, signal};
 
 use super::line::{PREFIX_LEN, STARTED, note_prefix, output_prefix};
-use super::paths::{LogFile, MIN_MAX_SIZE};
+use super::paths::LogFile;
+use crate::ops::validate::MIN_MAX_SIZE;
 
 /// Appends to a log file, rotating it to `….1` (replacing the old one) before it would
 /// grow past its cap.

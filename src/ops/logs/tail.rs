@@ -5,9 +5,9 @@ use std::fs::File;
 use std::io;
 use std::os::unix::fs::{FileExt, MetadataExt};
 
+use super::LogOptions;
 use super::line::Line;
 use super::paths::LogFile;
-use crate::ops::backend::LogOptions;
 use crate::ops::text::is_blank;
 
 /// How much is read at a time, going backwards.

@@ -16,6 +16,8 @@ pub enum StopMethod {
     Forced,
     /// The program had already exited; only its session was removed.
     AlreadyExited,
+    /// Another caller stopped or removed it meanwhile: it is stopped, as asked.
+    AlreadyStopped,
 }
 
 impl StopMethod {
@@ -26,6 +28,7 @@ impl StopMethod {
             StopMethod::Killed => "killed",
             StopMethod::Forced => "forced",
             StopMethod::AlreadyExited => "already_exited",
+            StopMethod::AlreadyStopped => "already_stopped",
         }
     }
 }
@@ -46,11 +49,23 @@ pub struct StopReport {
     pub exit_code: Option<i32>,
     /// Whether the session or container was removed (it is kept with `--keep`).
     pub removed: bool,
+    /// tmux: how many other processes of the pane's session were still there once the
+    /// program had ended (a job it put in the background), and were killed.
+    pub leftovers_killed: u32,
     /// How long the stop took, in milliseconds.
     pub elapsed_ms: u64,
 }
 
 impl StopReport {
+    /// The report of a stop of a session that another caller stopped meanwhile: it was
+    /// there when it was looked up, and is gone now, as asked.
+    pub fn stopped_meanwhile(name: &str, backend: BackendType) -> Self {
+        StopReport {
+            method: StopMethod::AlreadyStopped,
+            ..StopReport::already_exited(name, backend, None)
+        }
+    }
+
     /// The report of a stop that finds the program already exited; a stop that has to
     /// end the program changes `method`, `signal` and `exit_code`.
     pub(crate) fn already_exited(name: &str, backend: BackendType, exit_code: Option<i32>) -> Self {
@@ -61,6 +76,7 @@ impl StopReport {
             signal: None,
             exit_code,
             removed: false,
+            leftovers_killed: 0,
             elapsed_ms: 0,
         }
     }

@@ -23,6 +23,7 @@ struct Cli {
     denied_inspect: &'static Recording,
     denied_ps: &'static Recording,
     missing_inspect: &'static Recording,
+    ambiguous_inspect: &'static Recording,
     missing_rm: &'static Recording,
     running_inspect: &'static Recording,
     running_ps: &'static Recording,
@@ -44,6 +45,7 @@ const DOCKER20: Cli = Cli {
     denied_inspect: &DOCKER20_DENIED_INSPECT,
     denied_ps: &DOCKER20_DENIED_PS,
     missing_inspect: &DOCKER20_MISSING_INSPECT,
+    ambiguous_inspect: &DOCKER20_AMBIGUOUS_INSPECT,
     missing_rm: &DOCKER20_MISSING_RM,
     running_inspect: &DOCKER20_RUNNING_INSPECT,
     running_ps: &DOCKER20_RUNNING_PS,
@@ -77,6 +79,7 @@ const DOCKER28: Cli = Cli {
     denied_inspect: &DOCKER28_DENIED_INSPECT,
     denied_ps: &DOCKER28_DENIED_PS,
     missing_inspect: &DOCKER28_MISSING_INSPECT,
+    ambiguous_inspect: &DOCKER28_AMBIGUOUS_INSPECT,
     missing_rm: &DOCKER28_MISSING_RM,
     running_inspect: &DOCKER28_RUNNING_INSPECT,
     running_ps: &DOCKER28_RUNNING_PS,
@@ -110,6 +113,7 @@ const PODMAN: Cli = Cli {
     denied_inspect: &PODMAN_DENIED_INSPECT,
     denied_ps: &PODMAN_DENIED_PS,
     missing_inspect: &PODMAN_MISSING_INSPECT,
+    ambiguous_inspect: &PODMAN_AMBIGUOUS_INSPECT,
     missing_rm: &PODMAN_MISSING_RM,
     running_inspect: &PODMAN_RUNNING_INSPECT,
     running_ps: &PODMAN_RUNNING_PS,
@@ -403,6 +407,36 @@ fn no_such_container_is_session_not_found_for_every_verb_but_start() {
                         ..
                     }
                 ),
+                "{} {verb}: {err:?}",
+                cli.tag
+            );
+        }
+    }
+}
+
+#[test]
+fn an_id_prefix_of_several_containers_is_no_container_of_that_name() {
+    // A tmux session `a` is looked for among containers too; Podman failed the lookup
+    // ("more than one result") and every command warned that Podman could not be used.
+    for cli in ALL {
+        for (verb, call) in VERBS_THAT_INSPECT_FIRST {
+            if verb == "start" {
+                continue;
+            }
+            let replay = Replay::new()
+                .then(
+                    cli.program(),
+                    &["container", "inspect", "a"],
+                    cli.ambiguous_inspect,
+                )
+                .shared();
+            let err = failure(
+                call(&cli.runner(&replay), &name("a")),
+                "container session 'a' not found",
+                exit::NOT_FOUND,
+            );
+            assert!(
+                matches!(err, Error::SessionNotFound { .. }),
                 "{} {verb}: {err:?}",
                 cli.tag
             );

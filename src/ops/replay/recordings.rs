@@ -92,6 +92,19 @@ pub(super) const DOCKER20_MISSING_INSPECT: Recording = Recording {
     stderr: b"Error: No such container: replay-docker20-nosuch\n",
 };
 
+/// Docker CLI 20.10 (/usr/bin/docker), `a` as a name while several containers' IDs start with `a` (48 created
+/// containers, none named `a`): `container inspect`. An exact name wins over an ID prefix
+/// in both engines, so this is "no container of that name".
+///
+/// ```text
+/// /usr/bin/docker container inspect a
+/// ```
+pub(super) const DOCKER20_AMBIGUOUS_INSPECT: Recording = Recording {
+    code: Some(1),
+    stdout: b"[]\n",
+    stderr: b"Error response from daemon: Multiple IDs found with provided prefix: a\n",
+};
+
 /// Docker CLI 20.10 (/usr/bin/docker), no such container: `rm`.
 ///
 /// ```text
@@ -336,6 +349,19 @@ pub(super) const DOCKER28_MISSING_INSPECT: Recording = Recording {
     stderr: b"Error response from daemon: No such container: replay-docker28-nosuch\n",
 };
 
+/// Docker CLI 28.2 (/usr/local/bin/docker), `a` as a name while several containers' IDs start with `a` (48 created
+/// containers, none named `a`): `container inspect`. An exact name wins over an ID prefix
+/// in both engines, so this is "no container of that name".
+///
+/// ```text
+/// /usr/local/bin/docker container inspect a
+/// ```
+pub(super) const DOCKER28_AMBIGUOUS_INSPECT: Recording = Recording {
+    code: Some(1),
+    stdout: b"[]\n",
+    stderr: b"Error response from daemon: Multiple IDs found with provided prefix: a\n",
+};
+
 /// Docker CLI 28.2 (/usr/local/bin/docker), no such container: `rm`.
 ///
 /// ```text
@@ -578,6 +604,19 @@ pub(super) const PODMAN_MISSING_INSPECT: Recording = Recording {
     code: Some(125),
     stdout: b"[]\n",
     stderr: b"Error: inspecting object: no such container replay-podman-nosuch\n",
+};
+
+/// Podman 4.3.1, `a` as a name while several containers' IDs start with `a` (48 created
+/// containers, none named `a`): `container inspect`. An exact name wins over an ID prefix
+/// in both engines, so this is "no container of that name".
+///
+/// ```text
+/// /usr/bin/podman container inspect a
+/// ```
+pub(super) const PODMAN_AMBIGUOUS_INSPECT: Recording = Recording {
+    code: Some(125),
+    stdout: b"",
+    stderr: b"Error: more than one result for container ID a: container already exists\n",
 };
 
 /// Podman 4.3.1, no such container: `rm`.

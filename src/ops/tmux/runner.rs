@@ -21,6 +21,7 @@ use super::target::{
     unreachable,
 };
 use crate::ops::backend::{FAILED_START_LINES, LogOptions, Removal, SessionBackend, StopOptions};
+use crate::ops::config::refusal;
 use crate::ops::error::{Error, Reason, Result};
 use crate::ops::exec::{Executor, Invocation, Output, SystemExecutor};
 use crate::ops::logs::LogSettings;
@@ -379,22 +380,21 @@ impl SessionBackend for TmuxRunner {
 
     fn start(&self, config: &SessionConfig) -> Result<SessionStatus> {
         let name = config.name();
-        if let Some(dir) = config.working_dir() {
-            // tmux silently starts elsewhere when the directory does not exist.
-            if !dir.is_dir() {
-                return Err(self.start_failed(
-                    config,
-                    format!("working directory '{}' does not exist", dir.display()),
-                ));
-            }
-        }
-        if let Some(row) = self.find(name)? {
-            if !row.dead {
+        let exited = match self.find(name)? {
+            Some(row) if !row.dead => {
                 return Err(Error::SessionExists {
                     name: name.to_string(),
                     where_: self.describe(),
                 });
             }
+            exited => exited,
+        };
+        // tmux silently starts elsewhere when the directory does not exist. Checked before
+        // anything is removed, so that a refusal leaves the exited session as it was.
+        if let Some(problem) = config.not_startable() {
+            return Err(refusal(&problem, config).into());
+        }
+        if let Some(row) = exited {
             // An exited session is only kept for its exit code and screen; starting it
             // again replaces it, as a stopped container is started again. Its log keeps
             // both: the next run rotates it to `.1`.
@@ -513,13 +513,15 @@ impl SessionBackend for TmuxRunner {
                 if Self::wait_gone(pid, options.timeout) {
                     StopMethod::Graceful
                 } else {
-                    process::send_signal(pid, Signal::SIGKILL);
+                    // Everything the pane started, not only the program's process group: a
+                    // job that put itself in a group of its own would outlive the stop.
+                    process::signal_session(pid, Signal::SIGKILL);
                     Self::wait_gone(pid, KILL_GRACE);
                     StopMethod::Killed
                 }
             } else {
                 report.signal = Some(Signal::SIGKILL.as_str().to_owned());
-                process::send_signal(pid, Signal::SIGKILL);
+                process::signal_session(pid, Signal::SIGKILL);
                 let _wait = progress::waiting(|| Wait::exit(name, Signal::SIGKILL, None));
                 Self::wait_gone(pid, KILL_GRACE);
                 StopMethod::Forced
@@ -528,6 +530,12 @@ impl SessionBackend for TmuxRunner {
                 ended = Ended::from(&after);
             }
             report.exit_code = ended.exit_code;
+        }
+        // The program has ended; what it left running in its session (a background job)
+        // goes too, and the report says so. A live process with the program's old PID is
+        // another one that got the number since: its session is not this one.
+        if let Some(pid) = row.pid.filter(|&pid| !process::alive(pid)) {
+            report.leftovers_killed = process::signal_session(pid, Signal::SIGKILL);
         }
         if options.removal != Removal::Keep {
             self.remove(name, &ended)?;

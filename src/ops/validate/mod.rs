@@ -35,7 +35,7 @@ pub(crate) use path::{absolute, expand_home};
 pub use path::{check_path_text, check_socket_path};
 pub use port::{MAX_PORTS, Port, check_port_count};
 pub use signal::StopSignal;
-pub use size::byte_size;
+pub use size::{MIN_MAX_SIZE, byte_size};
 pub use volume::{MAX_VOLUMES, Volume, check_volume_count};
 
 /// Why a value was refused, and which value.

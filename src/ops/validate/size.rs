@@ -1,7 +1,9 @@
 //! Sizes in bytes: `ops.log_max_size`.
 
 use super::ValidationError;
-use crate::ops::logs::MIN_MAX_SIZE;
+
+/// The smallest cap `ops.log_max_size` accepts: below it, every line would rotate the file.
+pub const MIN_MAX_SIZE: u64 = 1024;
 
 /// The largest size accepted: 1 TiB, far beyond any log file worth keeping.
 const MAX_BYTES: u64 = 1 << 40;
