@@ -432,15 +432,11 @@ fn engine_path(runtime: Runtime) -> (&'static str, String, Option<String>) {
             format!("kstlib uses the CLI: the API socket {socket} does not answer ({reason})"),
             None,
         ),
-        // Each Podman call through the CLI costs ≈ 40 ms, through the socket ≈ 3: said in
-        // the line itself, since `doctor` shows hints only under what is broken.
+        // Each Podman call through the CLI costs ≈ 40 ms, through the socket ≈ 3.
         _ => match runtime {
             Runtime::Podman => (
                 "cli",
-                format!(
-                    "kstlib uses the CLI (no API socket; {})",
-                    podman_socket_hint()
-                ),
+                "kstlib uses the CLI (no API socket)".to_owned(),
                 Some(podman_socket_hint()),
             ),
             Runtime::Docker => (

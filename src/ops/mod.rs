@@ -39,6 +39,7 @@ pub mod logs;
 pub mod manager;
 pub mod model;
 mod process;
+pub mod progress;
 #[cfg(test)]
 mod replay;
 pub mod runtime;

@@ -163,6 +163,8 @@ fn patterns() -> &'static [(regex::Regex, &'static str)] {
                 r"\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC(?: \(\d+ (?:s|min|h|days) ago\))?",
                 "[TIMESTAMP]",
             ),
+            // The CREATED column of `list`.
+            (r"\b(?:\d+ (?:s|min|h|days) ago|just now)\b", "[AGO]"),
             (r#""elapsed_ms": \d+"#, r#""elapsed_ms": [TIME]"#),
             (r"\b\d+ ms\b", "[TIME]"),
             (r"\b\d+\.\d+ s\b", "[TIME]"),
@@ -238,7 +240,7 @@ fn realign_list_table(text: &str) -> String {
     let widths: Vec<usize> = (0..header.len())
         .map(|i| {
             rows.iter()
-                .map(|row| row[i].chars().count())
+                .map(|row| kstlib::ops::sanitize::display_width(&row[i]))
                 .max()
                 .unwrap_or(0)
         })
@@ -252,7 +254,11 @@ fn realign_list_table(text: &str) -> String {
         let cells: Vec<String> = row
             .iter()
             .zip(&widths)
-            .map(|(cell, width)| format!("{cell:<width$}"))
+            // By display width, as `list` pads: a CJK name takes two columns a character.
+            .map(|(cell, width)| {
+                let fill = width.saturating_sub(kstlib::ops::sanitize::display_width(cell));
+                format!("{cell}{:fill$}", "")
+            })
             .collect();
         out.push(cells.join("  ").trim_end().to_owned());
     }
@@ -403,6 +409,21 @@ impl TestEnv {
         self.run(std::iter::once("ops").chain(args.iter().copied()))
     }
 
+    /// Runs `kstlib ops ARGS…` from the directory `dir` (an example's, say) instead of the
+    /// test's working directory.
+    pub fn ops_in(&self, dir: &Path, args: &[&str]) -> Run {
+        let mut command = self.command();
+        command.current_dir(dir).arg("ops").args(args);
+        self.to_run(command.output().expect("run kstlib"))
+    }
+
+    /// Runs a program (an example) in this test's environment, as `kstlib` runs.
+    pub fn run_program(&self, program: &Path, args: &[&str]) -> Run {
+        let mut command = self.shell(&program.display().to_string());
+        command.current_dir(&self.cwd).args(args);
+        self.to_run(command.output().expect("run the program"))
+    }
+
     /// Runs `kstlib ops ARGS…` with extra environment variables.
     pub fn ops_with_env(&self, vars: &[(&str, &OsStr)], args: &[&str]) -> Run {
         let mut command = self.command();
@@ -424,6 +445,21 @@ impl TestEnv {
         }
         std::fs::write(path, text).expect("write file");
         path.to_path_buf()
+    }
+
+    /// A shell (`bash`, `fish`) in this test's environment, with the `kstlib` under test
+    /// first on its `PATH`, as a user's shell would find an installed one.
+    pub fn shell(&self, program: &str) -> Command {
+        let mut command = Command::new(program);
+        self.isolate(&mut command);
+        let bin = Path::new(env!("CARGO_BIN_EXE_kstlib"))
+            .parent()
+            .expect("bin dir")
+            .to_path_buf();
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let dirs = std::iter::once(bin).chain(std::env::split_paths(&path));
+        command.env("PATH", std::env::join_paths(dirs).expect("PATH"));
+        command
     }
 
     /// Runs tmux itself against this test's servers (for setting up and checking).

@@ -25,6 +25,7 @@ use crate::ops::logs::{self as saved_logs, LogFile, LogSettings};
 use crate::ops::model::{
     BackendType, Origin, Runtime, SessionState, SessionStatus, StopMethod, StopReport,
 };
+use crate::ops::progress::{self, Wait};
 use crate::ops::runtime;
 use crate::ops::spec::{NotStartable, SessionConfig};
 use crate::ops::text;
@@ -508,6 +509,7 @@ impl ContainerRunner {
             .args(self.run_args(config, image.as_str(), env_file.as_ref()))
             .hiding(secrets)
             .timeout(RUN_TIMEOUT);
+        let _wait = progress::waiting(|| Wait::create(name, image, self.runtime, RUN_TIMEOUT));
         let out = match self.run_invocation(invocation) {
             Ok(out) if out.success() => return Ok(()),
             Ok(out) => out,
@@ -546,6 +548,7 @@ impl ContainerRunner {
     /// Watches a container that was just started for [`START_GRACE`]: it if it still
     /// runs, else a failed start with its exit code and last lines of output.
     fn watch(&self, name: &SessionName) -> Result<Inspect> {
+        let _wait = progress::waiting(|| Wait::start(name, START_GRACE));
         thread::sleep(START_GRACE);
         let found = self.require(name)?;
         if found.state().is_alive() {
@@ -712,6 +715,7 @@ impl SessionBackend for ContainerRunner {
                 StopSignal::from(nix::sys::signal::Signal::SIGKILL)
             };
             report.signal = Some(signal.to_string());
+            let _wait = progress::waiting(|| Wait::stop(name, signal, options));
             if self.signal(name, signal)? == Signalled::Gone {
                 return Ok(self.stopped_meanwhile(report, started));
             }
