@@ -21,6 +21,7 @@ use super::args::{
     AttachArgs, DoctorArgs, DownArgs, ExecArgs, ListArgs, LogsArgs, Output, RestartArgs,
     SendKeysArgs, StartArgs, StatusArgs, StopArgs, StopFlags, Target, UpArgs,
 };
+use super::list;
 use super::loaded::{self, Loaded};
 use super::{CliResult, exit, render};
 
@@ -580,7 +581,7 @@ pub(super) fn list(loaded: &Loaded, args: &ListArgs) -> CliResult {
     for warning in &inventory.warnings {
         note(&render::warning(warning));
     }
-    let sessions = &inventory.sessions;
+    let sessions = &list::arrange(loaded.config(), inventory.sessions, &args.origin);
     print(&shown(
         args.output,
         || render::list_json(sessions),
@@ -588,7 +589,8 @@ pub(super) fn list(loaded: &Loaded, args: &ListArgs) -> CliResult {
         || match sessions.is_empty() {
             true => "No sessions found.\n".to_owned(),
             false => {
-                render::list_table_on_hosts(sessions, loaded.config().hosts().next().is_some())
+                let hosts = loaded.config().hosts().next().is_some();
+                list::table(sessions, list::Screen::of_stdout(), args.all, hosts)
             }
         },
     ))?;

@@ -33,14 +33,20 @@ pub mod fuzzing;
 mod hash;
 pub mod host;
 pub mod inventory;
+#[cfg(test)]
+#[path = "layers_tests.rs"]
+mod layers;
 pub mod logs;
 pub mod manager;
 pub mod model;
+mod private;
 mod process;
+pub mod progress;
 #[cfg(test)]
 mod replay;
 pub mod runtime;
 pub mod sanitize;
+pub(crate) mod shell;
 pub mod span;
 pub mod spec;
 pub(crate) mod text;

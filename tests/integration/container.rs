@@ -354,7 +354,8 @@ fn runtime_precedence_cli_then_session_then_container_runtime(rt: Rt) {
       "exit_signal": null,
       "ports": [],
       "detail": null,
-      "drift": false
+      "drift": false,
+      "host": null
     }
     --- stderr
     [EOF]

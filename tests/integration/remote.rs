@@ -269,9 +269,9 @@ fn list_asks_every_host_and_says_where_each_session_is() {
     insta::assert_snapshot!(env.ops(&["list", "--backend", "tmux"]).stdout_lines(ours), @"
     exit: 0
     --- stdout
-    NAME   HOST  STATE    BACKEND  SOCKET  RUNTIME  PID    IMAGE  ORIGIN
-    here   -     running  tmux     -       -        [PID]  -      config
-    there  vps1  running  tmux     -       -        [PID]  -      config
+    NAME   HOST  STATE    BACKEND  PID    CREATED  ORIGIN
+    here   -     running  tmux     [PID]  [AGO]    config
+    there  vps1  running  tmux     [PID]  [AGO]    config
     --- stderr
     [EOF]
     ");
@@ -353,8 +353,8 @@ fn a_host_that_does_not_answer_or_refuses_the_key_is_a_warning_in_list_and_exit_
     insta::assert_snapshot!(list, @"
     exit: 0
     --- stdout
-    NAME   HOST  STATE    BACKEND  SOCKET  RUNTIME  PID    IMAGE  ORIGIN
-    there  vps1  running  tmux     -       -        [PID]  -      config
+    NAME   HOST  STATE    BACKEND  PID    CREATED  ORIGIN
+    there  vps1  running  tmux     [PID]  [AGO]    config
     --- stderr
     warning: host 'badkey' cannot be used: root@127.0.0.1: Permission denied (publickey).
     warning: host 'hung' cannot be used: Connection timed out during banner exchange

@@ -14,11 +14,11 @@ use super::discover::CONFIG_FILE_NAME;
 use super::error::{ConfigError, ConfigErrors};
 use super::schema::{Entry, HostEntry, SessionKey, did_you_mean, invalid};
 use super::settings::{Given, Settings};
-use crate::ops::host::{HostChoice, HostRef, HostSpec, REMOTE_LOG_DIR};
 use crate::ops::logs::{self, LogSettings};
 use crate::ops::model::{BackendType, TmuxSocket};
 use crate::ops::sanitize::quote;
 use crate::ops::span::{Span, Spanned};
+use crate::ops::spec::host::{HostChoice, HostRef, HostSpec, REMOTE_LOG_DIR};
 use crate::ops::spec::{DEFAULT_TMUX_BINARY, NotStartable, SessionConfig, WrittenAt};
 use crate::ops::validate::{self, SessionName, ValidationError};
 

@@ -15,10 +15,10 @@ use std::sync::Arc;
 use super::error::ConfigError;
 use super::settings::{Given, Settings, WorkingDir, host_path};
 use super::yaml::{Node, NodeKind, first_duplicate};
-use crate::ops::host::{HostRef, HostSpec};
 use crate::ops::model::{BackendType, Runtime, TmuxSocket};
 use crate::ops::sanitize::quote;
 use crate::ops::span::{Span, Spanned};
+use crate::ops::spec::host::{HostRef, HostSpec};
 use crate::ops::validate::{
     self, Command, EnvVar, HostName, Image, Item, Port, SessionName, SshDestination, SshOption,
     StopSignal, ValidationError, Volume,

@@ -11,9 +11,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::schema::SessionKey;
-use crate::ops::host::HostChoice;
 use crate::ops::model::{BackendType, Runtime, TmuxSocket};
 use crate::ops::span::Span;
+use crate::ops::spec::host::HostChoice;
 use crate::ops::validate::{
     self, Command, EnvVar, Image, Port, StopSignal, ValidationError, Volume,
 };

@@ -8,7 +8,7 @@
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -26,7 +26,7 @@ impl EnvFile {
         if vars.is_empty() {
             return Ok(None);
         }
-        let dir = private_dir()?;
+        let dir = crate::ops::private::dir()?;
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let path = dir.join(format!(
             "env-{}-{}",
@@ -76,34 +76,10 @@ pub(super) fn fits(var: &EnvVar) -> bool {
     !var.value().contains(['\n', '\r'])
 }
 
-/// `$XDG_RUNTIME_DIR/kstlib`, else `/tmp/kstlib-UID`: created 0700, and refused unless it
-/// is this user's and no one else's (another user could otherwise read or swap the file).
-pub(crate) fn private_dir() -> io::Result<PathBuf> {
-    let uid = nix::unistd::getuid().as_raw();
-    let dir = match std::env::var_os("XDG_RUNTIME_DIR").filter(|dir| !dir.is_empty()) {
-        Some(runtime) => PathBuf::from(runtime).join("kstlib"),
-        None => std::env::temp_dir().join(format!("kstlib-{uid}")),
-    };
-    match fs::DirBuilder::new().mode(0o700).create(&dir) {
-        Ok(()) => {}
-        Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {}
-        Err(err) => return Err(err),
-    }
-    let meta = fs::symlink_metadata(&dir)?;
-    if !meta.is_dir() || meta.uid() != uid || meta.permissions().mode() & 0o077 != 0 {
-        return Err(io::Error::new(
-            io::ErrorKind::PermissionDenied,
-            format!(
-                "'{}' is not a directory of this user's alone (mode 0700)",
-                dir.display()
-            ),
-        ));
-    }
-    Ok(dir)
-}
-
 #[cfg(test)]
 mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
     use super::*;
 
     #[test]

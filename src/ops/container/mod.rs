@@ -16,14 +16,15 @@
 //!
 //! Facts about the CLIs this relies on are in DESIGN.md §7.
 
+pub(crate) mod engine;
 mod envfile;
-pub(crate) use envfile::private_dir;
 pub(crate) mod logs;
 mod mounts;
 pub(crate) mod parse;
 mod runner;
 pub(crate) mod stderr;
 
+pub use engine::ENGINE_API_ENV;
 pub use runner::ContainerRunner;
 
 /// Label set on every container kstlib creates.

@@ -2,31 +2,29 @@
 //! nothing of kstlib's installed there.
 //!
 //! A host declared under `ops.hosts` ([`HostSpec`]) is where a session's backend runs
-//! ([`HostChoice`]); a [`Host`] is that choice at work: the executor that runs programs
-//! there, and what kstlib does there without tmux or a runtime (process states and
-//! signals, files). On a remote host every program runs through `ssh`, one reused
-//! connection per host ([`SshExecutor`]); what is sent to the remote shell is an argv
-//! joined by one quoting function (`quote.rs`), and the few scripts kstlib runs there are
-//! constants of its source, their data passed as arguments (`script.rs`).
+//! ([`HostChoice`]); both are plain validated data and live with the session's spec
+//! (`spec::host`), re-exported here. A [`Host`] is that choice at work: the executor that
+//! runs programs there, and what kstlib does there without tmux or a runtime (process
+//! states and signals, files). On a remote host every program runs through `ssh`, one
+//! reused connection per host ([`SshExecutor`]); what is sent to the remote shell is an
+//! argv joined by one quoting function, and the few scripts kstlib runs there are
+//! constants of its source, their data passed as arguments (both in `ops::shell`).
 
 mod backend;
 mod probe;
 mod process;
-mod quote;
-mod script;
-mod spec;
+mod run;
 mod ssh;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
+pub use crate::ops::spec::host::{
+    DEFAULT_CONNECT_TIMEOUT, HostChoice, HostRef, HostSpec, REMOTE_LOG_DIR,
+};
 pub use backend::OnHost;
 pub use probe::Probe;
-pub use spec::{DEFAULT_CONNECT_TIMEOUT, HostChoice, HostRef, HostSpec, REMOTE_LOG_DIR};
 pub use ssh::SshExecutor;
-
-pub(crate) use quote::quote;
-pub(crate) use script::Script;
 
 use crate::ops::exec::{Executor, SystemExecutor};
 

@@ -4,9 +4,10 @@
 
 use std::time::Duration;
 
-use super::{Host, Script};
+use super::Host;
 use crate::ops::error::{Error, Result};
 use crate::ops::model::{Runtime, TmuxSocket};
+use crate::ops::shell::Script;
 use crate::ops::timing;
 use crate::ops::validate::SocketName;
 

@@ -9,8 +9,9 @@ use std::time::{Duration, Instant};
 
 use nix::sys::signal::Signal;
 
-use super::{Host, Script};
+use super::Host;
 use crate::ops::process::{self, ProcessState};
+use crate::ops::shell::Script;
 use crate::ops::timing::{self, POLL};
 
 impl Host {

@@ -19,9 +19,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
-use super::quote::{quote, remote_words};
-use super::spec::HostSpec;
 use crate::ops::exec::{ExecError, Executor, Invocation, Output};
+use crate::ops::shell::{quote, remote_words};
+use crate::ops::spec::host::HostSpec;
 
 /// How long the master connection stays after the last call, in seconds.
 const CONTROL_PERSIST_SECS: u32 = 60;
@@ -242,7 +242,7 @@ impl Executor for SshExecutor {
 /// alone; `None` (no connection reuse, every call connects) when it cannot be made so.
 fn control_dir() -> Option<PathBuf> {
     static DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
-    DIR.get_or_init(|| match make_control_dir() {
+    DIR.get_or_init(|| match crate::ops::private::subdir("ssh") {
         Ok(dir) => Some(dir),
         Err(err) => {
             tracing::warn!("no ssh connection reuse: {err}");
@@ -250,25 +250,6 @@ fn control_dir() -> Option<PathBuf> {
         }
     })
     .clone()
-}
-
-fn make_control_dir() -> std::io::Result<PathBuf> {
-    use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
-    let dir = crate::ops::container::private_dir()?.join("ssh");
-    match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
-        Ok(()) => {}
-        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {}
-        Err(err) => return Err(err),
-    }
-    let meta = std::fs::symlink_metadata(&dir)?;
-    let uid = nix::unistd::getuid().as_raw();
-    if !meta.is_dir() || meta.uid() != uid || meta.permissions().mode() & 0o077 != 0 {
-        return Err(std::io::Error::other(format!(
-            "'{}' is not a directory of this user's alone (mode 0700)",
-            dir.display()
-        )));
-    }
-    Ok(dir)
 }
 
 /// ssh's first line that says what went wrong (its warnings, such as a host key added to

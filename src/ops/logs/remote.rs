@@ -1,5 +1,5 @@
 //! Log files on a remote host: the writer tmux runs there (no kstlib is installed there, so
-//! it is a script of `sh` and `awk`, see `host::Script::LOG_SINK`), and the printing of
+//! it is a script of `sh` and `awk`, see `shell::Script::LOG_SINK`), and the printing of
 //! what is read from there. The files have the format of the ones here (see `line`), so
 //! one reader serves both ([`super::tail_of_bytes`]).
 
@@ -9,8 +9,8 @@ use std::path::Path;
 use jiff::Timestamp;
 
 use super::line::Line;
-use crate::ops::host::Script;
-use crate::ops::host::quote;
+use crate::ops::shell::Script;
+use crate::ops::shell::quote;
 
 /// The shell text tmux runs on a remote host at the other end of a session's pipe: the
 /// sink script with the log `file`, its cap and how the previous run in it ended, every

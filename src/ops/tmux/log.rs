@@ -14,8 +14,8 @@ use super::target::{escape_semicolon, pane_target};
 use crate::ops::backend::LogOptions;
 use crate::ops::error::{Error, Result};
 use crate::ops::exec::Invocation;
-use crate::ops::host::Script;
 use crate::ops::logs::{self, LogFile};
+use crate::ops::shell::Script;
 use crate::ops::timing::{self, POLL};
 use crate::ops::validate::SessionName;
 

@@ -23,12 +23,14 @@ use crate::ops::backend::{FAILED_START_LINES, LogOptions, Removal, SessionBacken
 use crate::ops::config::refusal;
 use crate::ops::error::{Error, Reason, Result};
 use crate::ops::exec::{Executor, Invocation, Output, SystemExecutor};
-use crate::ops::host::{Host, Script};
+use crate::ops::host::Host;
 use crate::ops::logs::LogSettings;
 use crate::ops::model::{
     BackendType, Origin, SessionState, SessionStatus, StopMethod, StopReport, TmuxSocket,
 };
+use crate::ops::progress::{self, Wait};
 use crate::ops::sanitize;
+use crate::ops::shell::Script;
 use crate::ops::spec::{NotStartable, SessionConfig};
 use crate::ops::timing::{self, KILL_GRACE, START_GRACE};
 use crate::ops::validate::{self, SessionName, StopSignal};
@@ -390,6 +392,7 @@ impl TmuxRunner {
     /// runs, else how it ended and its last lines.
     fn watch(&self, name: &SessionName, pid: Option<u32>) -> Result<Result<Row, FailedStart>> {
         if let Some(pid) = pid {
+            let _wait = progress::waiting(|| Wait::start(name, START_GRACE));
             self.wait_gone(pid, START_GRACE);
         }
         match self.find(name)? {
@@ -580,6 +583,7 @@ impl SessionBackend for TmuxRunner {
                 let signal = options.signal.or(row.stop_signal).unwrap_or_default();
                 report.signal = Some(signal.to_string());
                 self.host.send_signal(pid, signal.signal());
+                let _wait = progress::waiting(|| Wait::exit(name, signal, Some(options.timeout)));
                 if self.wait_gone(pid, options.timeout) {
                     StopMethod::Graceful
                 } else {
@@ -592,6 +596,7 @@ impl SessionBackend for TmuxRunner {
             } else {
                 report.signal = Some(Signal::SIGKILL.as_str().to_owned());
                 self.host.signal_session(pid, Signal::SIGKILL);
+                let _wait = progress::waiting(|| Wait::exit(name, Signal::SIGKILL, None));
                 self.wait_gone(pid, KILL_GRACE);
                 StopMethod::Forced
             };

@@ -8,10 +8,6 @@
 //! under any POSIX `sh` (dash, bash, busybox); each is tested by running it here.
 
 use std::ffi::OsString;
-use std::time::Duration;
-
-use super::Host;
-use crate::ops::exec::{ExecError, Invocation, Output};
 
 /// A script and its name (its `$0`, which shows in `ps` on the host).
 #[derive(Debug, Clone, Copy)]
@@ -273,59 +269,14 @@ exit 0
     }
 }
 
-impl Host {
-    /// Creates the missing host directories of the bind mounts among `volumes` on this
-    /// (remote) host, as they are created locally before `run` (Podman refuses a missing
-    /// one, Docker makes it).
-    pub(crate) fn create_bind_dirs<'a>(
-        &self,
-        volumes: impl IntoIterator<Item = &'a crate::ops::validate::Volume>,
-    ) -> std::io::Result<()> {
-        let dirs: Vec<String> = volumes
-            .into_iter()
-            .filter(|volume| volume.is_bind_mount())
-            .map(|volume| volume.host().to_owned())
-            .collect();
-        if dirs.is_empty() {
-            return Ok(());
-        }
-        let out = self
-            .run_script(Script::MKDIRS, dirs, crate::ops::timing::tmux_timeout())
-            .map_err(std::io::Error::other)?;
-        if out.success() {
-            for line in out.stdout_text().lines() {
-                tracing::info!("{}", self.describe(line));
-            }
-            Ok(())
-        } else {
-            Err(std::io::Error::other(out.stderr_text()))
-        }
-    }
-
-    /// Runs `script` with `args` on this host, within `timeout`.
-    pub(crate) fn run_script<I, S>(
-        &self,
-        script: Script,
-        args: I,
-        timeout: Duration,
-    ) -> Result<Output, ExecError>
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<OsString>,
-    {
-        let invocation = Invocation::new("sh")
-            .args(script.argv(args))
-            .timeout(timeout);
-        self.executor().output(&invocation)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::fs;
 
+    use std::time::Duration;
+
     use super::*;
-    use crate::ops::exec::{Executor, SystemExecutor};
+    use crate::ops::exec::{Executor, Invocation, Output, SystemExecutor};
 
     const LIMIT: Duration = Duration::from_secs(10);
 

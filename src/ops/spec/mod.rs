@@ -6,12 +6,14 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub mod host;
+
 use super::hash::fnv1a;
-use super::host::HostChoice;
 use super::logs::LogSettings;
 use super::model::{BackendType, Runtime, TmuxSocket};
 use super::span::Span;
 use super::validate::{Command, EnvVar, Image, Port, SessionName, StopSignal, Volume};
+use host::HostChoice;
 
 /// The default tmux program.
 pub const DEFAULT_TMUX_BINARY: &str = "tmux";
@@ -205,5 +207,4 @@ impl SessionConfig {
 }
 
 #[cfg(test)]
-#[path = "spec_hash_tests.rs"]
 mod hash_tests;
