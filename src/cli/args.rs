@@ -267,7 +267,7 @@ pub struct Target {
     pub runtime: Option<Runtime>,
 
     /// Host: one of ops.hosts, or `local` for this machine (overrides the session's host).
-    #[arg(long, value_name = "HOST")]
+    #[arg(long, value_name = "HOST", add = ArgValueCandidates::new(complete::hosts))]
     pub host: Option<String>,
 }
 
@@ -387,7 +387,7 @@ pub struct UpArgs {
     pub names: Vec<String>,
 
     /// Only the declared sessions on this host (one of ops.hosts, or `local`).
-    #[arg(long, value_name = "HOST")]
+    #[arg(long, value_name = "HOST", add = ArgValueCandidates::new(complete::hosts))]
     pub host: Option<String>,
 
     /// How to print the result.
@@ -403,7 +403,7 @@ pub struct DownArgs {
     pub names: Vec<String>,
 
     /// Only the declared sessions on this host (one of ops.hosts, or `local`).
-    #[arg(long, value_name = "HOST")]
+    #[arg(long, value_name = "HOST", add = ArgValueCandidates::new(complete::hosts))]
     pub host: Option<String>,
 
     /// How to stop them.
