@@ -312,7 +312,7 @@ pub fn doctor(checks: &[crate::ops::doctor::Check]) -> String {
     use crate::ops::doctor::Health;
     let width = checks
         .iter()
-        .map(|c| display_width(c.name.as_str()))
+        .map(|c| display_width(&escape(&c.label())))
         .max()
         .unwrap_or(0);
     let mut out = String::new();
@@ -332,7 +332,7 @@ pub fn doctor(checks: &[crate::ops::doctor::Check]) -> String {
             out,
             "{}  {}  {}{}",
             paint(style, mark),
-            pad(check.name.as_str(), width),
+            pad(&escape(&check.label()), width),
             escape(&check.detail),
             escape(&needed)
         );

@@ -210,6 +210,14 @@ fn sessions_on_a_remote_host_print_json_of_their_schema_with_their_host() {
     check(&env, "restart", &["restart", "far", "-t", "1", "--json"], 0);
     check(&env, "stop", &["stop", "far", "-t", "1", "--json"], 0);
     check(&env, "down", &["down", "--json"], 0);
+    let doctor = env.ops(&["doctor", "--json"]).json();
+    assert_valid("doctor", &doctor);
+    assert!(
+        doctor
+            .as_array()
+            .is_some_and(|checks| checks.iter().any(|c| c["host"] == "vps1")),
+        "{doctor}"
+    );
 }
 
 #[test]

@@ -456,6 +456,84 @@ fn host_on_the_command_line_overrides_the_session_s_host() {
 }
 
 #[test]
+fn doctor_says_of_each_host_what_it_has_or_ssh_s_first_error() {
+    let Some(host) = SshHost::start() else {
+        return;
+    };
+    let env = TestEnv::new();
+    env.redact_as(&format!("port {}:", host.closed_port), "port [PORT]:");
+    env.write_config(&format!(
+        "ops:\n  hosts:\n{}{}{}{}  sessions:\n{}{}",
+        host.host_yaml("vps1", "kst-remote", ""),
+        host.host_yaml("notmux", "kst-remote", ", tmux_binary: /opt/no-tmux/tmux"),
+        host.host_yaml("badkey", "kst-wrongkey", ""),
+        host.host_yaml("hung", "kst-hung", ""),
+        session("there", "vps1", "sleep 300"),
+        session("bot", "notmux", "sleep 300"),
+    ));
+    let started = Instant::now();
+    let doctor = env.ops(&["doctor", "--json"]);
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "the hosts are asked at once, each bounded by its connect timeout"
+    );
+    doctor.code(1);
+    let checks = doctor.json();
+    let hosts: Vec<String> = checks
+        .as_array()
+        .expect("an array")
+        .iter()
+        .filter(|check| check["name"] == "host")
+        .map(|check| {
+            format!(
+                "{} {}: {}\n  hint: {}\n  needed by: {}",
+                check["health"].as_str().unwrap_or("?"),
+                check["host"].as_str().unwrap_or("?"),
+                check["detail"].as_str().unwrap_or("?"),
+                check["hint"].as_str().unwrap_or("-"),
+                check["needed_by"]
+            )
+        })
+        .collect();
+    // A session on a remote host needs nothing of this machine's.
+    let local_tmux = checks
+        .as_array()
+        .and_then(|checks| checks.iter().find(|check| check["name"] == "tmux"))
+        .map(|check| check["needed_by"].clone());
+    assert_eq!(local_tmux, Some(serde_json::json!([])), "{checks}");
+    insta::assert_snapshot!(env.redact(&hosts.join("\n")), @r#"
+    ok vps1: ssh kst-remote: has tmux, podman, docker
+      hint: -
+      needed by: ["there"]
+    missing notmux: ssh kst-remote: has podman, docker; not found there: /opt/no-tmux/tmux
+      hint: install /opt/no-tmux/tmux on notmux
+      needed by: ["bot"]
+    broken badkey: ssh kst-wrongkey: root@127.0.0.1: Permission denied (publickey).
+      hint: check that `ssh kst-wrongkey` logs in without a prompt (kstlib runs it with BatchMode=yes: a key or your agent, and a known host key)
+      needed by: []
+    broken hung: ssh kst-hung: Connection timed out during banner exchange
+      hint: is the host up, and is this its address? `ssh kst-hung true` should answer within its connect_timeout (2 s)
+      needed by: []
+    "#);
+    // The people's form names each host.
+    let text = env
+        .ops(&["doctor"])
+        .stdout_lines(|line| line.contains("host "));
+    insta::assert_snapshot!(text, @"
+    exit: 1
+    --- stdout
+    ok  host vps1    ssh kst-remote: has tmux, podman, docker
+    !!  host notmux  ssh kst-remote: has podman, docker; not found there: /opt/no-tmux/tmux; needed by bot
+    !!  host badkey  ssh kst-wrongkey: root@127.0.0.1: Permission denied (publickey).
+        hint: check that `ssh kst-wrongkey` logs in without a prompt (kstlib runs it with BatchMode=yes: a key or your agent, and a known host key)
+    !!  host hung    ssh kst-hung: Connection timed out during banner exchange
+        hint: is the host up, and is this its address? `ssh kst-hung true` should answer within its connect_timeout (2 s)
+    --- stderr
+    [EOF]
+    ");
+}
+
+#[test]
 fn tmux_missing_on_the_host_is_exit_5_naming_it() {
     require_tmux!();
     let Some(host) = SshHost::start() else {
