@@ -155,6 +155,39 @@ fn tmux_prefix_match_does_not_stop_other_session() {
     assert_eq!(names, ["bot", "botprod"]);
 }
 
+/// Without a UTF-8 locale (cron, systemd, `env -i`, a container without `LANG`), tmux
+/// writes the tabs of its `-F` output as `_`: every session looked dead, and each start
+/// failed with "exited right after starting".
+#[test]
+fn a_c_locale_does_not_blind_kstlib_to_its_sessions() {
+    require_tmux!();
+    let env = TestEnv::new();
+    let c = std::ffi::OsStr::new("C");
+    let ops = |args: &[&str]| env.ops_with_env(&[("LANG", c), ("LC_ALL", c)], args);
+    insta::assert_snapshot!(ops(&["start", "plain", "-c", "sleep 300"]), @"
+    exit: 0
+    --- stdout
+    Session 'plain' started (tmux, pid [PID]).
+    --- stderr
+    [EOF]
+    ");
+    insta::assert_snapshot!(ops(&["status", "plain", "-q"]), @"
+    exit: 0
+    --- stdout
+    plain: running
+    --- stderr
+    [EOF]
+    ");
+    insta::assert_snapshot!(ops(&["list", "-q", "-b", "tmux"]), @"
+    exit: 0
+    --- stdout
+    plain
+    --- stderr
+    [EOF]
+    ");
+    ops(&["stop", "plain", "-t", "1"]).success();
+}
+
 #[test]
 fn starting_a_running_session_again_is_refused() {
     require_tmux!();

@@ -155,13 +155,11 @@ impl TmuxRunner {
 
     /// The base invocation: the binary and the socket arguments.
     fn invocation(&self) -> Invocation {
-        let invocation = self.client_invocation();
-        // In a locale that is not UTF-8, as over ssh without `LANG`, tmux writes each tab
-        // of its output as `_`, and the rows of `list-sessions` could not be read.
-        match self.host.is_remote() {
-            true => invocation.arg("-u"),
-            false => invocation,
-        }
+        // In a locale that is not UTF-8 (no `LANG`: over ssh, under cron or systemd, in a
+        // container, `env -i`), tmux writes each tab of its output as `_`, and the rows of
+        // `list-sessions` could not be read: every session would look dead or missing.
+        // `-u` says the output may be UTF-8, which keeps the tabs.
+        self.client_invocation().arg("-u")
     }
 
     /// The base invocation for a client a person uses (`attach`): the user's own locale
