@@ -197,7 +197,18 @@ pub fn list(config: &Config, scope: &Scope) -> Result<Inventory> {
     }
     claim_declared(&mut inventory.sessions, &declared, scope);
     inventory.sessions.extend(invalid_rows(config, scope));
+    inventory.warnings = distinct(inventory.warnings);
     Ok(inventory)
+}
+
+/// `warnings` without repeats, in their order: a host that does not answer fails each of
+/// its backends (tmux, Podman, Docker) with the same words, and is one warning.
+fn distinct(warnings: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    warnings
+        .into_iter()
+        .filter(|warning| seen.insert(warning.clone()))
+        .collect()
 }
 
 /// Marks the rows that are declared sessions, and adds a `defined` row for each declared
@@ -574,7 +585,7 @@ struct Search<'a> {
 impl Search<'_> {
     /// The places that could not be asked, as warnings: the answer may miss what they hold.
     fn warnings(&self) -> Vec<String> {
-        self.unanswered.iter().map(ToString::to_string).collect()
+        distinct(self.unanswered.iter().map(ToString::to_string).collect())
     }
 
     /// Nothing found, and some places could not be asked: their error is the answer, since

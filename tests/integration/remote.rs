@@ -361,6 +361,12 @@ fn a_host_that_does_not_answer_or_refuses_the_key_is_a_warning_in_list_and_exit_
     warning: host 'closed' cannot be used: ssh: connect to host 127.0.0.1 port [PORT]: Connection refused
     [EOF]
     ");
+    // Every backend of a host fails alike: one warning per host, not one per backend.
+    let all = env.ops(&["list", "-q"]);
+    for host in ["badkey", "hung", "closed"] {
+        let warned = all.stderr.matches(&format!("host '{host}'")).count();
+        assert_eq!(warned, 1, "{}", all.stderr);
+    }
     insta::assert_snapshot!(env.ops(&["status", "x", "--host", "hung"]), @"
     exit: 5
     --- stdout
