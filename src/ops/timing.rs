@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-/// How long `start` watches a new program before calling the start a success.
+/// How long `start` watches a new program before calling the start a success, unless
+/// `start_grace` (or `ops.start_grace`) says otherwise.
 ///
 /// A program that cannot start (a typo, a missing file, a crash on import) dies within a
 /// few milliseconds to a few hundred; reporting that as a failed start, with its exit code

@@ -196,6 +196,41 @@ fn a_program_that_exits_at_once_is_a_failed_start() {
 }
 
 #[test]
+fn the_start_grace_decides_how_late_an_exit_is_a_failed_start() {
+    require_tmux!();
+    let env = TestEnv::new();
+    env.write_config(concat!(
+        "ops:\n",
+        "  start_grace: 4\n",
+        "  sessions:\n",
+        "    late:\n",
+        "      command: sh -c 'sleep 1; echo gave up; exit 3'\n",
+        "    unwatched:\n",
+        "      start_grace: 0\n",
+        "      command: sh -c 'sleep 3; exit 3'\n",
+    ));
+    // Ends after 1 s, within the 4 s of `ops.start_grace`: a failed start.
+    insta::assert_snapshot!(env.ops(&["start", "late"]), @"
+    exit: 1
+    --- stdout
+    --- stderr
+    error: failed to start tmux session 'late': the program exited right after starting (exit code 3)
+    last output:
+      | gave up
+    [EOF]
+    ");
+    // Not watched at all: it runs when `start` returns, and ends later.
+    insta::assert_snapshot!(env.ops(&["start", "unwatched", "--quiet"]), @"
+    exit: 0
+    --- stdout
+    unwatched: running
+    --- stderr
+    [EOF]
+    ");
+    assert!(env.tmux_sessions(None).iter().any(|s| s == "unwatched"));
+}
+
+#[test]
 fn a_missing_program_is_a_failed_start_that_says_so() {
     require_tmux!();
     let env = TestEnv::new();

@@ -17,6 +17,7 @@ use crate::ops::logs::{self, LogSettings};
 use crate::ops::model::{BackendType, TmuxSocket};
 use crate::ops::span::{Span, Spanned};
 use crate::ops::spec::{DEFAULT_TMUX_BINARY, NotStartable, SessionConfig, WrittenAt};
+use crate::ops::timing::START_GRACE;
 use crate::ops::validate::{self, SessionName, ValidationError};
 
 /// A session declared in the config: its settings as read, and the session they resolve
@@ -274,6 +275,7 @@ pub(crate) fn build(
             .map_or(TmuxSocket::Default, |socket| socket.value),
         stop_signal: value(settings.stop_signal),
         stop_timeout: value(settings.stop_timeout),
+        start_grace: value(settings.start_grace).unwrap_or(START_GRACE),
         logs: log_settings(settings.log_dir, settings.log_max_size),
         declared,
         written_at,

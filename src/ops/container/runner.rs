@@ -52,6 +52,7 @@ pub struct ContainerRunner {
     /// The engine's API, when its socket is there; `None`: the CLI does everything.
     engine: Option<Arc<Engine>>,
     logs: LogSettings,
+    start_grace: Duration,
 }
 
 impl ContainerRunner {
@@ -71,6 +72,7 @@ impl ContainerRunner {
             exec,
             engine: None,
             logs: LogSettings::from_env(),
+            start_grace: START_GRACE,
         }
     }
 
@@ -100,9 +102,19 @@ impl ContainerRunner {
     }
 
     /// The runner for the runtime `config` asks for, or the auto-detected one, saving
-    /// output where the session's log settings say.
+    /// output where the session's log settings say, with its start grace.
     pub fn for_session(config: &SessionConfig) -> Result<Self> {
-        Ok(Self::new(runtime::detect(config.runtime())?).with_logs(config.logs().clone()))
+        Ok(Self::new(runtime::detect(config.runtime())?)
+            .with_logs(config.logs().clone())
+            .with_start_grace(config.start_grace()))
+    }
+
+    /// The same runner, watching each container it starts for `grace` before saying it
+    /// runs (one that ends within it is a failed start).
+    #[must_use]
+    pub fn with_start_grace(mut self, grace: Duration) -> Self {
+        self.start_grace = grace;
+        self
     }
 
     /// The same runner, saving the output of the containers it removes as `logs` says.
@@ -545,11 +557,11 @@ impl ContainerRunner {
         Err(self.start_error(name, complaint(&stderr)))
     }
 
-    /// Watches a container that was just started for [`START_GRACE`]: it if it still
+    /// Watches a container that was just started for the start grace: it if it still
     /// runs, else a failed start with its exit code and last lines of output.
     fn watch(&self, name: &SessionName) -> Result<Inspect> {
-        let _wait = progress::waiting(|| Wait::start(name, START_GRACE));
-        thread::sleep(START_GRACE);
+        let _wait = progress::waiting(|| Wait::start(name, self.start_grace));
+        thread::sleep(self.start_grace);
         let found = self.require(name)?;
         if found.state().is_alive() {
             return Ok(found);

@@ -41,6 +41,7 @@ pub struct TmuxRunner {
     socket: TmuxSocket,
     exec: Arc<dyn Executor>,
     logs: LogSettings,
+    start_grace: Duration,
 }
 
 impl TmuxRunner {
@@ -61,12 +62,24 @@ impl TmuxRunner {
             socket,
             exec,
             logs: LogSettings::from_env(),
+            start_grace: START_GRACE,
         }
     }
 
-    /// A runner for the server a session is configured on, with its log settings.
+    /// A runner for the server a session is configured on, with its log settings and
+    /// start grace.
     pub fn for_session(config: &SessionConfig) -> Self {
-        Self::new(config.tmux_binary(), config.socket().clone()).with_logs(config.logs().clone())
+        Self::new(config.tmux_binary(), config.socket().clone())
+            .with_logs(config.logs().clone())
+            .with_start_grace(config.start_grace())
+    }
+
+    /// The same runner, watching each program it starts for `grace` before saying it runs
+    /// (a program that ends within it is a failed start).
+    #[must_use]
+    pub fn with_start_grace(mut self, grace: Duration) -> Self {
+        self.start_grace = grace;
+        self
     }
 
     /// The same runner, writing the logs of the sessions it starts as `logs` says.
@@ -332,12 +345,12 @@ impl TmuxRunner {
         args
     }
 
-    /// Watches a program that was just started for [`START_GRACE`]: its row if it still
+    /// Watches a program that was just started for the start grace: its row if it still
     /// runs, else how it ended and its last lines.
     fn watch(&self, name: &SessionName, pid: Option<u32>) -> Result<Result<Row, FailedStart>> {
         if let Some(pid) = pid {
-            let _wait = progress::waiting(|| Wait::start(name, START_GRACE));
-            Self::wait_gone(pid, START_GRACE);
+            let _wait = progress::waiting(|| Wait::start(name, self.start_grace));
+            Self::wait_gone(pid, self.start_grace);
         }
         match self.find(name)? {
             Some(row) if !row.dead => Ok(Ok(row)),
