@@ -506,8 +506,8 @@ pub(super) fn logs(config: &Config, args: &LogsArgs) -> CliResult {
         since,
     };
     let scope = scope(&args.target)?;
-    let manager = match locate(config, &args.name, &args.target) {
-        Ok(located) => located.manager,
+    let located = match locate(config, &args.name, &args.target) {
+        Ok(located) => located,
         // Not declared and not running anywhere: what it printed, if it left a log.
         Err(err @ Error::SessionNotFound { .. }) => {
             let name = SessionName::new(&args.name)?;
@@ -518,11 +518,12 @@ pub(super) fn logs(config: &Config, args: &LogsArgs) -> CliResult {
         }
         Err(err) => return Err(err.into()),
     };
+    let manager = &located.manager;
     let shown = if args.follow {
         let mut stdout = io::stdout().lock();
         manager.follow(&options, &mut stdout).map(|()| None)
     } else {
-        manager.logs_with(&options).map(Some)
+        located.logs(&options).map(Some)
     };
     match shown {
         Ok(Some(text)) => print_logs(&args.name, &text),

@@ -12,7 +12,7 @@ use std::thread;
 
 use serde::Serialize;
 
-use super::backend::{SessionBackend, StopOptions};
+use super::backend::{LogOptions, SessionBackend, StopOptions};
 use super::config::{Config, Given, Settings};
 use super::container::ContainerRunner;
 use super::error::{Error, Result};
@@ -257,6 +257,14 @@ pub struct Located {
 }
 
 impl Located {
+    /// The session's last lines of output, using what the search read when it found it.
+    pub fn logs(&self, options: &LogOptions) -> Result<String> {
+        match &self.found {
+            Some(found) => self.manager.logs_of_found(found, options),
+            None => self.manager.logs_with(options),
+        }
+    }
+
     /// The session's status, without asking its backend again when the search already did.
     pub fn status(&self) -> Result<SessionStatus> {
         let Some(found) = &self.found else {

@@ -228,6 +228,44 @@ impl ContainerRunner {
         self.run_invocation(self.invocation().args(args))
     }
 
+    /// Whether calls go to the engine's API (they fall back on the CLI when it vanishes).
+    fn speaks_api(&self) -> bool {
+        self.engine
+            .as_deref()
+            .is_some_and(|engine| !engine.is_gone())
+    }
+
+    /// The last lines of the container `id` (named `name`): through the API when `query`
+    /// is given and the engine answers, else the CLI.
+    fn read_logs(
+        &self,
+        name: &str,
+        id: &str,
+        query: Option<LogQuery<'_>>,
+        options: &LogOptions,
+    ) -> Result<String> {
+        let cli = logs::invocation(self.runtime, id, options.lines, false, options.since);
+        let out = match query {
+            Some(query) => self.call(&Verb::Logs(query), cli)?,
+            None => self.run_invocation(cli)?,
+        };
+        if !out.success() {
+            // Removed since it was found.
+            if is_missing(&out.stderr_text()) {
+                return Err(Error::SessionNotFound {
+                    name: name.to_owned(),
+                    backend: Some(BackendType::Container),
+                });
+            }
+            return Err(self.failure(&out, "logs"));
+        }
+        Ok(text::last_lines(
+            &out.stdout_text(),
+            options.lines,
+            options.ansi,
+        ))
+    }
+
     fn run_invocation(&self, invocation: Invocation) -> Result<Output> {
         self.exec
             .output(&invocation)
@@ -858,16 +896,18 @@ impl SessionBackend for ContainerRunner {
             since: options.since,
             ..self.log_query(&found, Some(options.lines))
         };
-        let cli = logs::invocation(self.runtime, &found.id, options.lines, false, options.since);
-        let out = self.call(&Verb::Logs(query), cli)?;
-        if !out.success() {
-            return Err(self.failure(&out, "logs"));
+        self.read_logs(name.as_str(), &found.id, Some(query), options)
+    }
+
+    fn logs_of_found(&self, found: &SessionStatus, options: &LogOptions) -> Result<String> {
+        match &found.id {
+            // Through the CLI, one process instead of two (a Podman process costs ≈ 40 ms):
+            // the lookup has just matched the container's exact name, so its ID is asked
+            // for directly. The API needs the inspect anyway (TTY or framed output), and
+            // it costs ≈ 1 ms there.
+            Some(id) if !self.speaks_api() => self.read_logs(&found.name, id, None, options),
+            _ => self.logs(&SessionName::new(&found.name)?, options),
         }
-        Ok(text::last_lines(
-            &out.stdout_text(),
-            options.lines,
-            options.ansi,
-        ))
     }
 
     fn follow(&self, name: &SessionName, options: &LogOptions, out: &mut dyn Write) -> Result<()> {
