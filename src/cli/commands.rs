@@ -458,7 +458,12 @@ pub(super) fn exec(config: &Config, args: &ExecArgs) -> CliResult {
 }
 
 pub(super) fn doctor(source: &ConfigSource, args: &DoctorArgs) -> CliResult {
-    let checks = doctor::check(source);
+    let mut checks = doctor::check(source);
+    for check in &mut checks {
+        if let Some(hint) = super::hint::doctor(check) {
+            check.hint = Some(hint);
+        }
+    }
     if args.json {
         print(&render::json(&checks))?;
     } else {

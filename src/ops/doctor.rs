@@ -219,7 +219,8 @@ fn check_config(loaded: Result<Config, super::config::ConfigError>) -> Check {
                 (Some(first), n) => format!("{} (and {} more)", first.headline(), n - 1),
                 (None, _) => "invalid".to_owned(),
             },
-            hint: Some("`kstlib ops list` shows each error with its context".to_owned()),
+            // What to run to see them all is the CLI's to say.
+            hint: None,
             needed_by: Vec::new(),
             path: None,
         },
