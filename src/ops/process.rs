@@ -92,6 +92,14 @@ fn stat_field(pid: i32, n: usize) -> Option<String> {
     after_name.split_whitespace().nth(n).map(str::to_owned)
 }
 
+/// The parent of process `pid` and when it started (fields 4 and 22, `ppid` and
+/// `starttime`, in clock ticks since boot).
+pub(crate) fn parent_and_start(pid: u32) -> Option<(u32, u64)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let fields: Vec<&str> = stat[stat.rfind(')')? + 1..].split_whitespace().collect();
+    Some((fields.get(1)?.parse().ok()?, fields.get(19)?.parse().ok()?))
+}
+
 /// The foreground process group of the process's terminal (`tpgid`, field 8).
 fn foreground_group(pid: i32) -> Option<i32> {
     stat_field(pid, 5)?.parse().ok()

@@ -946,7 +946,7 @@ impl SessionBackend for ContainerRunner {
     }
 
     /// One `ps` call, whatever the number of containers. Podman's JSON has everything;
-    /// Docker's `ps` has no PID (`status` reads it from `container inspect`).
+    /// Docker's `ps` has no PID: on this machine its cgroups have it.
     fn list_sessions(&self) -> Result<Vec<SessionStatus>> {
         let cli = match self.runtime {
             Runtime::Podman => self.invocation().args(["ps", "-a", "--format", "json"]),
@@ -969,6 +969,11 @@ impl SessionBackend for ContainerRunner {
             (Runtime::Docker, false) => parse::docker_ps(&out.stdout_text()),
         }
         .map_err(|err| self.unreadable("ps", err))?;
+        if self.runtime == Runtime::Docker && Engine::is_local(Runtime::Docker) {
+            for session in sessions.iter_mut().filter(|s| s.state.is_alive()) {
+                session.pid = session.id.as_deref().and_then(super::cgroup::init_pid);
+            }
+        }
         sessions.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(sessions)
     }
