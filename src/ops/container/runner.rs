@@ -104,17 +104,10 @@ impl ContainerRunner {
     /// The runner for the runtime `config` asks for, or the auto-detected one, saving
     /// output where the session's log settings say, with its start grace.
     pub fn for_session(config: &SessionConfig) -> Result<Self> {
-        Ok(Self::new(runtime::detect(config.runtime())?)
-            .with_logs(config.logs().clone())
-            .with_start_grace(config.start_grace()))
-    }
-
-    /// The same runner, watching each container it starts for `grace` before saying it
-    /// runs (one that ends within it is a failed start).
-    #[must_use]
-    pub fn with_start_grace(mut self, grace: Duration) -> Self {
-        self.start_grace = grace;
-        self
+        Ok(ContainerRunner {
+            start_grace: config.start_grace(),
+            ..Self::new(runtime::detect(config.runtime())?).with_logs(config.logs().clone())
+        })
     }
 
     /// The same runner, saving the output of the containers it removes as `logs` says.

@@ -69,17 +69,11 @@ impl TmuxRunner {
     /// A runner for the server a session is configured on, with its log settings and
     /// start grace.
     pub fn for_session(config: &SessionConfig) -> Self {
-        Self::new(config.tmux_binary(), config.socket().clone())
-            .with_logs(config.logs().clone())
-            .with_start_grace(config.start_grace())
-    }
-
-    /// The same runner, watching each program it starts for `grace` before saying it runs
-    /// (a program that ends within it is a failed start).
-    #[must_use]
-    pub fn with_start_grace(mut self, grace: Duration) -> Self {
-        self.start_grace = grace;
-        self
+        TmuxRunner {
+            start_grace: config.start_grace(),
+            ..Self::new(config.tmux_binary(), config.socket().clone())
+                .with_logs(config.logs().clone())
+        }
     }
 
     /// The same runner, writing the logs of the sessions it starts as `logs` says.
