@@ -16,6 +16,7 @@ mod container_docker20;
 mod container_list;
 mod container_logs;
 mod container_stop;
+mod hostile;
 mod lifecycle;
 mod logs;
 mod resilience;
