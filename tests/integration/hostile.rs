@@ -11,6 +11,7 @@
 
 use std::ffi::OsString;
 use std::io::Read as _;
+use std::os::unix::ffi::OsStringExt as _;
 use std::os::unix::fs::FileTypeExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -548,6 +549,41 @@ fn names_that_look_like_options_are_usage_errors() {
             "error: the following required arguments were not provided:\n  <COMMAND>...\n\nUsage: kstlib ops exec <NAME> -- <COMMAND>...\n\nFor more information, try '--help'.\n",
         ),
     ];
+    let mut cases = cases.to_vec();
+    // Bytes that are not UTF-8, where a name or a command is expected.
+    let invalid = |command: &str| {
+        format!(
+            "error: invalid UTF-8 was detected in one or more arguments\n\nUsage: kstlib ops {command} [OPTIONS] <NAME>\n\nFor more information, try '--help'.\n"
+        )
+    };
+    let bytes = |text: &[u8]| OsString::from_vec(text.to_vec());
+    cases.push(
+        ops(
+            "status: a name not in UTF-8",
+            &[bytes(b"status"), bytes(b"bot\xff")],
+        )
+        .fails(2, &invalid("status")),
+    );
+    cases.push(
+        ops(
+            "start: a command not in UTF-8",
+            &[
+                bytes(b"start"),
+                bytes(b"bot"),
+                bytes(b"-c"),
+                bytes(b"sleep\xff 1"),
+            ],
+        )
+        .fails(2, &invalid("start")),
+    );
+    cases.push(case("man: an argument", &["man", "extra"]).fails(
+        2,
+        "error: unexpected argument 'extra' found\n\nUsage: kstlib man [OPTIONS]\n\nFor more information, try '--help'.\n",
+    ));
+    cases.push(case("completions: no shell", &["completions"]).fails(
+        2,
+        "error: the following required arguments were not provided:\n  <SHELL>\n\nUsage: kstlib completions <SHELL>\n\nFor more information, try '--help'.\n",
+    ));
     check_all(&env, &cases);
     assert_nothing_started(&env, &[]);
 }
@@ -1310,6 +1346,14 @@ fn bad_config_paths_in_the_environment_and_on_the_command_line_are_refused() {
         // --config wins over KSTLIB_CONFIG: the error names the option's file.
         via_option("over KSTLIB_CONFIG", "/no/option.yml", &not_found("/no/option.yml"))
             .env("KSTLIB_CONFIG", "/no/env.yml"),
+        // Shown as well as it can be; the file is not there either way.
+        {
+            let mut case = via_option("not UTF-8", "-", &not_found("/tmp/x\u{fffd}.yml"));
+            *case.args.last_mut().expect("the path") = OsString::from_vec(b"/tmp/x\xff.yml".into());
+            case
+        },
+        via_env("not UTF-8", "-", &not_found("/tmp/x\u{fffd}.yml"))
+            .env("KSTLIB_CONFIG", OsString::from_vec(b"/tmp/x\xff.yml".into())),
         ops("--config: empty", &["start", "bot", "--config", ""]).fails(
             2,
             "error: a value is required for '--config <FILE>' but none was supplied\n\nFor more information, try '--help'.\n",
