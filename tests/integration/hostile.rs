@@ -28,6 +28,13 @@ const CASE_LIMIT: Duration = Duration::from_secs(20);
 /// The hint every refused session name ends with.
 const NAME_RULE: &str = "use an ASCII letter followed by ASCII letters, digits, '_' or '-'";
 
+/// The hint under every "backend unavailable" error (exit 5).
+macro_rules! doctor_hint {
+    () => {
+        "hint: `kstlib ops doctor` checks every backend and says what to do\n"
+    };
+}
+
 /// One hostile input and what kstlib must answer.
 #[derive(Debug, Clone)]
 pub struct Case {
@@ -1383,7 +1390,7 @@ fn odd_homes_tmux_dirs_and_colour_settings_change_no_answer() {
         // Podman keeps its storage config there: it is podman that breaks, and says so.
         status("XDG_CONFIG_HOME a file").env("XDG_CONFIG_HOME", &file).fails(
             5,
-            "error: podman cannot be used: `podman container inspect` failed with exit code 1: stat [ROOT]/file/containers/storage.conf: not a directory\n",
+            concat!("error: podman cannot be used: `podman container inspect` failed with exit code 1: stat [ROOT]/file/containers/storage.conf: not a directory\n", doctor_hint!()),
         ),
         status("TMUX_TMPDIR a file")
             .env("TMUX_TMPDIR", &file)
@@ -1393,7 +1400,7 @@ fn odd_homes_tmux_dirs_and_colour_settings_change_no_answer() {
             .fails(
                 5,
                 &env.redact(&format!(
-                    "error: tmux cannot be used: error connecting to {}/tmux-{}/default (File name too long)\n",
+                    concat!("error: tmux cannot be used: error connecting to {}/tmux-{}/default (File name too long)\n", doctor_hint!()),
                     long.display(),
                     nix::unistd::getuid()
                 )),
@@ -2383,21 +2390,25 @@ pub fn assert_stops_agree(env: &TestEnv, name: &str, runs: &[Outcome]) {
     for run in runs {
         let ok = match run.code {
             Some(0) => {
-                stopped += usize::from(run.stdout.contains(" stopped "));
+                let said =
+                    |start: &str| run.stdout.starts_with(&format!("Session '{name}' {start}"));
+                stopped += usize::from(said("stopped on "));
                 run.stderr.is_empty()
-                    && (run
-                        .stdout
-                        .starts_with(&format!("Session '{name}' stopped "))
-                        || run
-                            .stdout
-                            .starts_with(&format!("Session '{name}' had already exited")))
+                    && (said("stopped on ")
+                        || said("had already exited")
+                        || said("was stopped meanwhile, by another command."))
             }
             Some(4) => ["tmux", "podman", "docker"]
                 .iter()
                 .any(|backend| run.stderr == gone.replace("{backend}", backend)),
             _ => false,
         };
-        assert!(ok, "a stop said something else:\n{}", shown.join("\n"));
+        assert!(
+            ok,
+            "a stop said something else: {:?}\nall of them:\n{}",
+            run.show(env),
+            shown.join("\n")
+        );
     }
     assert!(stopped >= 1, "none stopped it:\n{}", shown.join("\n"));
 }
@@ -2576,14 +2587,14 @@ fn a_backend_call_that_hangs_is_exit_5_within_its_time_limit() {
             .env("KSTLIB_BACKEND_TIMEOUT", "1")
             .fails(
                 5,
-                "error: tmux cannot be used: `[ROOT]/bin/hung-tmux list-sessions -F …` did not answer within 1 s\n",
+                concat!("error: tmux cannot be used: `[ROOT]/bin/hung-tmux list-sessions -F …` did not answer within 1 s\n", doctor_hint!()),
             ),
         ops("docker hangs", &["status", "web", "--runtime", "docker"])
             .env("PATH", &path)
             .env("KSTLIB_BACKEND_TIMEOUT", "1")
             .fails(
                 5,
-                "error: docker cannot be used: `docker container inspect web` did not answer within 1 s\n",
+                concat!("error: docker cannot be used: `docker container inspect web` did not answer within 1 s\n", doctor_hint!()),
             ),
     ];
     check_all(&env, &cases);
@@ -2727,7 +2738,8 @@ fn malformed_runtime_output_is_exit_5_naming_the_runtime() {
     let path = lying_runtimes(&env, "[{\"Id\": 12, \"State\": \"nope\"");
     let unreadable = |rt: &str| {
         format!(
-            "error: {rt} answered `{rt} container inspect` with output kstlib cannot read: invalid type: integer `12`, expected a string at line 1 column 10\n"
+            "error: {rt} answered `{rt} container inspect` with output kstlib cannot read: invalid type: integer `12`, expected a string at line 1 column 10\n{}",
+            doctor_hint!()
         )
     };
     let mut cases = Vec::new();
@@ -2769,7 +2781,10 @@ fn a_broken_podman_config_is_exit_5_naming_podman() {
     let env = TestEnv::new();
     let conf = env.write(&env.root().join("containers.conf"), "garbage = [\n");
     let broken = format!(
-        "error: podman cannot be used: reading system config \"{0}\": decode configuration {0}: toml: line 1 (last key \"garbage\"): unexpected EOF; expected value\n",
+        concat!(
+            "error: podman cannot be used: reading system config \"{0}\": decode configuration {0}: toml: line 1 (last key \"garbage\"): unexpected EOF; expected value\n",
+            doctor_hint!()
+        ),
         conf.display()
     );
     let missing = env.root().join("no-such.conf");
@@ -2795,7 +2810,7 @@ fn a_broken_podman_config_is_exit_5_naming_podman() {
             .fails(
                 5,
                 &env.redact(&format!(
-                    "error: podman cannot be used: `podman container inspect` failed with exit code 1: finding config on system: CONTAINERS_CONF file: stat {}: no such file or directory\n",
+                    concat!("error: podman cannot be used: `podman container inspect` failed with exit code 1: finding config on system: CONTAINERS_CONF file: stat {}: no such file or directory\n", doctor_hint!()),
                     missing.display()
                 )),
             ),
@@ -2818,7 +2833,11 @@ fn a_hung_tmux_server_is_a_warning_naming_it_within_its_time_limit() {
     // What looks everywhere says what it could not ask (and cannot say "not found" while
     // a server did not answer); a declared session is looked up where the config puts
     // it, which answers.
-    let unknown = warning.replace("warning:", "error:");
+    let unknown = format!(
+        "{}{}",
+        warning.replace("warning:", "error:"),
+        doctor_hint!()
+    );
     for (args, code, stdout, stderr) in [
         (&["list", "-b", "tmux", "-q"][..], 0, "bot\n", warning),
         (&["status", "ghost"], 5, "", unknown.as_str()),
@@ -2850,10 +2869,17 @@ fn a_tmux_binary_that_fails_is_named() {
     env.ops(&["start", "bot", "-c", "sleep 300"]).success();
     let failing = |what: &str, binary: &str, args: &[&str], code: i32, stderr: &str| {
         ops(&format!("{what}: {}", args.join(" ")), args)
-            .config(format!("ops:\n  tmux_binary: {binary}\n"))
+            .config(format!(
+                "ops:\n  tmux_binary: {}\n",
+                binary.replace("[ROOT]", &env.root().display().to_string())
+            ))
             .fails(code, stderr)
     };
-    let false_ = "error: tmux cannot be used: `/bin/false list-sessions` failed with exit code 1: '/bin/false' gave no reason\n";
+    env.write(&env.root().join("not-a-program"), "echo hi\n");
+    let false_ = concat!(
+        "error: tmux cannot be used: `/bin/false list-sessions` failed with exit code 1: '/bin/false' gave no reason\n",
+        doctor_hint!()
+    );
     let cases = [
         failing("/bin/false", "/bin/false", &["status", "bot"], 5, false_),
         failing("/bin/false", "/bin/false", &["stop", "bot"], 5, false_),
@@ -2876,14 +2902,20 @@ fn a_tmux_binary_that_fails_is_named() {
             "/tmp",
             &["start", "other", "-c", "sleep 1"],
             5,
-            "error: tmux cannot be used: could not run '/tmp': Permission denied (os error 13)\n",
+            concat!(
+                "error: tmux cannot be used: could not run '/tmp': Permission denied (os error 13)\n",
+                doctor_hint!()
+            ),
         ),
         failing(
             "not executable",
-            "/etc/hostname",
+            "[ROOT]/not-a-program",
             &["status", "bot"],
             5,
-            "error: tmux cannot be used: could not run '/etc/hostname': Exec format error (os error 8)\n",
+            concat!(
+                "error: tmux cannot be used: could not run '[ROOT]/not-a-program': Permission denied (os error 13)\n",
+                doctor_hint!()
+            ),
         ),
     ];
     check_all(&env, &cases);
@@ -3036,9 +3068,9 @@ fn doctor_fails_and_says_what_to_do_when_an_engine_is_broken() {
 ok  config  no kstlib.conf.yml found: built-in defaults
 ok  tmux    {} ({}); live servers in [ROOT]/t/tmux-{}: none
 !!  podman  Error: the engine is on fire
-    hint: podman info shows the whole error
+    hint: `podman info` shows the whole error
 !!  docker  Error: the engine is on fire
-    hint: start the engine: systemctl start docker (or dockerd &)
+    hint: `docker info` shows the whole error
 ",
         String::from_utf8_lossy(&tmux.stdout).trim(),
         tmux_path.display(),
