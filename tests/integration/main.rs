@@ -17,6 +17,7 @@ mod container_list;
 mod container_logs;
 mod container_stop;
 mod hostile;
+mod hostile_bugs;
 mod lifecycle;
 mod logs;
 mod resilience;
