@@ -363,6 +363,21 @@ fn config_file_paths_in_errors_are_escaped() {
 }
 
 #[test]
+fn a_c1_control_in_the_config_is_not_printed_raw() {
+    // Found by the fuzz target 'config': the snippet under an error shows the file's line
+    // with C0 controls as control pictures, C1 controls (the CSI U+009B) raw.
+    let env = TestEnv::new();
+    env.write_config("ops:\n  bogus\u{9b}2J: 1\n");
+    let run = env.ops(&["start", "bot"]);
+    assert_eq!(run.code, Some(3), "{run}");
+    assert!(
+        !run.stderr.contains('\u{9b}'),
+        "a raw CSI: {:?}",
+        run.stderr
+    );
+}
+
+#[test]
 fn a_log_path_in_a_warning_is_escaped() {
     require_tmux!();
     let env = TestEnv::new();

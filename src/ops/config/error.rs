@@ -456,6 +456,38 @@ mod tests {
     }
 
     #[test]
+    fn render_shows_no_c1_control_of_the_file_raw() {
+        // Found by the fuzz target 'config' (a file of the two bytes C2 85): the snippet
+        // shows C0 controls as control pictures, but printed C1 controls raw, the CSI
+        // U+009B among them, which some terminals obey.
+        for (text, marked) in [
+            ("\u{85}", "\u{85}"),
+            ("ops:\n  bogus\u{9b}2J: 1\n", "bogus"),
+        ] {
+            let f = file(text);
+            let err = ConfigError::new("bad").at(span_of(&f, marked));
+            let out = err.render(false);
+            assert!(!out.contains(['\u{85}', '\u{9b}']), "{out:?}");
+        }
+    }
+
+    #[test]
+    fn render_escapes_the_path() {
+        // The `-->` line printed a right-to-left override raw and dropped an escape
+        // sequence, so that the path shown was not the file's.
+        let f = Arc::new(SourceFile {
+            path: PathBuf::from("/tmp/ev\u{202e}il\u{1b}[31m/kstlib.conf.yml"),
+            text: "ops:\n  bogus: 1\n".to_owned(),
+        });
+        let err = ConfigError::new("unknown key 'bogus' in 'ops'").at(span_of(&f, "bogus"));
+        let out = err.render(false);
+        assert!(
+            out.contains("--> /tmp/ev\\u{202e}il\\u{1b}[31m/kstlib.conf.yml:2:3"),
+            "{out:?}"
+        );
+    }
+
+    #[test]
     fn render_puts_far_notes_in_their_own_snippet() {
         let text = format!("a: 1\n{}a: 2\n", "# filler\n".repeat(30));
         let f = file(&text);
