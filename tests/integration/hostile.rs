@@ -29,6 +29,7 @@ const CASE_LIMIT: Duration = Duration::from_secs(20);
 const NAME_RULE: &str = "use an ASCII letter followed by ASCII letters, digits, '_' or '-'";
 
 /// The hint under every "backend unavailable" error (exit 5).
+#[macro_export]
 macro_rules! doctor_hint {
     () => {
         "hint: `kstlib ops doctor` checks every backend and says what to do\n"

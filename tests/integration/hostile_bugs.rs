@@ -11,7 +11,7 @@ use crate::hostile::{
     KillOnDrop, KillPidsWrittenTo, SECRET, alive, assert_nothing_started, assert_stops_agree,
     at_once, check_all, hanging_program, ops, pid_in, recording_runtime,
 };
-use crate::require_tmux;
+use crate::{doctor_hint, require_tmux};
 
 // ---------------------------------------------------------------------------------------
 // Stop honest under races (the stop ladders, being fixed on main).
@@ -101,14 +101,14 @@ fn a_backend_call_that_times_out_leaves_no_process_behind() {
             .env("KSTLIB_BACKEND_TIMEOUT", "1")
             .fails(
                 5,
-                "error: tmux cannot be used: `[ROOT]/bin/hung-tmux list-sessions -F …` did not answer within 1 s\n",
+                concat!("error: tmux cannot be used: `[ROOT]/bin/hung-tmux list-sessions -F …` did not answer within 1 s\n", doctor_hint!()),
             ),
         ops("docker hangs", &["status", "web", "--runtime", "docker"])
             .env("PATH", &path)
             .env("KSTLIB_BACKEND_TIMEOUT", "1")
             .fails(
                 5,
-                "error: docker cannot be used: `docker container inspect web` did not answer within 1 s\n",
+                concat!("error: docker cannot be used: `docker container inspect web` did not answer within 1 s\n", doctor_hint!()),
             ),
     ];
     check_all(&env, &cases);
