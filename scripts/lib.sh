@@ -22,7 +22,7 @@ KST_IMAGE=kstlib-test/busybox:1
 # an image made by an older version of this file is replaced, not silently reused.
 KST_IMAGE_LABEL=io.kstlib.test.image
 KST_IMAGE_LAYOUT=1
-KST_PACKAGES_NEEDED="tmux podman runc docker.io busybox-static"
+KST_PACKAGES_NEEDED="tmux podman runc docker.io busybox-static fish"
 KST_DOCKERD_WAIT_S=30
 
 # ---------------------------------------------------------------- output and helpers
@@ -109,6 +109,8 @@ kst_missing_packages() {
   { kst_have dockerd && kst_have docker; } || missing+=(docker.io)
   # The image needs a static busybox; Debian's dynamic "busybox" would not run in it.
   kst_pkg_installed busybox-static || missing+=(busybox-static)
+  # The completion tests source kstlib's script into a real fish (bash is always there).
+  kst_have fish || missing+=(fish)
   # Rootless Podman (not root) needs newuidmap/newgidmap; root does not.
   if ((EUID != 0)); then kst_have newuidmap || missing+=(uidmap); fi
   echo "${missing[*]}"

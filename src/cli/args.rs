@@ -4,16 +4,17 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCandidates;
 
 use crate::ops::validate::{self, ValidationError};
-use crate::ops::{BackendType, Runtime};
+use crate::ops::{BackendType, Origin, Runtime};
 
-use super::exit;
+use super::{complete, exit};
 
 /// Start, stop, attach to, watch and list long-running sessions on tmux and on
 /// Docker/Podman containers, driven by kstlib.conf.yml.
 #[derive(Debug, Parser)]
-#[command(name = "kstlib", version, after_help = exit::help(), max_term_width = 100)]
+#[command(name = "kstlib", version, after_help = main_help(), max_term_width = 100)]
 pub struct Cli {
     /// Read this config file only, instead of searching (also KSTLIB_CONFIG).
     #[arg(
@@ -47,6 +48,29 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// Whether the command's output was asked for as JSON (`--json`).
+    pub fn wants_json(&self) -> bool {
+        let Command::Ops(command) = &self.command else {
+            return false;
+        };
+        match command {
+            OpsCommand::Start(args) => args.output.json,
+            OpsCommand::Stop(args) => args.output.json,
+            OpsCommand::Status(args) => args.output.json,
+            OpsCommand::List(args) => args.output.json,
+            OpsCommand::Restart(args) => args.output.json,
+            OpsCommand::Up(args) => args.output.json,
+            OpsCommand::Down(args) => args.output.json,
+            OpsCommand::Doctor(args) => args.json,
+            OpsCommand::Attach(_)
+            | OpsCommand::Logs(_)
+            | OpsCommand::SendKeys(_)
+            | OpsCommand::Exec(_) => false,
+        }
+    }
+}
+
 /// Top-level commands.
 // Parsed once per run: boxing the big variant would buy nothing.
 #[allow(clippy::large_enum_variant)]
@@ -55,14 +79,77 @@ pub enum Command {
     /// Manage sessions (tmux/container).
     #[command(subcommand)]
     Ops(OpsCommand),
-    /// Print a shell completion script: `kstlib completions bash > /etc/bash_completion.d/kstlib`.
+    /// Print a shell completion script that completes session names too:
+    /// `source <(kstlib completions bash)` in ~/.bashrc (the README has each shell's line).
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
     Completions {
         /// The shell: bash, zsh, fish, elvish or powershell.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff): `kstlib man | man -l -`.
-    Man,
+    /// Print the man page (roff): `kstlib man | man -l -`; with DIR, write a page for
+    /// kstlib and every subcommand there (`kstlib man ~/.local/share/man/man1`).
+    #[command(after_help = MAN_EXAMPLES)]
+    Man {
+        /// Write kstlib.1 and kstlib-ops-COMMAND.1 for every command into this directory
+        /// (created if missing) instead of printing kstlib.1.
+        #[arg(value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
+
+/// The end of `kstlib --help`: a first example, then the exit codes.
+fn main_help() -> String {
+    format!(
+        "Examples:\n  \
+         kstlib ops start dev --command \"python app.py\"   # in tmux\n  \
+         kstlib ops list\n  \
+         kstlib ops stop dev\n\n{}",
+        exit::help()
+    )
+}
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  echo 'source <(kstlib completions bash)' >> ~/.bashrc
+  kstlib completions fish > ~/.config/fish/completions/kstlib.fish
+
+The script calls kstlib back on each Tab (COMPLETE=SHELL kstlib -- WORDS…): session names
+come from kstlib.conf.yml and from what runs, and always match the installed kstlib.";
+
+const MAN_EXAMPLES: &str = "\
+Examples:
+  kstlib man | man -l -
+  kstlib man ~/.local/share/man/man1 && man kstlib-ops-start";
+
+const RESTART_EXAMPLES: &str = "\
+Examples:
+  kstlib ops restart astro-dev          # a declared session starts as its entry says now
+  kstlib ops restart dev --timeout 30";
+
+const UP_EXAMPLES: &str = "\
+Examples:
+  kstlib ops up                         # every declared session that is not running
+  kstlib ops up astro-dev astro-prod --json";
+
+const DOWN_EXAMPLES: &str = "\
+Examples:
+  kstlib ops down
+  kstlib ops down astro-prod --timeout 30";
+
+const SEND_KEYS_EXAMPLES: &str = "\
+Examples:
+  kstlib ops send-keys dev \"status\"       # types status, then Enter
+  kstlib ops send-keys dev C-c --no-enter";
+
+const EXEC_EXAMPLES: &str = "\
+Examples:
+  kstlib ops exec web -- sh
+  kstlib ops exec web -- cat /etc/os-release";
+
+const DOCTOR_EXAMPLES: &str = "\
+Examples:
+  kstlib ops doctor
+  kstlib ops doctor --json";
 
 /// `kstlib ops …`, in upstream's order.
 #[derive(Debug, Subcommand)]
@@ -87,16 +174,22 @@ pub enum OpsCommand {
     #[command(after_help = LIST_EXAMPLES)]
     List(ListArgs),
     /// Stop a session if it runs, then start it again.
+    #[command(after_help = RESTART_EXAMPLES)]
     Restart(RestartArgs),
     /// Start every declared session that is not running (or the ones named).
+    #[command(after_help = UP_EXAMPLES)]
     Up(UpArgs),
     /// Stop every declared session that runs (or the ones named).
+    #[command(after_help = DOWN_EXAMPLES)]
     Down(DownArgs),
     /// Type keys into a tmux session (then Enter).
+    #[command(after_help = SEND_KEYS_EXAMPLES)]
     SendKeys(SendKeysArgs),
     /// Run a command in a container session (`kstlib ops exec web -- sh`).
+    #[command(after_help = EXEC_EXAMPLES)]
     Exec(ExecArgs),
     /// Check the config, tmux, Podman and Docker.
+    #[command(after_help = DOCTOR_EXAMPLES)]
     Doctor(DoctorArgs),
 }
 
@@ -116,6 +209,10 @@ Examples:
   kstlib ops stop orion --socket orion --force";
 
 const ATTACH_HELP: &str = "\
+Examples:
+  kstlib ops attach dev
+  kstlib ops attach orion --socket orion
+
 This command replaces the current process.
 For tmux: use Ctrl+B D to detach (inside tmux on the same server it switches client).
 For container: use Ctrl+P Ctrl+Q to detach.";
@@ -139,13 +236,15 @@ const LIST_EXAMPLES: &str = "\
 Examples:
   kstlib ops list
   kstlib ops list --backend tmux
+  kstlib ops list --origin config --origin managed
   kstlib ops list --backend container --json";
 
 /// Where to look for a session: backend, tmux server, container runtime.
 #[derive(Debug, Clone, Default, Args)]
 pub struct Target {
     /// Backend type (tmux or container). If not specified, uses config default.
-    #[arg(short, long, value_parser = parse_backend, value_name = "BACKEND")]
+    #[arg(short, long, value_parser = parse_backend, value_name = "BACKEND",
+          add = ArgValueCandidates::new(complete::backends))]
     pub backend: Option<BackendType>,
 
     /// tmux socket name (for sessions started with tmux -L NAME).
@@ -153,7 +252,8 @@ pub struct Target {
         short = 'L',
         long = "socket",
         value_name = "NAME",
-        conflicts_with = "socket_path"
+        conflicts_with = "socket_path",
+        add = ArgValueCandidates::new(complete::sockets)
     )]
     pub socket: Option<String>,
 
@@ -162,7 +262,8 @@ pub struct Target {
     pub socket_path: Option<PathBuf>,
 
     /// Container runtime (podman or docker). If not specified, uses config, else auto-detects.
-    #[arg(long, value_parser = parse_runtime, value_name = "RUNTIME")]
+    #[arg(long, value_parser = parse_runtime, value_name = "RUNTIME",
+          add = ArgValueCandidates::new(complete::runtimes))]
     pub runtime: Option<Runtime>,
 }
 
@@ -170,6 +271,7 @@ pub struct Target {
 #[derive(Debug, Args)]
 pub struct StartArgs {
     /// Session name.
+    #[arg(add = ArgValueCandidates::new(complete::to_start))]
     pub name: String,
 
     /// Where the session is.
@@ -201,7 +303,7 @@ pub struct StartArgs {
     pub port: Vec<String>,
 
     /// The signal `stop` sends first (default SIGINT, like Ctrl-C).
-    #[arg(long, value_name = "SIGNAL")]
+    #[arg(long, value_name = "SIGNAL", add = ArgValueCandidates::new(complete::signals))]
     pub stop_signal: Option<String>,
 
     /// How to print the result.
@@ -213,6 +315,7 @@ pub struct StartArgs {
 #[derive(Debug, Args)]
 pub struct StopArgs {
     /// Session name.
+    #[arg(add = ArgValueCandidates::new(complete::existing))]
     pub name: String,
 
     /// Where the session is.
@@ -248,7 +351,7 @@ pub struct StopFlags {
     pub timeout: Option<Duration>,
 
     /// Send this signal first instead of the session's stop signal.
-    #[arg(long, value_name = "SIGNAL")]
+    #[arg(long, value_name = "SIGNAL", add = ArgValueCandidates::new(complete::signals))]
     pub signal: Option<String>,
 }
 
@@ -256,6 +359,7 @@ pub struct StopFlags {
 #[derive(Debug, Args)]
 pub struct RestartArgs {
     /// Session name.
+    #[arg(add = ArgValueCandidates::new(complete::any))]
     pub name: String,
 
     /// Where the session is.
@@ -275,6 +379,7 @@ pub struct RestartArgs {
 #[derive(Debug, Args)]
 pub struct UpArgs {
     /// Declared sessions to start (default: all of them).
+    #[arg(add = ArgValueCandidates::new(complete::to_start))]
     pub names: Vec<String>,
 
     /// How to print the result.
@@ -286,6 +391,7 @@ pub struct UpArgs {
 #[derive(Debug, Args)]
 pub struct DownArgs {
     /// Declared sessions to stop (default: all of them).
+    #[arg(add = ArgValueCandidates::new(complete::to_bring_down))]
     pub names: Vec<String>,
 
     /// How to stop them.
@@ -301,6 +407,7 @@ pub struct DownArgs {
 #[derive(Debug, Args)]
 pub struct SendKeysArgs {
     /// Session name.
+    #[arg(add = ArgValueCandidates::new(complete::alive_tmux))]
     pub name: String,
 
     /// Keys: text, or tmux key names such as C-c, Enter, Escape, F10.
@@ -320,6 +427,7 @@ pub struct SendKeysArgs {
 #[derive(Debug, Args)]
 pub struct ExecArgs {
     /// Session name.
+    #[arg(add = ArgValueCandidates::new(complete::alive_containers))]
     pub name: String,
 
     /// The command and its arguments, after `--`; run without a shell.
@@ -343,6 +451,7 @@ pub struct DoctorArgs {
 #[derive(Debug, Args)]
 pub struct AttachArgs {
     /// Session name.
+    #[arg(add = ArgValueCandidates::new(complete::alive))]
     pub name: String,
 
     /// Where the session is.
@@ -354,6 +463,7 @@ pub struct AttachArgs {
 #[derive(Debug, Args)]
 pub struct StatusArgs {
     /// Session name.
+    #[arg(add = ArgValueCandidates::new(complete::any))]
     pub name: String,
 
     /// Where the session is.
@@ -369,6 +479,7 @@ pub struct StatusArgs {
 #[derive(Debug, Args)]
 pub struct LogsArgs {
     /// Session name.
+    #[arg(add = ArgValueCandidates::new(complete::existing))]
     pub name: String,
 
     /// Where the session is.
@@ -400,6 +511,15 @@ pub struct ListArgs {
     #[command(flatten)]
     pub target: Target,
 
+    /// Only sessions of this origin: config (declared), managed (started by kstlib) or
+    /// foreign (started by something else). Repeatable.
+    #[arg(long, value_enum, value_name = "ORIGIN")]
+    pub origin: Vec<OriginFilter>,
+
+    /// Show every foreign container, even more than fit on the screen.
+    #[arg(short, long)]
+    pub all: bool,
+
     /// How to print the result.
     #[command(flatten)]
     pub output: Output,
@@ -415,6 +535,28 @@ pub struct Output {
     /// Output in JSON format (stdout holds only the JSON document).
     #[arg(long)]
     pub json: bool,
+}
+
+/// `list --origin`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OriginFilter {
+    /// Declared in kstlib.conf.yml.
+    Config,
+    /// Started by kstlib, not declared.
+    Managed,
+    /// Started by something else (tmux new, docker run).
+    Foreign,
+}
+
+impl OriginFilter {
+    /// The origin it keeps.
+    pub fn origin(self) -> Origin {
+        match self {
+            OriginFilter::Config => Origin::Config,
+            OriginFilter::Managed => Origin::Managed,
+            OriginFilter::Foreign => Origin::Foreign,
+        }
+    }
 }
 
 /// `--color`.
@@ -515,6 +657,24 @@ mod tests {
             panic!("not logs")
         };
         assert_eq!(logs.lines, 5);
+    }
+
+    /// `kstlib --help` and every `kstlib ops COMMAND --help` show at least one example.
+    #[test]
+    fn every_help_has_an_example() {
+        let mut cli = Cli::command();
+        cli.build();
+        let main = cli.render_long_help().to_string();
+        assert!(main.contains("Examples:\n  kstlib ops"), "{main}");
+        let ops = cli.find_subcommand_mut("ops").expect("ops");
+        for command in ops.get_subcommands_mut().filter(|c| c.get_name() != "help") {
+            let help = command.render_long_help().to_string();
+            assert!(
+                help.contains("Examples:\n  kstlib ops "),
+                "kstlib ops {} --help has no example:\n{help}",
+                command.get_name()
+            );
+        }
     }
 
     #[test]

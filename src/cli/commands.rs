@@ -20,6 +20,7 @@ use super::args::{
     AttachArgs, DoctorArgs, DownArgs, ExecArgs, ListArgs, LogsArgs, Output, RestartArgs,
     SendKeysArgs, StartArgs, StatusArgs, StopArgs, StopFlags, Target, UpArgs,
 };
+use super::list;
 use super::loaded::{self, Loaded};
 use super::{CliResult, exit, render};
 
@@ -564,14 +565,14 @@ pub(super) fn list(loaded: &Loaded, args: &ListArgs) -> CliResult {
     for warning in &inventory.warnings {
         note(&render::warning(warning));
     }
-    let sessions = &inventory.sessions;
+    let sessions = &list::arrange(loaded.config(), inventory.sessions, &args.origin);
     print(&shown(
         args.output,
         || render::list_json(sessions),
         || render::names(sessions),
         || match sessions.is_empty() {
             true => "No sessions found.\n".to_owned(),
-            false => render::list_table(sessions),
+            false => list::table(sessions, list::Screen::of_stdout(), args.all),
         },
     ))?;
     Ok(if errors.is_empty() {

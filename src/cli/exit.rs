@@ -44,6 +44,17 @@ pub fn help() -> String {
     text
 }
 
+/// The name of an error kind in JSON error objects: `failed`, `invalid`, `not_found`,
+/// `unavailable` (and `usage` for a command line that does not parse).
+pub fn kind_name(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::Failed => "failed",
+        ErrorKind::Invalid => "invalid",
+        ErrorKind::NotFound => "not_found",
+        ErrorKind::Unavailable => "unavailable",
+    }
+}
+
 /// The exit code of an error of this kind.
 pub fn code(kind: ErrorKind) -> u8 {
     match kind {

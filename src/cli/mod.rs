@@ -5,11 +5,15 @@
 
 pub mod args;
 mod commands;
+mod complete;
 pub mod exit;
 mod hint;
+mod list;
 mod loaded;
+mod progress;
 pub mod render;
 mod sink;
+mod table;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -28,14 +32,23 @@ pub fn main() -> ExitCode {
     if let Some(sink) = sink::Sink::from_args(std::env::args_os()) {
         return ExitCode::from(sink.run());
     }
+    // `COMPLETE=bash kstlib -- …`: the shell asks for candidates; answered, then exit.
+    complete::main();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
             // --help and --version are "errors" that print to stdout and exit 0.
             let _ = err.print();
-            return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(exit::USAGE));
+            let code = u8::try_from(err.exit_code()).unwrap_or(exit::USAGE);
+            if code != exit::OK && asks_for_json(std::env::args_os()) {
+                let text = err.render().to_string();
+                let message = usage_message(&text);
+                let _ = write_json(&render::error_json("usage", &message, code, &err));
+            }
+            return ExitCode::from(code);
         }
     };
+    let json = cli.wants_json();
     anstream::ColorChoice::write_global(match cli.color {
         ColorWhen::Auto => anstream::ColorChoice::Auto,
         ColorWhen::Always => anstream::ColorChoice::Always,
@@ -54,7 +67,17 @@ pub fn main() -> ExitCode {
         Err(Failure::Error(err)) => {
             let color = anstream::AutoStream::choice(&io::stderr()) != anstream::ColorChoice::Never;
             let _ = write!(anstream::stderr(), "{}", render::error(&err, color));
-            ExitCode::from(exit::code(err.kind()))
+            let code = exit::code(err.kind());
+            // With --json, a script gets JSON even when the command fails.
+            if json {
+                let _ = write_json(&render::error_json(
+                    exit::kind_name(err.kind()),
+                    &err.to_string(),
+                    code,
+                    &err,
+                ));
+            }
+            ExitCode::from(code)
         }
         // The reader went away (`kstlib ops list | head`): not an error.
         Err(Failure::ClosedOutput) => ExitCode::from(exit::OK),
@@ -66,6 +89,31 @@ pub fn main() -> ExitCode {
             ExitCode::from(exit::FAILED)
         }
     }
+}
+
+/// Whether `--json` is among the words before `--`: a usage error is then reported as
+/// JSON too, though the command line could not be parsed.
+fn asks_for_json(args: impl IntoIterator<Item = std::ffi::OsString>) -> bool {
+    args.into_iter()
+        .take_while(|arg| arg != "--")
+        .any(|arg| arg == "--json")
+}
+
+/// The first paragraph of a clap error on one line, without its `error: `.
+fn usage_message(text: &str) -> String {
+    let words: Vec<&str> = text
+        .lines()
+        .take_while(|line| !line.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    let line = words.join(" ");
+    line.strip_prefix("error: ").unwrap_or(&line).to_owned()
+}
+
+fn write_json(text: &str) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()
 }
 
 /// Why a command did not finish normally.
@@ -99,6 +147,45 @@ impl From<io::Error> for Failure {
 
 pub(crate) type CliResult = Result<u8, Failure>;
 
+/// `kstlib man DIR`: a page for kstlib and for every (visible) subcommand, written into
+/// `dir`; the files written are listed on stdout, one a line.
+fn write_man_pages(dir: &std::path::Path) -> CliResult {
+    let failed = |err: io::Error| {
+        Failure::Write(io::Error::new(
+            err.kind(),
+            format!("{}: {err}", dir.display()),
+        ))
+    };
+    std::fs::create_dir_all(dir).map_err(failed)?;
+    clap_mangen::generate_to(Cli::command(), dir).map_err(failed)?;
+    let mut pages: Vec<String> = std::fs::read_dir(dir)
+        .map_err(failed)?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.starts_with("kstlib") && name.ends_with(".1"))
+        .collect();
+    pages.sort();
+    let mut out = String::new();
+    for page in pages {
+        out.push_str(&format!("{}\n", dir.join(page).display()));
+    }
+    io::stdout().write_all(out.as_bytes())?;
+    Ok(exit::OK)
+}
+
+/// Whether `command` shows a spinner while it waits: commands that wait for programs to
+/// stop or start, with output for people, on a terminal.
+fn shows_progress(command: &OpsCommand) -> bool {
+    let output = match command {
+        OpsCommand::Start(args) => args.output,
+        OpsCommand::Stop(args) => args.output,
+        OpsCommand::Restart(args) => args.output,
+        OpsCommand::Up(args) => args.output,
+        OpsCommand::Down(args) => args.output,
+        _ => return false,
+    };
+    !output.json && !output.quiet && io::IsTerminal::is_terminal(&io::stderr())
+}
+
 fn init_logging(cli: &Cli) {
     use tracing::Level;
     let level = match (cli.log_level, cli.verbose) {
@@ -122,21 +209,23 @@ fn run(cli: &Cli) -> CliResult {
     let command = match &cli.command {
         Command::Ops(command) => command,
         Command::Completions { shell } => {
-            let mut out = Vec::new();
-            clap_complete::generate(*shell, &mut Cli::command(), "kstlib", &mut out);
-            io::stdout().write_all(&out)?;
+            io::stdout().write_all(&complete::registration(&shell.to_string())?)?;
             return Ok(exit::OK);
         }
-        Command::Man => {
+        Command::Man { dir: None } => {
             let mut out = Vec::new();
             clap_mangen::Man::new(Cli::command()).render(&mut out)?;
             io::stdout().write_all(&out)?;
             return Ok(exit::OK);
         }
+        Command::Man { dir: Some(dir) } => return write_man_pages(dir),
     };
     // The config file is the single source of truth, but never a trap: what starts
     // sessions refuses what is invalid in it; what looks at or stops them warns and goes on.
     let loaded = Loaded::load(&source);
+    if shows_progress(command) {
+        progress::install();
+    }
     match command {
         OpsCommand::Start(args) => commands::start(loaded.to_start()?, args),
         OpsCommand::Restart(args) => commands::restart(loaded.to_start()?, args),

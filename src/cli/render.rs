@@ -11,6 +11,8 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use crate::ops::sanitize::{display_width, escape};
+
+use super::table::pad;
 use crate::ops::{
     Error, SessionState, SessionStatus, StopMethod, StopReport,
     model::{ListRow, exit_description},
@@ -27,14 +29,8 @@ fn paint(style: Style, text: &str) -> String {
     format!("{style}{text}{style:#}")
 }
 
-/// `text` followed by spaces up to `width` terminal columns. `format!("{:<w$}")` counts
-/// characters, which misaligns a column as soon as a cell holds a wide (CJK) character.
-fn pad(text: &str, width: usize) -> String {
-    let fill = width.saturating_sub(display_width(text));
-    format!("{text}{:fill$}", "")
-}
-
-fn state_style(state: SessionState) -> Style {
+/// The colour of a state, in tables and `status`.
+pub(crate) fn state_style(state: SessionState) -> Style {
     match state {
         SessionState::Running => GREEN,
         SessionState::Defined => DIM,
@@ -46,7 +42,7 @@ fn state_style(state: SessionState) -> Style {
 
 /// The state as shown to people: `exited (1)`, `exited (SIGKILL)`, `running (drift)` for a
 /// declared session that no longer matches its config entry.
-fn state_text(status: &SessionStatus) -> String {
+pub(crate) fn state_text(status: &SessionStatus) -> String {
     let state = match (status.state, &status.exit_signal, status.exit_code) {
         (SessionState::Exited, Some(signal), _) => format!("exited ({signal})"),
         (SessionState::Exited, None, Some(code)) => format!("exited ({code})"),
@@ -60,19 +56,26 @@ fn state_text(status: &SessionStatus) -> String {
 
 /// `2026-11-26 11:17:59 UTC (3 min ago)`.
 fn created_text(created: Timestamp) -> String {
-    let age = Timestamp::now().duration_since(created).as_secs();
-    let ago = match age {
-        i64::MIN..=-1 => String::new(),
-        0..=59 => format!(" ({age} s ago)"),
-        60..=3599 => format!(" ({} min ago)", age / 60),
-        3600..=86_399 => format!(" ({} h ago)", age / 3600),
-        _ => format!(" ({} days ago)", age / 86_400),
+    let ago = match Timestamp::now().duration_since(created).as_secs() {
+        ..0 => String::new(),
+        _ => format!(" ({})", ago(created, Timestamp::now())),
     };
     format!("{}{ago}", created.strftime("%Y-%m-%d %H:%M:%S UTC"))
 }
 
+/// `12 s ago`, `3 min ago`, `5 h ago`, `2 days ago`: how long before `now`.
+pub(crate) fn ago(time: Timestamp, now: Timestamp) -> String {
+    match now.duration_since(time).as_secs() {
+        ..0 => "just now".to_owned(),
+        age @ 0..60 => format!("{age} s ago"),
+        age @ 60..3600 => format!("{} min ago", age / 60),
+        age @ 3600..86_400 => format!("{} h ago", age / 3600),
+        age => format!("{} days ago", age / 86_400),
+    }
+}
+
 /// The tmux server, when it is not the default one: its `-L` name, else its `-S` path.
-fn socket_text(status: &SessionStatus) -> Option<String> {
+pub(crate) fn socket_text(status: &SessionStatus) -> Option<String> {
     status
         .socket
         .as_ref()
@@ -148,66 +151,6 @@ pub fn status_table(status: &SessionStatus) -> String {
     out
 }
 
-/// `kstlib ops list` for people: one row per session, columns aligned by display width
-/// (every cell escaped first, so what is measured is what the terminal shows), `defined`
-/// rows dim.
-pub fn list_table(sessions: &[SessionStatus]) -> String {
-    const HEADERS: [&str; 8] = [
-        "NAME", "STATE", "BACKEND", "SOCKET", "RUNTIME", "PID", "IMAGE", "ORIGIN",
-    ];
-    let rows: Vec<[String; 8]> = sessions
-        .iter()
-        .map(|s| {
-            let dash = || "-".to_owned();
-            [
-                s.name.clone(),
-                state_text(s),
-                s.backend.to_string(),
-                socket_text(s).unwrap_or_else(dash),
-                s.runtime.map_or_else(dash, |rt| rt.to_string()),
-                s.pid.map_or_else(dash, |pid| pid.to_string()),
-                s.image
-                    .clone()
-                    .filter(|image| !image.is_empty())
-                    .unwrap_or_else(dash),
-                s.origin.to_string(),
-            ]
-            .map(|cell| escape(&cell).into_owned())
-        })
-        .collect();
-    let mut widths = HEADERS.map(str::len);
-    for row in &rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(display_width(cell));
-        }
-    }
-    let mut out = String::new();
-    let header: Vec<String> = HEADERS.iter().zip(widths).map(|(h, w)| pad(h, w)).collect();
-    let _ = writeln!(out, "{}", paint(BOLD, header.join("  ").trim_end()));
-    for (row, status) in rows.iter().zip(sessions) {
-        let cells: Vec<String> = row
-            .iter()
-            .zip(widths)
-            .enumerate()
-            .map(|(i, (cell, w))| {
-                let padded = pad(cell, w);
-                match i {
-                    1 => paint(state_style(status.state), &padded),
-                    _ => padded,
-                }
-            })
-            .collect();
-        let line = cells.join("  ");
-        let line = line.trim_end();
-        if status.state == SessionState::Defined {
-            let _ = writeln!(out, "{}", paint(DIM, line));
-        } else {
-            let _ = writeln!(out, "{line}");
-        }
-    }
-    out
-}
-
 /// `list --json`: an array, as upstream, of rows in upstream's key order.
 pub fn list_json(sessions: &[SessionStatus]) -> String {
     let rows: Vec<ListRow<'_>> = sessions.iter().map(ListRow).collect();
@@ -221,6 +164,69 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> String {
     text.push('\n');
     text
 }
+
+/// The error object that `--json` prints on stdout when a command fails:
+/// `{"error": {"kind", "message", "exit_code"}}`, with the error's details, the program's
+/// last output and a hint when there are any. `source` is what it comes from.
+pub fn error_json(kind: &str, message: &str, exit_code: u8, source: &dyn ErrorSource) -> String {
+    #[derive(Serialize)]
+    struct Object<'a> {
+        error: Body<'a>,
+    }
+    #[derive(Serialize)]
+    struct Body<'a> {
+        kind: &'a str,
+        message: &'a str,
+        exit_code: u8,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        details: Vec<String>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        output: Vec<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        hint: Option<String>,
+    }
+    json(&Object {
+        error: Body {
+            kind,
+            message: message.trim_end(),
+            exit_code,
+            details: source.details(),
+            output: source.output(),
+            hint: source.hint(),
+        },
+    })
+}
+
+/// What an error object says beyond its message.
+pub trait ErrorSource {
+    /// Lines of detail under the message.
+    fn details(&self) -> Vec<String> {
+        Vec::new()
+    }
+    /// The last lines the session's program printed.
+    fn output(&self) -> Vec<String> {
+        Vec::new()
+    }
+    /// What to do next.
+    fn hint(&self) -> Option<String> {
+        None
+    }
+}
+
+impl ErrorSource for Error {
+    fn details(&self) -> Vec<String> {
+        Error::details(self).to_vec()
+    }
+    fn output(&self) -> Vec<String> {
+        Error::output(self).to_vec()
+    }
+    fn hint(&self) -> Option<String> {
+        super::hint::hint(self)
+    }
+}
+
+/// A usage error says nothing more than its message.
+impl ErrorSource for clap::Error {}
 
 /// `start` and `restart` for people: `Session 'web' started (podman, pid 42).`
 pub fn started(status: &SessionStatus, verb: &str) -> String {
@@ -327,7 +333,9 @@ pub fn doctor(checks: &[crate::ops::doctor::Check]) -> String {
             escape(&check.detail),
             escape(&needed)
         );
-        if let (Some(hint), true) = (&check.hint, check.health.is_problem()) {
+        // What is absent and not needed gets no advice; everything else does, a problem's
+        // remedy or a healthy engine's faster path.
+        if let (Some(hint), false) = (&check.hint, check.health == Health::Absent) {
             let _ = writeln!(out, "    {} {}", paint(CYAN, "hint:"), escape(hint));
         }
     }
@@ -360,6 +368,41 @@ pub fn detach_hint(manager: &crate::ops::SessionManager) -> String {
         paint(CYAN, "note:"),
         escape(manager.name())
     )
+}
+
+/// What a spinner says while the library waits:
+/// `waiting for astro to exit after SIGTERM (up to 10 s)`.
+pub fn waiting(wait: &crate::ops::progress::Wait) -> String {
+    use crate::ops::progress::Wait;
+    let name = escape(wait.session());
+    let up_to = wait
+        .limit()
+        .map(|limit| format!(" (up to {})", duration_text(limit)))
+        .unwrap_or_default();
+    match wait {
+        Wait::Exit { signal, .. } => {
+            format!("waiting for {name} to exit after {}{up_to}", escape(signal))
+        }
+        Wait::Create { image, runtime, .. } => format!(
+            "starting {name} on {runtime} from {}, pulling it if it is not local{up_to}",
+            escape(image)
+        ),
+        Wait::Start { .. } => format!("watching {name} start{up_to}"),
+    }
+}
+
+/// `10 s`, `2.5 s`, `10 min`, `2 h`: a time limit for people.
+pub fn duration_text(duration: std::time::Duration) -> String {
+    let secs = duration.as_secs_f64();
+    match duration.as_secs() {
+        0..60 if duration.subsec_millis() == 0 => format!("{} s", duration.as_secs()),
+        0..60 => format!("{secs:.1} s"),
+        60..3600 if duration.as_secs().is_multiple_of(60) => {
+            format!("{} min", duration.as_secs() / 60)
+        }
+        60..3600 => format!("{:.1} min", secs / 60.0),
+        _ => format!("{:.1} h", secs / 3600.0),
+    }
 }
 
 /// `note: TEXT`, one line for stderr.
@@ -449,16 +492,6 @@ mod tests {
     }
 
     #[test]
-    fn list_table_aligns_columns() {
-        insta::assert_snapshot!(plain(&list_table(&sample())), @r"
-        NAME   STATE       BACKEND    SOCKET  RUNTIME  PID   IMAGE    ORIGIN
-        astro  running     tmux       -       -        4242  -        config
-        orion  exited (1)  tmux       orion   -        -     -        managed
-        web    defined     container  -       -        -     nginx:1  config
-        ");
-    }
-
-    #[test]
     fn status_table_colours_the_state_and_escapes_the_rest() {
         let mut status = sample().remove(1);
         status.created_at = None;
@@ -508,32 +541,6 @@ mod tests {
                 "exit_code"
             ]
         );
-    }
-
-    #[test]
-    fn wide_and_escaped_names_stay_aligned() {
-        let mut sessions = sample();
-        for name in [
-            "漢字",
-            "evil\u{202e}txt.exe",
-            "zw\u{200b}x",
-            "evil\u{1b}[2J",
-        ] {
-            let mut foreign = SessionStatus::new(name, SessionState::Running, BackendType::Tmux);
-            foreign.pid = Some(7);
-            foreign.origin = Origin::Foreign;
-            sessions.push(foreign);
-        }
-        insta::assert_snapshot!(plain(&list_table(&sessions)), @r"
-        NAME                 STATE       BACKEND    SOCKET  RUNTIME  PID   IMAGE    ORIGIN
-        astro                running     tmux       -       -        4242  -        config
-        orion                exited (1)  tmux       orion   -        -     -        managed
-        web                  defined     container  -       -        -     nginx:1  config
-        漢字                 running     tmux       -       -        7     -        foreign
-        evil\u{202e}txt.exe  running     tmux       -       -        7     -        foreign
-        zw\u{200b}x          running     tmux       -       -        7     -        foreign
-        evil\u{1b}[2J        running     tmux       -       -        7     -        foreign
-        ");
     }
 
     #[test]

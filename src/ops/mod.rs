@@ -32,10 +32,14 @@ pub mod exec;
 pub mod fuzzing;
 mod hash;
 pub mod inventory;
+#[cfg(test)]
+#[path = "layers_tests.rs"]
+mod layers;
 pub mod logs;
 pub mod manager;
 pub mod model;
 mod process;
+pub mod progress;
 #[cfg(test)]
 mod replay;
 pub mod runtime;

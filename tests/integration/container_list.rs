@@ -126,14 +126,14 @@ ops:
     insta::assert_snapshot!(table, @"
     exit: 0
     --- stdout
-    NAME          STATE    BACKEND    SOCKET  RUNTIME  PID    IMAGE              ORIGIN
-    [NAME:cfgp]   running  container  -       podman   [PID]  localhost/[IMAGE]  config
-    [NAME:oursp]  running  container  -       podman   [PID]  localhost/[IMAGE]  managed
-    [NAME:handp]  running  container  -       podman   [PID]  localhost/[IMAGE]  foreign
-    [NAME:cfgd]   running  container  -       docker   -      [IMAGE]            config
-    [NAME:oursd]  running  container  -       docker   -      [IMAGE]            managed
-    [NAME:handd]  running  container  -       docker   -      [IMAGE]            foreign
-    [NAME:idle]   defined  container  -       docker   -      [IMAGE]            config
+    NAME          STATE    BACKEND  PID    IMAGE              CREATED  ORIGIN
+    [NAME:cfgp]   running  podman   [PID]  localhost/[IMAGE]  [AGO]    config
+    [NAME:cfgd]   running  docker   -      [IMAGE]            [AGO]    config
+    [NAME:idle]   defined  docker   -      [IMAGE]            -        config
+    [NAME:oursp]  running  podman   [PID]  localhost/[IMAGE]  [AGO]    managed
+    [NAME:oursd]  running  docker   -      [IMAGE]            [AGO]    managed
+    [NAME:handp]  running  podman   [PID]  localhost/[IMAGE]  [AGO]    foreign
+    [NAME:handd]  running  docker   -      [IMAGE]            [AGO]    foreign
     --- stderr
     [EOF]
     ");
@@ -432,8 +432,8 @@ fn a_hung_docker_engine_is_an_error_not_a_hang() {
     insta::assert_snapshot!(run, @"
     exit: 0
     --- stdout
-    NAME             STATE    BACKEND  SOCKET  RUNTIME  PID    IMAGE  ORIGIN
-    [NAME:tmuxside]  running  tmux     -       -        [PID]  -      managed
+    NAME             STATE    BACKEND  PID    IMAGE  CREATED  ORIGIN
+    [NAME:tmuxside]  running  tmux     [PID]  -      [AGO]    managed
     --- stderr
     warning: docker cannot be used: `docker ps -a --no-trunc --format …` did not answer within 1 s
     [EOF]

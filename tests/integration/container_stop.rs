@@ -314,13 +314,15 @@ fn waits_for(rt: Rt, name: &str) -> Vec<String> {
 
 fn a_wait_killed_mid_stop_does_not_skip_the_kill(rt: Rt) {
     // Any end of `wait` counted as graceful: kill the `wait` and kstlib skipped SIGKILL,
-    // `rm` failed (exit 1) and the container kept running.
+    // `rm` failed (exit 1) and the container kept running. The CLI path, where `wait` is a
+    // process (over the engine's socket it is a request, and no process is left to kill).
     let env = TestEnv::on(rt);
     let name = env.name("stubborn");
     // `sleep` as PID 1 ignores SIGTERM.
     env.start_container(rt, &name, "sleep 300", &[]).success();
     let stop = env
         .command()
+        .env("KSTLIB_ENGINE_API", "0")
         .args(["ops", "stop", &name, "-t", "4", "--json"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -353,12 +355,14 @@ fn a_wait_killed_mid_stop_does_not_skip_the_kill(rt: Rt) {
 }
 
 fn kstlib_killed_mid_stop_leaves_no_wait_behind(rt: Rt) {
-    // `kill -9` of kstlib during a stop left its `docker/podman wait` running.
+    // `kill -9` of kstlib during a stop left its `docker/podman wait` running (the CLI
+    // path: over the engine's socket there is no such process).
     let env = TestEnv::on(rt);
     let name = env.name("orphan");
     env.start_container(rt, &name, "sleep 300", &[]).success();
     let mut stop = env
         .command()
+        .env("KSTLIB_ENGINE_API", "0")
         .args(["ops", "stop", &name, "-t", "30"])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())

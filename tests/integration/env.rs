@@ -163,6 +163,8 @@ fn patterns() -> &'static [(regex::Regex, &'static str)] {
                 r"\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC(?: \(\d+ (?:s|min|h|days) ago\))?",
                 "[TIMESTAMP]",
             ),
+            // The CREATED column of `list`.
+            (r"\b(?:\d+ (?:s|min|h|days) ago|just now)\b", "[AGO]"),
             (r#""elapsed_ms": \d+"#, r#""elapsed_ms": [TIME]"#),
             (r"\b\d+ ms\b", "[TIME]"),
             (r"\b\d+\.\d+ s\b", "[TIME]"),
@@ -238,7 +240,7 @@ fn realign_list_table(text: &str) -> String {
     let widths: Vec<usize> = (0..header.len())
         .map(|i| {
             rows.iter()
-                .map(|row| row[i].chars().count())
+                .map(|row| kstlib::ops::sanitize::display_width(&row[i]))
                 .max()
                 .unwrap_or(0)
         })
@@ -252,7 +254,11 @@ fn realign_list_table(text: &str) -> String {
         let cells: Vec<String> = row
             .iter()
             .zip(&widths)
-            .map(|(cell, width)| format!("{cell:<width$}"))
+            // By display width, as `list` pads: a CJK name takes two columns a character.
+            .map(|(cell, width)| {
+                let fill = width.saturating_sub(kstlib::ops::sanitize::display_width(cell));
+                format!("{cell}{:fill$}", "")
+            })
             .collect();
         out.push(cells.join("  ").trim_end().to_owned());
     }
@@ -403,6 +409,21 @@ impl TestEnv {
         self.run(std::iter::once("ops").chain(args.iter().copied()))
     }
 
+    /// Runs `kstlib ops ARGS…` from the directory `dir` (an example's, say) instead of the
+    /// test's working directory.
+    pub fn ops_in(&self, dir: &Path, args: &[&str]) -> Run {
+        let mut command = self.command();
+        command.current_dir(dir).arg("ops").args(args);
+        self.to_run(command.output().expect("run kstlib"))
+    }
+
+    /// Runs a program (an example) in this test's environment, as `kstlib` runs.
+    pub fn run_program(&self, program: &Path, args: &[&str]) -> Run {
+        let mut command = self.shell(&program.display().to_string());
+        command.current_dir(&self.cwd).args(args);
+        self.to_run(command.output().expect("run the program"))
+    }
+
     /// Runs `kstlib ops ARGS…` with extra environment variables.
     pub fn ops_with_env(&self, vars: &[(&str, &OsStr)], args: &[&str]) -> Run {
         let mut command = self.command();
@@ -424,6 +445,21 @@ impl TestEnv {
         }
         std::fs::write(path, text).expect("write file");
         path.to_path_buf()
+    }
+
+    /// A shell (`bash`, `fish`) in this test's environment, with the `kstlib` under test
+    /// first on its `PATH`, as a user's shell would find an installed one.
+    pub fn shell(&self, program: &str) -> Command {
+        let mut command = Command::new(program);
+        self.isolate(&mut command);
+        let bin = Path::new(env!("CARGO_BIN_EXE_kstlib"))
+            .parent()
+            .expect("bin dir")
+            .to_path_buf();
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let dirs = std::iter::once(bin).chain(std::env::split_paths(&path));
+        command.env("PATH", std::env::join_paths(dirs).expect("PATH"));
+        command
     }
 
     /// Runs tmux itself against this test's servers (for setting up and checking).
@@ -1048,4 +1084,69 @@ fn redactions_replace_what_varies_and_realign_tables() {
     [ID], [ID] at [ROOT]/t/tmux-[UID]/default
     \u{1b}[31m
     "#);
+}
+
+/// Podman's API service on a socket of the test's own (`podman system service`), stopped
+/// by its PID when dropped. kstlib never starts it; tests of the API path do.
+pub struct PodmanService {
+    pub socket: PathBuf,
+    child: std::process::Child,
+}
+
+impl PodmanService {
+    /// Starts the service in `dir` and waits until it answers (≈ 0.5 s), up to 20 s.
+    #[track_caller]
+    pub fn start(dir: &Path) -> Self {
+        let socket = dir.join("podman.sock");
+        let child = Command::new("podman")
+            .args(["system", "service", "--time=0"])
+            .arg(format!("unix://{}", socket.display()))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start podman system service");
+        let service = PodmanService { socket, child };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !service.answers() {
+            assert!(Instant::now() < deadline, "podman's service did not answer");
+            thread::sleep(Duration::from_millis(50));
+        }
+        service
+    }
+
+    fn answers(&self) -> bool {
+        use std::io::Read as _;
+        let Ok(mut stream) = std::os::unix::net::UnixStream::connect(&self.socket) else {
+            return false;
+        };
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+        let request = b"GET /_ping HTTP/1.0\r\nHost: d\r\n\r\n";
+        let mut answer = String::new();
+        stream.write_all(request).is_ok()
+            && stream.read_to_string(&mut answer).is_ok()
+            && answer.starts_with("HTTP/1.0 200")
+    }
+
+    /// The `CONTAINER_HOST` value that points at it.
+    pub fn container_host(&self) -> String {
+        format!("unix://{}", self.socket.display())
+    }
+}
+
+impl Drop for PodmanService {
+    fn drop(&mut self) {
+        let pid = nix::unistd::Pid::from_raw(i32::try_from(self.child.id()).unwrap_or(0));
+        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
+        if self
+            .child
+            .wait_timeout(Duration::from_secs(5))
+            .ok()
+            .flatten()
+            .is_none()
+        {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
 }

@@ -2,6 +2,7 @@
 
 use crate::env::TestEnv;
 use crate::require_tmux;
+use std::ffi::OsStr;
 
 const CONFIG: &str = "ops:
   sessions:
@@ -224,10 +225,11 @@ fn doctor_reports_a_broken_config_without_failing_to_run() {
     assert_eq!(names, ["config", "tmux", "podman", "docker"]);
     assert_eq!(checks[1]["health"], "ok");
     env.write_config("ops:\n  sesions: {}\n");
-    // Only the config's lines: the backends' show this machine's versions and paths.
+    // Only the config's lines: the backends' (and a healthy Podman's hint about its
+    // socket) show this machine's versions, paths and setup.
     let run = env
         .ops(&["doctor"])
-        .stdout_lines(|line| !line.starts_with("ok  "));
+        .stdout_lines(|line| !line.starts_with("ok  ") && !line.contains("podman.socket"));
     insta::assert_snapshot!(run, @"
     exit: 1
     --- stdout
@@ -325,11 +327,29 @@ fn doctor_fails_when_what_the_config_needs_is_missing_or_broken() {
 }
 
 #[test]
-fn completions_and_man_page() {
+fn man_page() {
     let env = TestEnv::new();
     env.redact_as(env!("CARGO_PKG_VERSION"), "[VERSION]");
-    insta::assert_snapshot!("completions_bash", env.run(["completions", "bash"]));
     insta::assert_snapshot!("man", env.run(["man"]));
+    // With a directory: a page for kstlib and each of its commands, listed on stdout.
+    let dir = env.root().join("man1");
+    let run = env.run([OsStr::new("man"), dir.as_os_str()]);
+    run.success();
+    let mut written: Vec<String> = std::fs::read_dir(&dir)
+        .expect("the pages")
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    written.sort();
+    insta::assert_snapshot!(written.join(" "), @"kstlib-completions.1 kstlib-man.1 kstlib-ops-attach.1 kstlib-ops-doctor.1 kstlib-ops-down.1 kstlib-ops-exec.1 kstlib-ops-list.1 kstlib-ops-logs.1 kstlib-ops-restart.1 kstlib-ops-send-keys.1 kstlib-ops-start.1 kstlib-ops-status.1 kstlib-ops-stop.1 kstlib-ops-up.1 kstlib-ops.1 kstlib.1");
+    assert_eq!(run.stdout.lines().count(), written.len(), "{run}");
+    let start = std::fs::read_to_string(dir.join("kstlib-ops-start.1")).expect("a page");
+    assert!(start.contains("kstlib ops start dev"), "{start}");
 }
 
 #[test]

@@ -424,6 +424,7 @@ fn since_filters_by_when_lines_were_written() {
 fn a_broken_log_setting_is_a_config_error() {
     let env = TestEnv::new();
     env.write_config("ops:\n  log_max_size: 10MB\n  log_dir: \"\"\n");
+    // tmux only: the host's containers are not this test's.
     insta::assert_snapshot!(env.ops(&["list", "-b", "tmux"]), @r#"
     exit: 3
     --- stdout

@@ -28,11 +28,11 @@ fn two_invalid_entries_cost_those_sessions_alone() {
     insta::assert_snapshot!(env.ops(&["list", "-b", "tmux"]), @"
     exit: 3
     --- stdout
-    NAME       STATE    BACKEND  SOCKET  RUNTIME  PID  IMAGE  ORIGIN
-    good       defined  tmux     -       -        -    -      config
-    also-good  defined  tmux     side    -        -    -      config
-    bad1       invalid  tmux     -       -        -    -      config
-    bad2       invalid  tmux     -       -        -    -      config
+    NAME       STATE    BACKEND  SOCKET  ORIGIN
+    good       defined  tmux     -       config
+    bad1       invalid  tmux     -       config
+    bad2       invalid  tmux     -       config
+    also-good  defined  tmux     side    config
     --- stderr
     error: session 'bad1': invalid port '99999'
      --> [ROOT]/work/kstlib.conf.yml:7:15
@@ -176,8 +176,8 @@ warning: invalid YAML: while parsing a node, did not find expected node content
     insta::assert_snapshot!(env.ops(&["list", "-b", "tmux"]), @"
     exit: 3
     --- stdout
-    NAME  STATE    BACKEND  SOCKET  RUNTIME  PID    IMAGE  ORIGIN
-    bot   running  tmux     -       -        [PID]  -      managed
+    NAME  STATE    BACKEND  PID    CREATED  ORIGIN
+    bot   running  tmux     [PID]  [AGO]    managed
     --- stderr
     error: invalid YAML: while parsing a node, did not find expected node content
      --> [ROOT]/work/kstlib.conf.yml:3:11
@@ -226,8 +226,8 @@ fn drift_appears_after_an_edit_and_goes_after_restart() {
     $ kstlib ops list -b tmux
     exit: 0
     --- stdout
-    NAME  STATE            BACKEND  SOCKET  RUNTIME  PID    IMAGE  ORIGIN
-    bot   running (drift)  tmux     -       -        [PID]  -      config
+    NAME  STATE            BACKEND  PID    CREATED  ORIGIN
+    bot   running (drift)  tmux     [PID]  [AGO]    config
     --- stderr
     [EOF]
     $ kstlib ops up
@@ -474,8 +474,8 @@ fn a_hung_tmux_server_is_a_warning_naming_it_not_a_silent_wait() {
     [EOF]
     exit: 0
     --- stdout
-    NAME  STATE    BACKEND  SOCKET  RUNTIME  PID    IMAGE  ORIGIN
-    bot   running  tmux     -       -        [PID]  -      managed
+    NAME  STATE    BACKEND  PID    CREATED  ORIGIN
+    bot   running  tmux     [PID]  [AGO]    managed
     --- stderr
     warning: tmux -L hung.sock cannot be used: `tmux -L hung.sock list-sessions -F …` did not answer within 1 s
     [EOF]
@@ -535,8 +535,8 @@ fn a_missing_working_directory_is_refused_where_it_is_written_and_keeps_the_exit
     $ kstlib ops list -b tmux
     exit: 0
     --- stdout
-    NAME  STATE       BACKEND  SOCKET  RUNTIME  PID  IMAGE  ORIGIN
-    bot   exited (7)  tmux     -       -        -    -      config
+    NAME  STATE       BACKEND  CREATED  ORIGIN
+    bot   exited (7)  tmux     [AGO]    config
     --- stderr
     [EOF]
     ");

@@ -259,8 +259,8 @@ fn a_program_that_ends_later_stays_as_exited_with_its_code() {
     $ kstlib ops list -b tmux
     exit: 0
     --- stdout
-    NAME  STATE       BACKEND  SOCKET  RUNTIME  PID  IMAGE  ORIGIN
-    job   exited (7)  tmux     -       -        -    -      managed
+    NAME  STATE       BACKEND  CREATED  ORIGIN
+    job   exited (7)  tmux     [AGO]    managed
     --- stderr
     [EOF]
     $ kstlib ops attach job
@@ -540,8 +540,8 @@ fn socket_option_targets_that_server_everywhere() {
     $ kstlib ops list -b tmux
     exit: 0
     --- stdout
-    NAME   STATE    BACKEND  SOCKET  RUNTIME  PID    IMAGE  ORIGIN
-    orion  running  tmux     orion   -        [PID]  -      managed
+    NAME   STATE    BACKEND  SOCKET  PID    CREATED  ORIGIN
+    orion  running  tmux     orion   [PID]  [AGO]    managed
     --- stderr
     [EOF]
     ");
@@ -619,9 +619,9 @@ fn list_shows_foreign_sessions_and_skips_dead_sockets() {
     insta::assert_snapshot!(env.ops(&["list", "-b", "tmux"]), @"
     exit: 0
     --- stdout
-    NAME    STATE    BACKEND  SOCKET  RUNTIME  PID    IMAGE  ORIGIN
-    byhand  running  tmux     -       -        [PID]  -      foreign
-    mine    running  tmux     -       -        [PID]  -      managed
+    NAME    STATE    BACKEND  PID    CREATED  ORIGIN
+    mine    running  tmux     [PID]  [AGO]    managed
+    byhand  running  tmux     [PID]  [AGO]    foreign
     --- stderr
     [EOF]
     ");

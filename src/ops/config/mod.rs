@@ -7,6 +7,11 @@
 //! (`resolve.rs`). Command-line and API options are parsed into the same [`Settings`]
 //! (`settings.rs`) and overlaid on top. Every value keeps the file, line and column it was
 //! written at, so that any error can point at it with a [`ConfigError`].
+//!
+//! What follows is the reference of the file, as users write it (`docs/config.md`, the
+//! README's Configuration section).
+//!
+#![doc = include_str!("../../../docs/config.md")]
 
 pub mod discover;
 pub mod error;
@@ -87,3 +92,27 @@ impl Config {
 
 #[cfg(test)]
 mod tests;
+
+/// `docs/config.md` (shown in this module's documentation) is the README's Configuration
+/// section, word for word: one reference, two places to read it.
+#[cfg(test)]
+#[test]
+fn the_config_reference_is_the_readme_section() {
+    let readme = include_str!("../../../README.md");
+    let start = readme
+        .find("## Configuration\n")
+        .expect("a Configuration section");
+    let end = readme
+        .find("## How sessions are run")
+        .expect("the next section");
+    let section = &readme[start + "## Configuration\n".len()..end];
+    let reference = include_str!("../../../docs/config.md");
+    let body = reference
+        .split_once("-->\n")
+        .map_or(reference, |(_, body)| body);
+    assert_eq!(
+        body.trim(),
+        section.trim(),
+        "docs/config.md differs from the README"
+    );
+}

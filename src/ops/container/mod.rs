@@ -16,6 +16,7 @@
 //!
 //! Facts about the CLIs this relies on are in DESIGN.md §7.
 
+pub(crate) mod engine;
 mod envfile;
 pub(crate) mod logs;
 mod mounts;
@@ -23,6 +24,7 @@ pub(crate) mod parse;
 mod runner;
 pub(crate) mod stderr;
 
+pub use engine::ENGINE_API_ENV;
 pub use runner::ContainerRunner;
 
 /// Label set on every container kstlib creates.

@@ -217,9 +217,21 @@ struct PodmanPs {
     exit_code: i64,
     pid: i64,
     labels: Option<BTreeMap<String, String>>,
-    /// Seconds since the epoch.
-    created: i64,
+    /// Seconds since the epoch (the CLI), or an RFC 3339 time (the libpod API).
+    created: Option<serde_json::Value>,
     ports: Option<Vec<PodmanPort>>,
+}
+
+/// `Created` of a Podman list row, to the second as the CLI gives it: the API's RFC 3339
+/// time has nanoseconds, which would make the two paths' JSON differ.
+fn podman_created(created: Option<&serde_json::Value>) -> Option<Timestamp> {
+    match created? {
+        serde_json::Value::Number(seconds) => Timestamp::from_second(seconds.as_i64()?).ok(),
+        serde_json::Value::String(text) => {
+            Timestamp::from_second(text.parse::<Timestamp>().ok()?.as_second()).ok()
+        }
+        _ => None,
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -251,7 +263,7 @@ pub(crate) fn podman_ps(json: &[u8]) -> Result<Vec<SessionStatus>, serde_json::E
                 config_hash: label(HASH_LABEL),
             }
             .into_status(Runtime::Podman);
-            status.created_at = Timestamp::from_second(ps.created).ok();
+            status.created_at = podman_created(ps.created.as_ref());
             status.ports = ps
                 .ports
                 .iter()
@@ -344,6 +356,125 @@ fn docker_row(ps: DockerPs) -> SessionStatus {
 fn exit_code_of(status: &str) -> Option<i64> {
     let rest = status.strip_prefix("Exited (")?;
     rest[..rest.find(')')?].parse().ok()
+}
+
+/// One container of Docker's `GET /containers/json?all=1` (the Engine API's list).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct DockerApiPs {
+    id: String,
+    /// `["/web"]`: its own name first, then link names.
+    names: Vec<String>,
+    image: String,
+    state: String,
+    /// `Exited (3) 2 minutes ago`, as in the CLI's `ps`.
+    status: String,
+    labels: Option<BTreeMap<String, String>>,
+    /// Seconds since the epoch.
+    created: i64,
+    ports: Vec<DockerApiPort>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+struct DockerApiPort {
+    #[serde(rename = "IP")]
+    ip: String,
+    private_port: u16,
+    public_port: u16,
+    #[serde(rename = "Type")]
+    kind: String,
+}
+
+/// Every container of Docker's `GET /containers/json?all=1`, read as [`docker_ps`] reads
+/// the CLI's: same rows, same ports text, same times (to the second).
+pub(crate) fn docker_api_ps(json: &[u8]) -> Result<Vec<SessionStatus>, serde_json::Error> {
+    let rows: Vec<DockerApiPs> = serde_json::from_slice(json)?;
+    Ok(rows
+        .into_iter()
+        .map(|ps| {
+            let label = |key: &str| ps.labels.as_ref()?.get(key).map(String::as_str);
+            let name = ps
+                .names
+                .first()
+                .map_or("", |name| name.trim_start_matches('/'));
+            let mut status = Facts {
+                name,
+                id: &ps.id,
+                word: &ps.state,
+                state: state_of(&ps.state, false, false),
+                pid: 0,
+                exit_code: exit_code_of(&ps.status).unwrap_or_default(),
+                image: &ps.image,
+                managed: label(MANAGED_LABEL) == Some("1"),
+                config_hash: label(HASH_LABEL),
+            }
+            .into_status(Runtime::Docker);
+            status.created_at = Timestamp::from_second(ps.created).ok();
+            status.ports = displayable_ports(ps.ports);
+            status
+        })
+        .collect())
+}
+
+/// The ports as the Docker CLI's `ps` shows them (its `DisplayablePorts`): sorted, runs of
+/// ports published on the same port number joined (`0.0.0.0:80-81->80-81/tcp`), other
+/// mappings last (`127.0.0.1:8080->80/tcp`); IPv6 addresses without brackets, as 20.10
+/// writes them and [`docker_row`] reads them.
+fn displayable_ports(mut ports: Vec<DockerApiPort>) -> Vec<String> {
+    ports.sort_by(|a, b| {
+        (a.private_port, &a.ip, a.public_port, &a.kind).cmp(&(
+            b.private_port,
+            &b.ip,
+            b.public_port,
+            &b.kind,
+        ))
+    });
+    let mut groups: Vec<(String, u16, u16)> = Vec::new();
+    let mut done = Vec::new();
+    let mut mappings = Vec::new();
+    for port in ports {
+        let current = port.private_port;
+        let key = if port.ip.is_empty() {
+            port.kind.clone()
+        } else if port.public_port != current {
+            mappings.push(format!(
+                "{}:{}->{}/{}",
+                port.ip, port.public_port, port.private_port, port.kind
+            ));
+            continue;
+        } else {
+            format!("{}/{}", port.ip, port.kind)
+        };
+        match groups.iter_mut().find(|(k, _, _)| *k == key) {
+            None => groups.push((key, current, current)),
+            Some(group) if current == group.2.wrapping_add(1) => group.2 = current,
+            Some(group) => {
+                done.push(port_group(&group.0, group.1, group.2));
+                *group = (key, current, current);
+            }
+        }
+    }
+    done.extend(
+        groups
+            .iter()
+            .map(|(key, first, last)| port_group(key, *first, *last)),
+    );
+    done.extend(mappings);
+    done
+}
+
+/// `80/tcp`, `80-81/tcp`, `0.0.0.0:80-81->80-81/tcp`.
+fn port_group(key: &str, first: u16, last: u16) -> String {
+    let range = if first == last {
+        first.to_string()
+    } else {
+        format!("{first}-{last}")
+    };
+    match key.rsplit_once('/') {
+        Some((ip, kind)) => format!("{ip}:{range}->{range}/{kind}"),
+        None => format!("{range}/{key}"),
+    }
 }
 
 /// `2026-11-26 11:37:07 +0000 UTC` (Go's default time format, in the CLI's time zone).
@@ -485,6 +616,75 @@ mod tests {
         assert_eq!(
             rows[1].created_at.map(|t| t.to_string()).as_deref(),
             Some("2026-11-26T13:15:18Z")
+        );
+    }
+
+    #[test]
+    fn docker_api_list_reads_as_the_cli_list() {
+        // The same two containers, as `docker ps` (CLI 20.10) and the Engine API list them.
+        let cli = concat!(
+            r#"{"ID":"c647","Names":"web","Image":"kstlib-test/busybox:1","State":"running","#,
+            r#""Status":"Up 5 seconds","Labels":"io.kstlib.ops.managed=1,io.kstlib.ops.config-hash=ab","#,
+            r#""CreatedAt":"2026-12-02 06:24:58 +0000 UTC","#,
+            r#""Ports":"127.0.0.1:18771->80/tcp, 127.0.0.1:18772->81/tcp, 0.0.0.0:18773->82/tcp, :::18773->82/tcp"}"#,
+            "\n",
+            r#"{"ID":"0068","Names":"job","Image":"x","State":"exited","Status":"Exited (3) 1 second ago","#,
+            r#""Labels":"","CreatedAt":"2026-12-02 06:24:57 +0000 UTC","Ports":""}"#,
+        );
+        let api = br#"[{"Id":"c647","Names":["/web"],"Image":"kstlib-test/busybox:1",
+            "Created":1796192698,"State":"running","Status":"Up 5 seconds",
+            "Labels":{"io.kstlib.ops.managed":"1","io.kstlib.ops.config-hash":"ab"},
+            "Ports":[{"IP":"127.0.0.1","PrivatePort":80,"PublicPort":18771,"Type":"tcp"},
+            {"IP":"127.0.0.1","PrivatePort":81,"PublicPort":18772,"Type":"tcp"},
+            {"IP":"0.0.0.0","PrivatePort":82,"PublicPort":18773,"Type":"tcp"},
+            {"IP":"::","PrivatePort":82,"PublicPort":18773,"Type":"tcp"}]},
+            {"Id":"0068","Names":["/job"],"Image":"x","Created":1796192697,"State":"exited",
+            "Status":"Exited (3) 1 second ago","Labels":{},"Ports":[]}]"#;
+        let from_cli = docker_ps(cli).expect("cli");
+        let from_api = docker_api_ps(api).expect("api");
+        assert_eq!(
+            serde_json::to_value(&from_api).expect("json"),
+            serde_json::to_value(&from_cli).expect("json")
+        );
+        assert!(docker_api_ps(br#"[{"Names":"not a list"}]"#).is_err());
+    }
+
+    #[test]
+    fn docker_ports_read_as_the_cli_shows_them() {
+        let port = |ip: &str, private_port, public_port| DockerApiPort {
+            ip: ip.to_owned(),
+            private_port,
+            public_port,
+            kind: "tcp".to_owned(),
+        };
+        assert_eq!(
+            displayable_ports(vec![
+                port("", 443, 0),
+                port("0.0.0.0", 81, 81),
+                port("0.0.0.0", 80, 80),
+                port("", 444, 0),
+                port("", 9000, 0),
+                port("127.0.0.1", 22, 2222),
+            ]),
+            // Go's order: a run closed early comes first, then the open runs in the order
+            // they began, then the other mappings.
+            [
+                "443-444/tcp",
+                "0.0.0.0:80-81->80-81/tcp",
+                "9000/tcp",
+                "127.0.0.1:2222->22/tcp"
+            ]
+        );
+    }
+
+    #[test]
+    fn podman_list_times_read_the_same_from_the_cli_and_the_api() {
+        let cli = br#"[{"Id":"a","Names":["web"],"State":"running","Created":1796192662}]"#;
+        let api = br#"[{"Id":"a","Names":["web"],"State":"running",
+            "Created":"2026-12-02T06:24:22.70280985Z"}]"#;
+        assert_eq!(
+            podman_ps(cli).expect("cli")[0].created_at,
+            podman_ps(api).expect("api")[0].created_at
         );
     }
 

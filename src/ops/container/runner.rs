@@ -1,4 +1,5 @@
-//! [`ContainerRunner`]: the verbs of one container runtime, through its CLI.
+//! [`ContainerRunner`]: the verbs of one container runtime, through its engine's API when
+//! its socket answers, else through its CLI (see [`super::engine`]).
 
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -7,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 
+use super::engine::{Engine, Failure, LogQuery, Verb};
 use super::envfile::{EnvFile, fits};
 use super::logs::{self, LineFilter, line_count};
 use super::mounts;
@@ -23,6 +25,7 @@ use crate::ops::logs::{self as saved_logs, LogFile, LogSettings};
 use crate::ops::model::{
     BackendType, Origin, Runtime, SessionState, SessionStatus, StopMethod, StopReport,
 };
+use crate::ops::progress::{self, Wait};
 use crate::ops::runtime;
 use crate::ops::spec::{NotStartable, SessionConfig};
 use crate::ops::text;
@@ -46,22 +49,54 @@ const DOCKER_DETACHED: &str = "read escape sequence";
 pub struct ContainerRunner {
     runtime: Runtime,
     exec: Arc<dyn Executor>,
+    /// The engine's API, when its socket is there; `None`: the CLI does everything.
+    engine: Option<Arc<Engine>>,
     logs: LogSettings,
 }
 
 impl ContainerRunner {
-    /// A runner for `runtime`, found on `PATH` when used.
+    /// A runner for `runtime`: its engine's API when its socket answers, else its CLI,
+    /// found on `PATH` when used.
     pub fn new(runtime: Runtime) -> Self {
-        Self::with_executor(runtime, Arc::new(SystemExecutor))
+        let mut runner = Self::with_executor(runtime, Arc::new(SystemExecutor));
+        runner.engine = Engine::discover(runtime).map(Arc::new);
+        runner
     }
 
-    /// The same, running programs through `exec` (tests use a fake one).
+    /// The same, running programs through `exec` (tests use a fake one), and never the
+    /// engine's API.
     pub fn with_executor(runtime: Runtime, exec: Arc<dyn Executor>) -> Self {
         ContainerRunner {
             runtime,
             exec,
+            engine: None,
             logs: LogSettings::from_env(),
         }
+    }
+
+    /// The same runner, asking the engine at `socket` first (tests use a fake one).
+    #[cfg(test)]
+    pub(crate) fn with_engine_at(mut self, socket: std::path::PathBuf) -> Self {
+        let engine = Engine::at(self.runtime, socket).capped(Duration::from_millis(500));
+        self.engine = Some(Arc::new(engine));
+        self
+    }
+
+    /// Pings the engine's API, for `doctor`: its path prefix (`/v1.41`) or why it is not
+    /// used; `None` without a socket.
+    pub fn ping(&self) -> Option<std::result::Result<String, String>> {
+        let engine = self.engine.as_deref()?;
+        Some(
+            engine
+                .ping(crate::ops::timing::backend_timeout())
+                .map_err(|failure| failure.to_string()),
+        )
+    }
+
+    /// The engine's socket when the runner asks it first (`doctor` says which path is
+    /// used); `None` when every call goes through the CLI.
+    pub fn engine_socket(&self) -> Option<&std::path::Path> {
+        self.engine.as_deref().map(Engine::socket)
     }
 
     /// The runner for the runtime `config` asks for, or the auto-detected one, saving
@@ -86,6 +121,55 @@ impl ContainerRunner {
         Invocation::new(self.runtime.as_str())
     }
 
+    /// `verb` through the engine's API when its socket answers, else `cli` through the
+    /// CLI: the same answer either way (see `engine::answer`).
+    fn call(&self, verb: &Verb<'_>, cli: Invocation) -> Result<Output> {
+        self.call_where(verb, cli).map(|(out, _)| out)
+    }
+
+    /// [`Self::call`], and whether the API answered (its list has another shape).
+    fn call_where(&self, verb: &Verb<'_>, cli: Invocation) -> Result<(Output, bool)> {
+        if let Some(engine) = self.engine.as_deref().filter(|engine| !engine.is_gone()) {
+            match engine.call(verb, cli.get_timeout()) {
+                Ok(out) => return Ok((out, true)),
+                Err(Failure::Unreachable(_)) => {}
+                Err(failure) => return Err(self.engine_failure(engine, failure, &cli)),
+            }
+        }
+        Ok((self.run_invocation(cli)?, false))
+    }
+
+    /// The error for an engine that accepted the request and did not answer it: as the
+    /// CLI's for a timeout (the command named is the one the CLI would have run), so that
+    /// both paths say the same.
+    fn engine_failure(&self, engine: &Engine, failure: Failure, cli: &Invocation) -> Error {
+        match failure {
+            Failure::Timeout(timeout) => self.exec_error(ExecError::Timeout {
+                invocation: cli.brief(),
+                timeout,
+            }),
+            other => Error::Unavailable {
+                what: self.runtime.to_string(),
+                reason: format!(
+                    "its API at unix://{} answered out of turn: {other}",
+                    engine.socket().display()
+                )
+                .into(),
+            },
+        }
+    }
+
+    /// `logs` of `found` as a verb of the API.
+    fn log_query<'a>(&self, found: &'a Inspect, lines: Option<usize>) -> LogQuery<'a> {
+        LogQuery {
+            id: &found.id,
+            tty: found.config.tty,
+            tail: lines,
+            since: None,
+            timestamps: false,
+            follow: false,
+        }
+    }
     /// Runs `command` in the running container `name` and returns what it printed (upstream's
     /// `ContainerRunner.exec`); the argv is handed to the runtime as is, no shell involved.
     pub fn exec_output(&self, name: &SessionName, command: &Command) -> Result<Output> {
@@ -113,8 +197,8 @@ impl ContainerRunner {
     /// The last lines a container wrote, for a report (empty if they cannot be read).
     fn last_output(&self, found: &Inspect) -> Vec<String> {
         let invocation = logs::invocation(self.runtime, &found.id, FAILED_START_LINES, false, None);
-        self.exec
-            .output(&invocation)
+        let query = self.log_query(found, Some(FAILED_START_LINES));
+        self.call(&Verb::Logs(query), invocation)
             .map(|out| {
                 text::last_lines(&out.stdout_text(), FAILED_START_LINES, false)
                     .lines()
@@ -162,15 +246,11 @@ impl ContainerRunner {
         }
     }
 
-    /// Inspects containers by name or ID; missing ones are simply absent from the result.
-    fn inspect(&self, names: &[&str]) -> Result<Vec<Inspect>> {
-        if names.is_empty() {
-            return Ok(Vec::new());
-        }
-        let out = self.run(
-            ["container", "inspect"]
-                .into_iter()
-                .chain(names.iter().copied()),
+    /// Inspects a container by name or ID; a missing one is simply absent from the result.
+    fn inspect(&self, name: &str) -> Result<Vec<Inspect>> {
+        let out = self.call(
+            &Verb::Inspect(name),
+            self.invocation().args(["container", "inspect", name]),
         )?;
         // Docker prints `[]` even when it cannot reach its engine.
         if !out.success() && unavailable(&out.stderr_text()) {
@@ -204,7 +284,7 @@ impl ContainerRunner {
     /// The container named exactly `name`, if any.
     fn find(&self, name: &SessionName) -> Result<Option<Inspect>> {
         Ok(self
-            .inspect(&[name.as_str()])?
+            .inspect(name.as_str())?
             .into_iter()
             .find(|found| found.name() == name.as_str()))
     }
@@ -249,8 +329,12 @@ impl ContainerRunner {
             return Ok(());
         };
         let ask = |stamped| {
-            let out =
-                self.run_invocation(logs::saved_invocation(self.runtime, &found.id, stamped))?;
+            let query = LogQuery {
+                timestamps: stamped,
+                ..self.log_query(&found, None)
+            };
+            let cli = logs::saved_invocation(self.runtime, &found.id, stamped);
+            let out = self.call(&Verb::Logs(query), cli)?;
             if out.success() {
                 Ok(out.stdout)
             } else {
@@ -278,7 +362,10 @@ impl ContainerRunner {
     }
 
     fn remove(&self, name: &SessionName) -> Result<()> {
-        let out = self.run(["rm", name.as_str()])?;
+        let out = self.call(
+            &Verb::Remove(name.as_str()),
+            self.invocation().args(["rm", name.as_str()]),
+        )?;
         let stderr = out.stderr_text();
         // Gone, or another caller is removing it (a `down` racing this one): removed.
         if out.success() || is_missing(&stderr) || removal_in_progress(&stderr) {
@@ -290,7 +377,7 @@ impl ContainerRunner {
 
     /// Sends `signal` to the container's main process.
     fn signal(&self, name: &SessionName, signal: StopSignal) -> Result<Signalled> {
-        let out = self.run(["kill", "--signal", &signal.to_string(), name.as_str()])?;
+        let out = self.kill(name, &signal.to_string())?;
         let stderr = out.stderr_text();
         if out.success() || not_running(&stderr) {
             Ok(Signalled::Sent)
@@ -321,7 +408,7 @@ impl ContainerRunner {
                 .invocation()
                 .args(["wait", name.as_str()])
                 .timeout(left.max(Duration::from_millis(100)));
-            match self.exec.output(&wait) {
+            match self.wait_call(name, &wait) {
                 Ok(out) if out.success() => return Ok(true),
                 Err(ExecError::Timeout { .. }) => return Ok(false),
                 Err(err @ ExecError::NotFound { .. }) => return Err(self.exec_error(err)),
@@ -422,6 +509,7 @@ impl ContainerRunner {
             .args(self.run_args(config, image.as_str(), env_file.as_ref()))
             .hiding(secrets)
             .timeout(RUN_TIMEOUT);
+        let _wait = progress::waiting(|| Wait::create(name, image, self.runtime, RUN_TIMEOUT));
         let out = match self.run_invocation(invocation) {
             Ok(out) if out.success() => return Ok(()),
             Ok(out) => out,
@@ -460,6 +548,7 @@ impl ContainerRunner {
     /// Watches a container that was just started for [`START_GRACE`]: it if it still
     /// runs, else a failed start with its exit code and last lines of output.
     fn watch(&self, name: &SessionName) -> Result<Inspect> {
+        let _wait = progress::waiting(|| Wait::start(name, START_GRACE));
         thread::sleep(START_GRACE);
         let found = self.require(name)?;
         if found.state().is_alive() {
@@ -474,6 +563,70 @@ impl ContainerRunner {
             status.exit_signal.as_deref(),
             output,
         ))
+    }
+
+    /// Follows the logs of `query` through the engine's API into `out`; `false` when the
+    /// API is not there, for the CLI to do it.
+    fn follow_api(
+        &self,
+        query: &LogQuery<'_>,
+        cli: &Invocation,
+        out: &mut dyn Write,
+    ) -> Result<bool> {
+        let Some(engine) = self.engine.as_deref().filter(|engine| !engine.is_gone()) else {
+            return Ok(false);
+        };
+        let mut sink = |bytes: &[u8]| out.write_all(bytes).and_then(|()| out.flush()).is_ok();
+        match engine.follow(query, cli.get_timeout(), &mut sink) {
+            Ok(None) => Ok(true),
+            Ok(Some(refused)) => Err(self.failure(&refused, "logs")),
+            Err(Failure::Unreachable(_)) => Ok(false),
+            Err(failure) => Err(self.engine_failure(engine, failure, cli)),
+        }
+    }
+
+    /// Starts the existing container `name` again.
+    fn start_existing(&self, name: &SessionName) -> Result<Output> {
+        self.call(
+            &Verb::Start(name.as_str()),
+            self.invocation().args(["start", name.as_str()]),
+        )
+    }
+
+    /// Sends `signal` to the container `name`.
+    fn kill(&self, name: &SessionName, signal: &str) -> Result<Output> {
+        self.call(
+            &Verb::Kill {
+                name: name.as_str(),
+                signal,
+            },
+            self.invocation()
+                .args(["kill", "--signal", signal, name.as_str()]),
+        )
+    }
+
+    /// `wait` (the CLI invocation `wait`, or the engine's request), its faults as the
+    /// executor's, which `wait_exit` tells apart.
+    fn wait_call(&self, name: &SessionName, wait: &Invocation) -> Result<Output, ExecError> {
+        if let Some(engine) = self.engine.as_deref().filter(|engine| !engine.is_gone()) {
+            match engine.call(&Verb::Wait(name.as_str()), wait.get_timeout()) {
+                Ok(out) => return Ok(out),
+                Err(Failure::Timeout(timeout)) => {
+                    return Err(ExecError::Timeout {
+                        invocation: wait.brief(),
+                        timeout,
+                    });
+                }
+                Err(Failure::Broken(reason)) => {
+                    return Err(ExecError::Io {
+                        program: wait.program().to_owned(),
+                        source: io::Error::other(reason),
+                    });
+                }
+                Err(Failure::Unreachable(_)) => {}
+            }
+        }
+        self.exec.output(wait)
     }
 
     fn image_exists(&self, image: &str) -> bool {
@@ -508,7 +661,7 @@ impl SessionBackend for ContainerRunner {
             }
             // Ours and unchanged, or foreign: started again as it is.
             Some(_) => {
-                let out = self.run(["start", name.as_str()])?;
+                let out = self.start_existing(name)?;
                 if !out.success() {
                     return Err(self.start_error(name, complaint(&out.stderr_text())));
                 }
@@ -548,7 +701,10 @@ impl SessionBackend for ContainerRunner {
         if found.state().is_alive() {
             if found.state() == SessionState::Paused {
                 // A paused program cannot handle its signal (and Podman refuses to stop it).
-                let _ = self.run(["unpause", name.as_str()]);
+                let _ = self.call(
+                    &Verb::Unpause(name.as_str()),
+                    self.invocation().args(["unpause", name.as_str()]),
+                );
             }
             let signal = if options.graceful {
                 options
@@ -559,6 +715,7 @@ impl SessionBackend for ContainerRunner {
                 StopSignal::from(nix::sys::signal::Signal::SIGKILL)
             };
             report.signal = Some(signal.to_string());
+            let _wait = progress::waiting(|| Wait::stop(name, signal, options));
             if self.signal(name, signal)? == Signalled::Gone {
                 return Ok(self.stopped_meanwhile(report, started));
             }
@@ -611,7 +768,7 @@ impl SessionBackend for ContainerRunner {
             };
             self.stop(name, &keep)?;
         }
-        let out = self.run(["start", name.as_str()])?;
+        let out = self.start_existing(name)?;
         if !out.success() {
             return Err(self.start_error(name, complaint(&out.stderr_text())));
         }
@@ -685,13 +842,12 @@ impl SessionBackend for ContainerRunner {
 
     fn logs(&self, name: &SessionName, options: &LogOptions) -> Result<String> {
         let found = self.require(name)?;
-        let out = self.run_invocation(logs::invocation(
-            self.runtime,
-            &found.id,
-            options.lines,
-            false,
-            options.since,
-        ))?;
+        let query = LogQuery {
+            since: options.since,
+            ..self.log_query(&found, Some(options.lines))
+        };
+        let cli = logs::invocation(self.runtime, &found.id, options.lines, false, options.since);
+        let out = self.call(&Verb::Logs(query), cli)?;
         if !out.success() {
             return Err(self.failure(&out, "logs"));
         }
@@ -706,16 +862,16 @@ impl SessionBackend for ContainerRunner {
         let found = self.require(name)?;
         // Podman streams the whole history first (see `log_text`): count it, and skip all
         // but its last lines. Lines written meanwhile come after it in the stream.
+        let query = LogQuery {
+            since: options.since,
+            ..self.log_query(&found, Some(options.lines))
+        };
         let skip = match self.runtime {
             Runtime::Docker => 0,
             Runtime::Podman => {
-                let out = self.run_invocation(logs::invocation(
-                    self.runtime,
-                    &found.id,
-                    options.lines,
-                    false,
-                    options.since,
-                ))?;
+                let cli =
+                    logs::invocation(self.runtime, &found.id, options.lines, false, options.since);
+                let out = self.call(&Verb::Logs(query), cli)?;
                 if !out.success() {
                     return Err(self.failure(&out, "logs"));
                 }
@@ -723,12 +879,16 @@ impl SessionBackend for ContainerRunner {
             }
         };
         let mut filter = LineFilter::new(out, options.ansi, skip);
-        self.exec
-            .stream(
-                &logs::invocation(self.runtime, &found.id, options.lines, true, options.since),
-                &mut filter,
-            )
-            .map_err(|err| self.exec_error(err))?;
+        let cli = logs::invocation(self.runtime, &found.id, options.lines, true, options.since);
+        let followed = LogQuery {
+            follow: true,
+            ..query
+        };
+        if !self.follow_api(&followed, &cli, &mut filter)? {
+            self.exec
+                .stream(&cli, &mut filter)
+                .map_err(|err| self.exec_error(err))?;
+        }
         let _ = filter.finish();
         Ok(())
     }
@@ -736,22 +896,25 @@ impl SessionBackend for ContainerRunner {
     /// One `ps` call, whatever the number of containers. Podman's JSON has everything;
     /// Docker's `ps` has no PID (`status` reads it from `container inspect`).
     fn list_sessions(&self) -> Result<Vec<SessionStatus>> {
-        let out = match self.runtime {
-            Runtime::Podman => self.run(["ps", "-a", "--format", "json"])?,
-            Runtime::Docker => self.run([
+        let cli = match self.runtime {
+            Runtime::Podman => self.invocation().args(["ps", "-a", "--format", "json"]),
+            Runtime::Docker => self.invocation().args([
                 "ps",
                 "-a",
                 "--no-trunc",
                 "--format",
                 parse::DOCKER_PS_FORMAT,
-            ])?,
+            ]),
         };
+        let (out, api) = self.call_where(&Verb::List, cli)?;
         if !out.success() {
             return Err(self.failure(&out, "ps"));
         }
-        let mut sessions = match self.runtime {
-            Runtime::Podman => parse::podman_ps(&out.stdout),
-            Runtime::Docker => parse::docker_ps(&out.stdout_text()),
+        // Podman's libpod list is what its CLI prints; Docker's API list has its own shape.
+        let mut sessions = match (self.runtime, api) {
+            (Runtime::Podman, _) => parse::podman_ps(&out.stdout),
+            (Runtime::Docker, true) => parse::docker_api_ps(&out.stdout),
+            (Runtime::Docker, false) => parse::docker_ps(&out.stdout_text()),
         }
         .map_err(|err| self.unreadable("ps", err))?;
         sessions.sort_by(|a, b| a.name.cmp(&b.name));

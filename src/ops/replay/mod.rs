@@ -9,6 +9,7 @@
 //! reach the paths the real programs only take when something is broken.
 
 mod container_tests;
+mod engine_tests;
 mod recordings;
 mod tmux_tests;
 

@@ -29,6 +29,7 @@ use crate::ops::model::{
     BackendType, Origin, SessionState, SessionStatus, StopMethod, StopReport, TmuxSocket,
 };
 use crate::ops::process;
+use crate::ops::progress::{self, Wait};
 use crate::ops::sanitize;
 use crate::ops::spec::SessionConfig;
 use crate::ops::timing::{self, KILL_GRACE, POLL, START_GRACE};
@@ -335,6 +336,7 @@ impl TmuxRunner {
     /// runs, else how it ended and its last lines.
     fn watch(&self, name: &SessionName, pid: Option<u32>) -> Result<Result<Row, FailedStart>> {
         if let Some(pid) = pid {
+            let _wait = progress::waiting(|| Wait::start(name, START_GRACE));
             Self::wait_gone(pid, START_GRACE);
         }
         match self.find(name)? {
@@ -507,6 +509,7 @@ impl SessionBackend for TmuxRunner {
                 let signal = options.signal.or(row.stop_signal).unwrap_or_default();
                 report.signal = Some(signal.to_string());
                 process::send_signal(pid, signal.signal());
+                let _wait = progress::waiting(|| Wait::exit(name, signal, Some(options.timeout)));
                 if Self::wait_gone(pid, options.timeout) {
                     StopMethod::Graceful
                 } else {
@@ -519,6 +522,7 @@ impl SessionBackend for TmuxRunner {
             } else {
                 report.signal = Some(Signal::SIGKILL.as_str().to_owned());
                 process::signal_session(pid, Signal::SIGKILL);
+                let _wait = progress::waiting(|| Wait::exit(name, Signal::SIGKILL, None));
                 Self::wait_gone(pid, KILL_GRACE);
                 StopMethod::Forced
             };
