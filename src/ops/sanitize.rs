@@ -71,6 +71,12 @@ fn escape_but(text: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
 /// `text` in single quotes for a one-line message (`invalid image 'a b'`): [unsafe](
 /// is_unsafe) characters and the quote itself escaped, so the quotes always show where the
 /// value ends, and cut after [`MAX_QUOTED_CHARS`] characters with `…`.
+///
+/// The backslash is escaped too (`\\`): otherwise the name typed as the six characters
+/// `a\u{8}b` and the name holding a real backspace would read the same, and a message
+/// could not say which one it is about. [`escape`] keeps backslashes, because it is
+/// applied again to whole messages that already hold quoted values, and must change
+/// nothing the second time.
 pub fn quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len().min(MAX_QUOTED_CHARS) + 2);
     out.push('\'');
@@ -79,7 +85,7 @@ pub fn quote(text: &str) -> String {
             out.push('…');
             break;
         }
-        if is_unsafe(c) || c == '\'' {
+        if is_unsafe(c) || c == '\'' || c == '\\' {
             out.extend(c.escape_default());
         } else {
             out.push(c);
@@ -164,6 +170,8 @@ mod tests {
         assert_eq!(quote("web"), "'web'");
         assert_eq!(quote("a\nb\u{1b}[31m"), "'a\\nb\\u{1b}[31m'");
         assert_eq!(quote("it's"), "'it\\'s'");
+        assert_eq!(quote("a\\u{8}b"), "'a\\\\u{8}b'");
+        assert_ne!(quote("a\\u{8}b"), quote("a\u{8}b"));
         assert_eq!(quote("\u{202e}"), "'\\u{202e}'");
         let long = quote(&"x".repeat(200));
         assert_eq!(long.chars().count(), MAX_QUOTED_CHARS + 3);
