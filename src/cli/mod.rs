@@ -188,6 +188,7 @@ fn shows_progress(command: &OpsCommand) -> bool {
 
 fn init_logging(cli: &Cli) {
     use tracing::Level;
+    use tracing_subscriber::field::MakeExt as _;
     let level = match (cli.log_level, cli.verbose) {
         (Some(LogLevel::Trace), _) | (None, 3..) => Level::TRACE,
         (Some(LogLevel::Debug), _) | (None, 2) => Level::DEBUG,
@@ -195,7 +196,21 @@ fn init_logging(cli: &Cli) {
         (Some(LogLevel::Warning), _) | (None, 0) => Level::WARN,
         (Some(LogLevel::Error | LogLevel::Critical), _) => Level::ERROR,
     };
+    // The library's warnings and debug lines carry paths, names and argv from outside:
+    // each field is escaped as every other message is, so that a log line stays one line
+    // and cannot attack the terminal. The formatter's own colours are added after.
+    let fields = tracing_subscriber::fmt::format::debug_fn(|writer, field, value| {
+        let text = format!("{value:?}");
+        let text = crate::ops::sanitize::escape(&text);
+        if field.name() == "message" {
+            write!(writer, "{text}")
+        } else {
+            write!(writer, "{}={text}", field.name())
+        }
+    })
+    .delimited(" ");
     let _ = tracing_subscriber::fmt()
+        .fmt_fields(fields)
         .with_writer(io::stderr)
         .with_max_level(level)
         .with_target(false)
