@@ -235,6 +235,9 @@ fn run(cli: &Cli) -> CliResult {
         }
         Command::Man { dir: Some(dir) } => return write_man_pages(dir),
     };
+    // Every command asks a backend within this limit; a bad value is refused before any
+    // is asked, rather than replaced by the default without a word.
+    crate::ops::timing::timeout_from_env()?;
     // The config file is the single source of truth, but never a trap: what starts
     // sessions refuses what is invalid in it; what looks at or stops them warns and goes on.
     let loaded = Loaded::load(&source);
