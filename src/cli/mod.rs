@@ -37,9 +37,16 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
-            // --help and --version are "errors" that print to stdout and exit 0.
-            let _ = err.print();
+            // --help and --version are "errors" that print to stdout and exit 0; what they
+            // print is the result, so failing to write it fails them.
+            let printed = err.print();
             let code = u8::try_from(err.exit_code()).unwrap_or(exit::USAGE);
+            if code == exit::OK {
+                return match printed {
+                    Ok(()) => ExitCode::from(exit::OK),
+                    Err(write) => failed(Failure::from(write), false),
+                };
+            }
             if code != exit::OK && asks_for_json(std::env::args_os()) {
                 let text = err.render().to_string();
                 let message = usage_message(&text);
@@ -64,7 +71,20 @@ pub fn main() -> ExitCode {
     }
     match run(&cli) {
         Ok(code) => ExitCode::from(code),
-        Err(Failure::Error(err)) => {
+        Err(failure) => failed(failure, json),
+    }
+}
+
+/// Reports why a command did not finish normally, and returns its exit code; `json` adds
+/// the error as JSON on stdout.
+fn failed(failure: Failure, json: bool) -> ExitCode {
+    match failure {
+        Failure::Noted(err, note) => {
+            let code = failed(Failure::Error(*err), json);
+            let _ = write!(anstream::stderr(), "{}", render::note(&note));
+            code
+        }
+        Failure::Error(err) => {
             let color = anstream::AutoStream::choice(&io::stderr()) != anstream::ColorChoice::Never;
             let _ = write!(anstream::stderr(), "{}", render::error(&err, color));
             let code = exit::code(err.kind());
@@ -80,10 +100,10 @@ pub fn main() -> ExitCode {
             ExitCode::from(code)
         }
         // The reader went away (`kstlib ops list | head`): not an error.
-        Err(Failure::ClosedOutput) => ExitCode::from(exit::OK),
+        Failure::ClosedOutput => ExitCode::from(exit::OK),
         // A full disk or a revoked terminal: the command may have done its work, but what
         // it had to say is lost, so it did not succeed.
-        Err(Failure::Write(err)) => {
+        Failure::Write(err) => {
             let message = format!("cannot write the output: {err}");
             let _ = write!(anstream::stderr(), "{}", render::error_line(&message));
             ExitCode::from(exit::FAILED)
@@ -119,6 +139,8 @@ fn write_json(text: &str) -> io::Result<()> {
 /// Why a command did not finish normally.
 pub(crate) enum Failure {
     Error(Error),
+    /// An error, then a note of what would have worked (the declared sessions).
+    Noted(Box<Error>, String),
     ClosedOutput,
     Write(io::Error),
 }
