@@ -29,7 +29,6 @@ const CASE_LIMIT: Duration = Duration::from_secs(20);
 const NAME_RULE: &str = "use an ASCII letter followed by ASCII letters, digits, '_' or '-'";
 
 /// The hint under every "backend unavailable" error (exit 5).
-#[macro_export]
 macro_rules! doctor_hint {
     () => {
         "hint: `kstlib ops doctor` checks every backend and says what to do\n"
@@ -584,9 +583,10 @@ fn names_that_look_like_options_are_usage_errors() {
         )
         .fails(2, &invalid("start")),
     );
-    cases.push(case("man: an argument", &["man", "extra"]).fails(
+    // One directory at most (`kstlib man DIR` writes the pages there).
+    cases.push(case("man: two arguments", &["man", "pages", "extra"]).fails(
         2,
-        "error: unexpected argument 'extra' found\n\nUsage: kstlib man [OPTIONS]\n\nFor more information, try '--help'.\n",
+        "error: unexpected argument 'extra' found\n\nUsage: kstlib man [OPTIONS] [DIR]\n\nFor more information, try '--help'.\n",
     ));
     cases.push(case("completions: no shell", &["completions"]).fails(
         2,
@@ -1013,10 +1013,12 @@ fn bad_signals_timeouts_and_counts_are_refused() {
             2,
             "error: the argument '--keep' cannot be used with '--rm'\n\nUsage: kstlib ops stop --keep <NAME>\n\nFor more information, try '--help'.\n",
         ),
+        // --json was asked for: the program reading stdout gets the error as JSON too.
         ops("conflict: --quiet and --json", &["status", "bot", "-q", "--json"]).fails(
             2,
             "error: the argument '--quiet' cannot be used with '--json'\n\nUsage: kstlib ops status --quiet <NAME>\n\nFor more information, try '--help'.\n",
-        ),
+        )
+        .stdout("{\n  \"error\": {\n    \"kind\": \"usage\",\n    \"message\": \"the argument '--quiet' cannot be used with '--json'\",\n    \"exit_code\": 2\n  }\n}\n"),
     ];
     check_all(&env, &cases);
     assert_nothing_started(&env, &[]);
@@ -1451,6 +1453,40 @@ fn a_stale_tmux_variable_from_another_server_changes_nothing() {
     assert_eq!(env.tmux_sessions(None), ["bot"]);
     let stop = env.ops_with_env(&stale, &["stop", "bot", "-q"]);
     assert_eq!(stop.stdout, "bot: graceful\n", "{stop}");
+}
+
+#[test]
+fn a_bad_backend_timeout_is_refused_naming_the_variable() {
+    // 1e300 panicked (`Duration::from_secs_f64` overflows) in the thread that asks the
+    // tmux server, and the command went on as if the server had no sessions; the other
+    // values were ignored without a word, so `5s` meant 30 s.
+    require_tmux!();
+    let env = TestEnv::new();
+    env.ops(&["start", "bot", "-c", "sleep 300"]).success();
+    let mut cases: Vec<_> = ["1e300", "1e20", "abc", "5s", "-1", "0", "", "NaN", "inf", "86401"]
+        .into_iter()
+        .map(|value| {
+            ops(&format!("KSTLIB_BACKEND_TIMEOUT={value:?}"), &["status", "bot"])
+                .env("KSTLIB_BACKEND_TIMEOUT", value)
+                .fails(
+                    3,
+                    &format!(
+                        "error: invalid KSTLIB_BACKEND_TIMEOUT '{value}': expected a number of seconds greater than 0 and at most 86400, e.g. 30\n"
+                    ),
+                )
+        })
+        .collect();
+    // Refused before any backend is asked: `stop` stops nothing.
+    cases.push(
+        ops("KSTLIB_BACKEND_TIMEOUT on stop", &["stop", "bot"])
+            .env("KSTLIB_BACKEND_TIMEOUT", "soon")
+            .fails(
+                3,
+                "error: invalid KSTLIB_BACKEND_TIMEOUT 'soon': expected a number of seconds greater than 0 and at most 86400, e.g. 30\n",
+            ),
+    );
+    check_all(&env, &cases);
+    env.ops(&["status", "bot", "-q"]).success();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -2492,8 +2528,120 @@ fn concurrent_ups_of_container_sessions_start_each_once(rt: Rt) {
 
 crate::on_both_runtimes!(concurrent_ups_of_container_sessions_start_each_once);
 
+fn concurrent_stops_of_one_container_agree(rt: Rt) {
+    let env = TestEnv::on(rt);
+    let name = env.name("race");
+    env.start_container(
+        rt,
+        &name,
+        "sh -c 'trap \"exit 0\" TERM; while :; do sleep 1; done'",
+        &[],
+    )
+    .success();
+    let runs = at_once(&env, 4, &["stop", &name]);
+    assert_stops_agree(&env, &name, &runs);
+    assert_eq!(env.inspect(rt, &name), None, "removed");
+}
+
+crate::on_both_runtimes!(concurrent_stops_of_one_container_agree);
+
 // ---------------------------------------------------------------------------------------
 // No process left behind.
+
+/// The processes whose parent is `parent`, with their command lines.
+fn children_of(parent: u32) -> Vec<(i32, String)> {
+    let mut children = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        let ppid = stat
+            .rsplit_once(") ")
+            .and_then(|(_, rest)| rest.split(' ').nth(1))
+            .and_then(|ppid| ppid.parse::<u32>().ok());
+        if ppid == Some(parent) {
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            children.push((pid, String::from_utf8_lossy(&cmdline).replace('\0', " ")));
+        }
+    }
+    children
+}
+
+#[test]
+fn a_daemon_that_left_the_panes_session_is_not_the_stops_to_kill() {
+    // The stop ladder ends every process in the pane's session, whatever its process
+    // group (tests/integration/resilience.rs). A program that calls setsid leaves that
+    // session on purpose, as daemons do to outlive their terminal: neither tmux nor a
+    // closed terminal reaches it, and neither does a stop. What the stop reports is what
+    // it did to the pane's program.
+    require_tmux!();
+    let env = TestEnv::new();
+    let pidfile = env.root().join("daemon.pid");
+    let script = format!(
+        "setsid sh -c 'echo $$ > {}; exec sleep 3141' & exec sleep 300",
+        pidfile.display()
+    );
+    env.ops(&["start", "leaky", "-c", &format!("sh -c \"{script}\"")])
+        .success();
+    let daemon = pid_in(&env, &pidfile);
+    let _guard = KillOnDrop(vec![daemon]);
+    let stop = env.ops(&["stop", "leaky", "-t", "1"]);
+    assert_eq!(
+        (
+            stop.code,
+            env.redact(&stop.stdout).as_str(),
+            stop.stderr.as_str()
+        ),
+        (
+            Some(0),
+            "Session 'leaky' stopped on SIGINT in [TIME] (exit code 130).\n",
+            ""
+        ),
+        "{stop}"
+    );
+    assert!(alive(daemon), "the daemon lives on");
+    assert_nothing_started(&env, &[]);
+}
+
+fn a_killed_stop_leaves_no_wait_behind(rt: Rt) {
+    let env = TestEnv::on(rt);
+    let name = env.name("stubborn");
+    // `sleep` as PID 1 ignores SIGTERM: the stop waits its whole timeout.
+    env.start_container(rt, &name, "sleep 300", &[]).success();
+    let mut stop = env
+        .command()
+        .args(["ops", "stop", &name, "-t", "30"])
+        // The CLI's `wait`: over Docker's socket, the wait is a request, not a process.
+        .env("KSTLIB_ENGINE_API", "0")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn stop");
+    let mut waits = Vec::new();
+    env.wait_for("the stop's wait", || {
+        waits = children_of(stop.id())
+            .into_iter()
+            .filter(|(_, cmdline)| cmdline.contains(" wait "))
+            .map(|(pid, _)| pid)
+            .collect();
+        !waits.is_empty()
+    });
+    let _guard = KillOnDrop(waits.clone());
+    stop.kill().expect("kill -9");
+    let _ = stop.wait();
+    env.wait_for("the wait to end with its kstlib", || {
+        waits.iter().all(|pid| !alive(*pid))
+    });
+}
+
+crate::on_both_runtimes!(a_killed_stop_leaves_no_wait_behind);
 
 // ---------------------------------------------------------------------------------------
 // Hung backends.
@@ -2574,8 +2722,7 @@ fn a_backend_call_that_hangs_is_exit_5_within_its_time_limit() {
     let docker_pid = env.root().join("docker-helper.pid");
     let tmux = hanging_program(&env, &bin.join("hung-tmux"), &tmux_pid);
     hanging_program(&env, &bin.join("docker"), &docker_pid);
-    // What the hung programs start outlives them (a kstlib bug, reported; its test is kept
-    // out until it is fixed): killed at the end, by the PIDs they wrote.
+    // Should a helper outlive its hung program, the guard ends it, by the PID it wrote.
     let _helpers = KillPidsWrittenTo(vec![tmux_pid.clone(), docker_pid.clone()]);
     let path = format!(
         "{}:{}",
@@ -2592,6 +2739,8 @@ fn a_backend_call_that_hangs_is_exit_5_within_its_time_limit() {
             ),
         ops("docker hangs", &["status", "web", "--runtime", "docker"])
             .env("PATH", &path)
+            // The CLI, not Docker's socket, which answers.
+            .env("KSTLIB_ENGINE_API", "0")
             .env("KSTLIB_BACKEND_TIMEOUT", "1")
             .fails(
                 5,
@@ -2600,9 +2749,12 @@ fn a_backend_call_that_hangs_is_exit_5_within_its_time_limit() {
     ];
     check_all(&env, &cases);
     assert_nothing_started(&env, &[]);
-    // Written before the calls timed out, so that the guard finds them.
-    pid_in(&env, &tmux_pid);
-    pid_in(&env, &docker_pid);
+    // A call that times out ends the hung program and everything it started: its whole
+    // process group.
+    let helpers = [pid_in(&env, &tmux_pid), pid_in(&env, &docker_pid)];
+    env.wait_for("the hung programs' helpers to end", || {
+        helpers.iter().all(|pid| !alive(*pid))
+    });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -2712,6 +2864,44 @@ fn containers_get_env_through_a_private_file_never_argv(rt: Rt) {
 
 crate::on_both_runtimes!(containers_get_env_through_a_private_file_never_argv);
 
+fn a_multi_line_secret_never_reaches_argv_either(rt: Rt) {
+    // A PEM key is the usual secret with newlines, which an env file cannot hold: it goes
+    // through the CLI's own environment (`-e TLS_KEY`), and still reaches the program.
+    let env = TestEnv::on(rt);
+    let name = env.name("pem");
+    let log = env.root().join("calls.log");
+    let path = recording_runtime(&env, rt, &log);
+    let image = test_image();
+    let key = format!("-----BEGIN KEY-----\n{SECRET}\n-----END KEY-----");
+    let run = env.ops_with_env(
+        &[("PATH", path.as_ref())],
+        &[
+            "start",
+            &name,
+            "-b",
+            "container",
+            "-i",
+            &image,
+            "--runtime",
+            rt.as_str(),
+            "-c",
+            "sh -c 'echo \"$TLS_KEY\"; exec sleep 300'",
+            "-e",
+            &format!("TLS_KEY={key}"),
+        ],
+    );
+    run.success();
+    let calls = std::fs::read_to_string(&log).expect("the runtime was called");
+    assert!(
+        !calls.contains(SECRET),
+        "a secret on a command line:\n{calls}"
+    );
+    assert!(calls.contains(" -e TLS_KEY "), "{calls}");
+    env.wait_for_stdout(&["logs", &name], &format!("{key}\n"));
+}
+
+crate::on_both_runtimes!(a_multi_line_secret_never_reaches_argv_either);
+
 // ---------------------------------------------------------------------------------------
 // Faults are named.
 
@@ -2757,13 +2947,18 @@ fn malformed_runtime_output_is_exit_5_naming_the_runtime() {
             cases.push(
                 ops(&format!("{rt}: {}", args[0]), &args)
                     .env("PATH", &path)
+                    // The lying CLI, not Docker's socket, which tells the truth.
+                    .env("KSTLIB_ENGINE_API", "0")
                     .fails(5, &unreadable(rt)),
             );
         }
     }
     check_all(&env, &cases);
     // `list` goes on with what answers, and says what did not.
-    let list = env.ops_with_env(&[("PATH", path.as_ref())], &["list", "-b", "container"]);
+    let list = env.ops_with_env(
+        &[("PATH", path.as_ref()), ("KSTLIB_ENGINE_API", "0".as_ref())],
+        &["list", "-b", "container"],
+    );
     assert_eq!(
         (list.code, list.stdout.as_str(), list.stderr.as_str()),
         (
@@ -2934,7 +3129,12 @@ fn a_stdout_that_cannot_be_written_is_exit_1_and_a_closed_pipe_is_not_an_error()
         .success();
     env.wait_for_stdout(&["logs", "bot"], "hello\n");
     let full = "error: cannot write the output: No space left on device (os error 28)\n";
-    let outputs: [&[&str]; 8] = [
+    let outputs: [&[&str]; 12] = [
+        // What --help and --version print is their result.
+        &["--help"],
+        &["--version"],
+        &["ops", "--help"],
+        &["ops", "start", "--help"],
         &["ops", "list", "-b", "tmux"],
         &["ops", "list", "-b", "tmux", "--json"],
         &["ops", "status", "bot"],
@@ -3026,6 +3226,209 @@ fn the_exit_code_table_holds_for_hostile_input() {
     assert_nothing_started(&env, &[web]);
 }
 
+#[test]
+fn a_missing_working_directory_is_invalid_input() {
+    // Exit 1 ("failed to start") before, and a file was said not to exist.
+    let env = TestEnv::new();
+    let file = env.write(&env.root().join("file"), "x");
+    let missing = env.root().join("no-such-dir");
+    let (file, missing) = (file.display().to_string(), missing.display().to_string());
+    let refused = |what: &str| {
+        format!(
+            "error: invalid working directory '[ROOT]/{what}': is not a directory on this host\n  |\n  = help: create it first: tmux would silently start the session elsewhere\n"
+        )
+    };
+    let cases = [
+        ops(
+            "missing",
+            &["start", "bot", "-c", "sleep 300", "-w", &missing],
+        )
+        .fails(3, &refused("no-such-dir")),
+        ops("a file", &["start", "bot", "-c", "sleep 300", "-w", &file]).fails(3, &refused("file")),
+    ];
+    check_all(&env, &cases);
+    assert_nothing_started(&env, &[]);
+}
+
+#[test]
+fn a_container_session_without_an_image_is_invalid_input() {
+    // Exit 1 ("failed to start container session") before, without the file position.
+    let env = TestEnv::new();
+    let web = env.name("web");
+    let cli = env.ops(&["start", &web, "-b", "container", "-c", "sleep 1"]);
+    assert_eq!(cli.code, Some(3), "{cli}");
+    assert!(
+        cli.stderr.starts_with("error: ") && cli.stderr.contains("image"),
+        "{cli}"
+    );
+    env.write_config(&format!(
+        "ops:\n  sessions:\n    {web}:\n      backend: container\n      command: sleep 1\n"
+    ));
+    for args in [&["start", web.as_str()][..], &["up"]] {
+        let run = env.ops(args);
+        assert_eq!(run.code, Some(3), "{args:?}\n{run}");
+        assert!(
+            env.redact(&run.stderr)
+                .contains(" --> [ROOT]/work/kstlib.conf.yml:3:5\n"),
+            "{args:?}: the declaring line\n{run}"
+        );
+    }
+    assert_nothing_started(&env, &[web]);
+}
+
+#[test]
+fn up_and_down_of_an_unknown_name_say_so_first() {
+    // `note: declared sessions: …` came before the error line.
+    let env = TestEnv::new();
+    let config = "ops:\n  sessions:\n    web:\n      command: sleep 300\n";
+    let not_found = "error: session 'nosuch' not found\nhint: `kstlib ops list` shows the sessions that exist\nnote: declared sessions: web\n";
+    let cases = [
+        ops("up", &["up", "nosuch"])
+            .config(config)
+            .fails(4, not_found),
+        ops("down", &["down", "nosuch"])
+            .config(config)
+            .fails(4, not_found),
+        ops("up, one of two", &["up", "web", "nosuch"])
+            .config(config)
+            .fails(4, not_found),
+    ];
+    check_all(&env, &cases);
+    assert_nothing_started(&env, &[]);
+}
+
+#[test]
+fn starting_with_a_tmux_binary_that_fails_is_unavailable_like_every_other_command() {
+    // `status` said "tmux cannot be used" (5); `start` said "… failed" (1).
+    require_tmux!();
+    let env = TestEnv::new();
+    // A live server, so that `status` has one to ask.
+    env.ops(&["start", "live", "-c", "sleep 300"]).success();
+    let unusable = concat!(
+        "error: tmux cannot be used: `/bin/false list-sessions` failed with exit code 1: '/bin/false' gave no reason\n",
+        doctor_hint!()
+    );
+    let config = "ops:\n  tmux_binary: /bin/false\n";
+    let cases = [
+        ops("start", &["start", "bot", "-c", "sleep 300"])
+            .config(config)
+            .fails(5, unusable),
+        ops("status", &["status", "live"])
+            .config(config)
+            .fails(5, unusable),
+    ];
+    check_all(&env, &cases);
+    let bot = env.ops(&["status", "bot"]);
+    assert_eq!(bot.code, Some(4), "nothing started\n{bot}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Output that cannot attack the terminal.
+
+#[test]
+fn config_file_paths_in_errors_are_escaped() {
+    // The ` --> PATH` line printed a right-to-left override raw and dropped an escape
+    // sequence (the path shown was not the file's).
+    let env = TestEnv::new();
+    let dir = env.root().join("ev\u{202e}il\u{1b}[31m");
+    let config = env.write(&dir.join("kstlib.conf.yml"), "ops:\n  bogus: 1\n");
+    let config = config.to_str().expect("utf-8");
+    let missing = format!("{}/missing.yml", dir.display());
+    let cases = [
+        ops("a bad file", &["start", "bot", "--config", config]).fails(
+            3,
+            "\
+error: unknown key 'bogus' in 'ops'
+ --> [ROOT]/ev\\u{202e}il\\u{1b}[31m/kstlib.conf.yml:2:3
+  |
+2 |   bogus: 1
+  |   ^^^^^ unknown key
+  |
+  = help: known keys: default_backend, tmux_binary, container_runtime, log_dir, log_max_size, sessions
+",
+        ),
+        ops("a missing file", &["start", "bot", "--config", &missing]).fails(
+            3,
+            "\
+error: config file not found
+ --> [ROOT]/ev\\u{202e}il\\u{1b}[31m/missing.yml
+  = help: check the path given with --config or KSTLIB_CONFIG
+",
+        ),
+    ];
+    check_all(&env, &cases);
+    assert_nothing_started(&env, &[]);
+}
+
+#[test]
+fn a_c1_control_in_the_config_is_not_printed_raw() {
+    // Found by the fuzz target 'config': the snippet under an error showed the file's line
+    // with C0 controls as control pictures, C1 controls (the CSI U+009B) raw.
+    let env = TestEnv::new();
+    let cases = [
+        ops("a CSI in a key", &["start", "bot"]).config("ops:\n  bogus\u{9b}2J: 1\n").fails(
+            3,
+            "\
+error: unknown key 'bogus\\u{9b}2J' in 'ops'
+ --> [ROOT]/work/kstlib.conf.yml:2:3
+  |
+2 |   bogus\\u{9b}2J: 1
+  |   ^^^^^^^^^^^^^ unknown key
+  |
+  = help: known keys: default_backend, tmux_binary, container_runtime, log_dir, log_max_size, sessions
+",
+        ),
+        ops("a zero-width space before a value", &["start", "bot"])
+            .config("ops:\n  default_backend: \u{200b}tmux\n")
+            .fails(
+                3,
+                "\
+error: invalid backend '\\u{200b}tmux'
+ --> [ROOT]/work/kstlib.conf.yml:2:20
+  |
+2 |   default_backend: \\u{200b}tmux
+  |                    ^^^^^^^^^^^^ must be 'tmux' or 'container'
+",
+            ),
+    ];
+    check_all(&env, &cases);
+    assert_nothing_started(&env, &[]);
+}
+
+#[test]
+fn a_log_path_in_a_warning_is_escaped() {
+    require_tmux!();
+    let env = TestEnv::new();
+    env.write_config("ops:\n  log_dir: \"/proc/x\\u202e\"\n");
+    let run = env.ops(&["start", "bot", "-c", "sleep 300"]);
+    assert_eq!(
+        (run.code, env.redact(&run.stderr)),
+        (
+            Some(0),
+            " WARN no log file for 'bot': /proc/x\\u{202e}/tmux/default/bot.log: No such file or directory (os error 2)\n".to_owned()
+        ),
+        "{run}"
+    );
+}
+
+#[test]
+fn an_escaped_name_is_never_the_same_text_as_another_name() {
+    // A backslash was shown as it is, so the name typed as `a\u{8}b` (six characters) and
+    // the name with a real backspace read the same in every message.
+    let env = TestEnv::new();
+    let cases = [
+        ops("a backslash", &["status", "a\\u{8}b"]).fails(
+            3,
+            &format!("error: invalid session name 'a\\\\u{{8}}b': contains '\\\\'; {NAME_RULE}\n"),
+        ),
+        ops("a backspace", &["status", "a\u{8}b"]).fails(
+            3,
+            &format!("error: invalid session name 'a\\u{{8}}b': contains a control character (U+0008); {NAME_RULE}\n"),
+        ),
+    ];
+    check_all(&env, &cases);
+}
+
 // ---------------------------------------------------------------------------------------
 // doctor tells the truth.
 
@@ -3080,6 +3483,101 @@ ok  tmux    {} ({}); live servers in [ROOT]/t/tmux-{}: none
     assert_eq!(
         (run.code, env.redact(&run.stdout), run.stderr.as_str()),
         (Some(1), expected, ""),
+        "{run}"
+    );
+}
+
+/// A directory holding `tmux` alone (no docker, no podman), as a PATH.
+fn only_tmux(env: &TestEnv) -> String {
+    let dir = env.root().join("only-tmux");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let tmux = std::env::var_os("PATH")
+        .and_then(|path| {
+            std::env::split_paths(&path)
+                .map(|dir| dir.join("tmux"))
+                .find(|candidate| candidate.is_file())
+        })
+        .expect("tmux");
+    std::os::unix::fs::symlink(tmux, dir.join("tmux")).expect("link");
+    dir.display().to_string()
+}
+
+#[test]
+fn doctor_fails_when_a_backend_the_config_needs_is_missing() {
+    require_tmux!();
+    let env = TestEnv::new();
+    let path = only_tmux(&env);
+    env.write_config(
+        "ops:\n  sessions:\n    web:\n      backend: container\n      runtime: podman\n      image: busybox\n",
+    );
+    let run = env.ops_with_env(&[("PATH", path.as_ref())], &["doctor"]);
+    assert_ne!(run.code, Some(0), "{run}");
+    assert!(
+        run.stdout.contains("hint:") && run.stdout.contains("podman"),
+        "says what to do\n{run}"
+    );
+}
+
+#[test]
+fn doctor_fails_when_the_configured_tmux_binary_is_missing_or_fails() {
+    let env = TestEnv::new();
+    for binary in ["/no/such/tmux", "/bin/false"] {
+        env.write_config(&format!("ops:\n  tmux_binary: {binary}\n"));
+        let run = env.ops(&["doctor"]);
+        assert_ne!(run.code, Some(0), "{binary}\n{run}");
+        let line = run
+            .stdout
+            .lines()
+            .position(|line| line.contains(" tmux "))
+            .expect("a tmux line");
+        let lines: Vec<&str> = run.stdout.lines().collect();
+        assert!(lines[line].contains(binary), "names the binary\n{run}");
+        assert!(
+            lines
+                .get(line + 1)
+                .is_some_and(|next| next.trim_start().starts_with("hint:")),
+            "says what to do\n{run}"
+        );
+    }
+}
+
+#[test]
+fn doctor_fails_when_a_runtime_answers_nothing_it_can_read() {
+    let env = TestEnv::new();
+    let path = lying_runtimes(&env, "what");
+    let run = env.ops_with_env(&[("PATH", path.as_ref())], &["doctor"]);
+    assert_ne!(run.code, Some(0), "`podman what` is not an answer\n{run}");
+}
+
+#[test]
+fn doctor_names_a_tmux_server_that_does_not_answer() {
+    require_tmux!();
+    let env = TestEnv::new();
+    let dir = env
+        .tmux_tmpdir
+        .join(format!("tmux-{}", nix::unistd::getuid()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    // tmux refuses a socket directory others can enter before it connects at all.
+    std::fs::set_permissions(&dir, std::os::unix::fs::PermissionsExt::from_mode(0o700))
+        .expect("chmod");
+    let _hung = crate::env::HungEngine::new(&dir);
+    let run = env.ops_with_env(&[("KSTLIB_BACKEND_TIMEOUT", "1".as_ref())], &["doctor"]);
+    assert_eq!(run.code, Some(1), "a hung server is not a live one\n{run}");
+    let tmux: Vec<&str> = run
+        .stdout
+        .lines()
+        .skip_while(|line| !line.starts_with("!!  tmux "))
+        .take(2)
+        .collect();
+    assert_eq!(tmux.len(), 2, "{run}");
+    assert!(
+        tmux[0].ends_with(
+            "; not answering: hung.sock (no answer within 1 s); needed by ad-hoc sessions"
+        ),
+        "{run}"
+    );
+    assert!(
+        tmux[1].trim_start().starts_with("hint: end the process"),
         "{run}"
     );
 }

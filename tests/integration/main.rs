@@ -20,7 +20,6 @@ mod container_stop;
 mod engine_api;
 mod examples;
 mod hostile;
-mod hostile_bugs;
 mod json_schema;
 mod lifecycle;
 mod list_table;
