@@ -1486,6 +1486,8 @@ fn a_bad_backend_timeout_is_refused_naming_the_variable() {
             ),
     );
     check_all(&env, &cases);
+    // Nothing started, nothing stopped.
+    assert_eq!(env.tmux_sessions(None), ["bot"]);
     env.ops(&["status", "bot", "-q"]).success();
 }
 
@@ -3318,8 +3320,7 @@ fn starting_with_a_tmux_binary_that_fails_is_unavailable_like_every_other_comman
             .fails(5, unusable),
     ];
     check_all(&env, &cases);
-    let bot = env.ops(&["status", "bot"]);
-    assert_eq!(bot.code, Some(4), "nothing started\n{bot}");
+    assert_eq!(env.tmux_sessions(None), ["live"], "nothing started");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -3427,6 +3428,7 @@ fn an_escaped_name_is_never_the_same_text_as_another_name() {
         ),
     ];
     check_all(&env, &cases);
+    assert_nothing_started(&env, &[]);
 }
 
 // ---------------------------------------------------------------------------------------
