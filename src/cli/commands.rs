@@ -22,7 +22,7 @@ use super::args::{
 };
 use super::list;
 use super::loaded::{self, Loaded};
-use super::{CliResult, exit, render};
+use super::{CliResult, Failure, exit, render};
 
 fn print(text: &str) -> io::Result<()> {
     let mut stdout = anstream::stdout().lock();
@@ -233,7 +233,7 @@ pub(super) fn restart(config: &Config, args: &RestartArgs) -> CliResult {
 /// The declared sessions `names` (all of them when empty, each once), each with its row
 /// in `list` (where it runs now, or `defined`, or `invalid`); a name that is not declared
 /// is not found.
-fn declared_rows(config: &Config, names: &[String]) -> Result<Vec<SessionStatus>, Error> {
+fn declared_rows(config: &Config, names: &[String]) -> Result<Vec<SessionStatus>, Failure> {
     let mut wanted: Vec<&str> = if names.is_empty() {
         config.session_names().collect()
     } else {
@@ -243,18 +243,19 @@ fn declared_rows(config: &Config, names: &[String]) -> Result<Vec<SessionStatus>
     wanted.retain(|name| seen.insert(*name));
     if let Some(unknown) = wanted.iter().find(|name| !config.is_declared(name)) {
         let declared: Vec<&str> = config.session_names().collect();
-        note(&render::note(&format!(
-            "declared sessions: {}",
-            if declared.is_empty() {
-                "none".to_owned()
-            } else {
-                declared.join(", ")
-            }
-        )));
-        return Err(Error::SessionNotFound {
-            name: (*unknown).to_owned(),
-            backend: None,
-        });
+        // After the error, which must come first: what the user can name instead.
+        let declared = if declared.is_empty() {
+            "none".to_owned()
+        } else {
+            declared.join(", ")
+        };
+        return Err(Failure::Noted(
+            Box::new(Error::SessionNotFound {
+                name: (*unknown).to_owned(),
+                backend: None,
+            }),
+            format!("declared sessions: {declared}"),
+        ));
     }
     let inventory = inventory::list(config, &Scope::default())?;
     for warning in &inventory.warnings {

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 
 use super::engine::{Engine, Failure, LogQuery, Verb};
-use super::envfile::{EnvFile, fits};
+use super::envfile::{EnvFile, fits, inherits};
 use super::logs::{self, LineFilter, line_count};
 use super::mounts;
 use super::parse::{self, Inspect};
@@ -511,7 +511,12 @@ impl ContainerRunner {
             .filter(|var| env_file.is_none() || !fits(var))
         {
             args.push("-e".to_owned());
-            args.push(format!("{}={}", var.key(), var.value()));
+            // The value is in the CLI's environment (see `start`), out of its argv.
+            if inherits(var) && !fits(var) {
+                args.push(var.key().to_owned());
+            } else {
+                args.push(format!("{}={}", var.key(), var.value()));
+            }
         }
         for volume in config.volumes().iter().chain(config.log_volume()) {
             args.push("-v".to_owned());
@@ -547,11 +552,18 @@ impl ContainerRunner {
             .env()
             .iter()
             .map(|var| format!("{}={}", var.key(), var.value()));
-        let invocation = self
+        let mut invocation = self
             .invocation()
             .args(self.run_args(config, image.as_str(), env_file.as_ref()))
             .hiding(secrets)
             .timeout(RUN_TIMEOUT);
+        for var in config
+            .env()
+            .iter()
+            .filter(|var| !fits(var) && inherits(var))
+        {
+            invocation = invocation.env(var.key(), var.value());
+        }
         let _wait = progress::waiting(|| Wait::create(name, image, self.runtime, RUN_TIMEOUT));
         let out = match self.run_invocation(invocation) {
             Ok(out) if out.success() => return Ok(()),

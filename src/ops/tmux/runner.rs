@@ -174,7 +174,15 @@ impl TmuxRunner {
             if no_server(&stderr) {
                 return Ok(Vec::new());
             }
-            return Err(self.refused("list-sessions", &out));
+            // Listing asks nothing of a session: when it fails, tmux (or what
+            // `tmux_binary` names) cannot be used at all, for `start` as for `status`.
+            return Err(match self.refused("list-sessions", &out) {
+                err @ Error::Unavailable { .. } => err,
+                err => Error::Unavailable {
+                    what: self.describe(),
+                    reason: err.to_string().into(),
+                },
+            });
         }
         Ok(out
             .stdout_text()
