@@ -3345,7 +3345,7 @@ error: unknown key 'bogus' in 'ops'
 2 |   bogus: 1
   |   ^^^^^ unknown key
   |
-  = help: known keys: default_backend, tmux_binary, container_runtime, log_dir, log_max_size, sessions
+  = help: known keys: default_backend, tmux_binary, container_runtime, log_dir, log_max_size, start_grace, sessions
 ",
         ),
         ops("a missing file", &["start", "bot", "--config", &missing]).fails(
@@ -3376,7 +3376,7 @@ error: unknown key 'bogus\\u{9b}2J' in 'ops'
 2 |   bogus\\u{9b}2J: 1
   |   ^^^^^^^^^^^^^ unknown key
   |
-  = help: known keys: default_backend, tmux_binary, container_runtime, log_dir, log_max_size, sessions
+  = help: known keys: default_backend, tmux_binary, container_runtime, log_dir, log_max_size, start_grace, sessions
 ",
         ),
         ops("a zero-width space before a value", &["start", "bot"])
