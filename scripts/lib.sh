@@ -22,7 +22,7 @@ KST_IMAGE=kstlib-test/busybox:1
 # an image made by an older version of this file is replaced, not silently reused.
 KST_IMAGE_LABEL=io.kstlib.test.image
 KST_IMAGE_LAYOUT=1
-KST_PACKAGES_NEEDED="tmux podman runc docker.io busybox-static fish"
+KST_PACKAGES_NEEDED="tmux podman runc docker.io busybox-static fish openssh-client openssh-server"
 KST_DOCKERD_WAIT_S=30
 
 # ---------------------------------------------------------------- output and helpers
@@ -111,6 +111,9 @@ kst_missing_packages() {
   kst_pkg_installed busybox-static || missing+=(busybox-static)
   # The completion tests source kstlib's script into a real fish (bash is always there).
   kst_have fish || missing+=(fish)
+  # The second host of the remote tests: a real sshd on loopback (see kst_ensure_sshd).
+  kst_have ssh || missing+=(openssh-client)
+  kst_have sshd || missing+=(openssh-server)
   # Rootless Podman (not root) needs newuidmap/newgidmap; root does not.
   if ((EUID != 0)); then kst_have newuidmap || missing+=(uidmap); fi
   echo "${missing[*]}"
@@ -129,11 +132,21 @@ kst_ensure_packages() {
   local apt=(env DEBIAN_FRONTEND=noninteractive apt-get -q -y
     -o DPkg::Lock::Timeout=120 -o Dpkg::Use-Pty=0)
   # (a package's postinst may start a daemon: kst_run keeps the lock out of it)
+  # openssh-server's would start the machine's own sshd on port 22: the tests start theirs,
+  # on loopback. A policy-rc.d of ours forbids service starts during the install (and
+  # goes away after it); one that is already there is left alone.
+  local policy=/usr/sbin/policy-rc.d ours=
+  if [[ " $missing " == *" openssh-server "* && ! -e $policy ]]; then
+    kst_as_root sh -c "printf '#!/bin/sh\nexit 101\n' >$policy && chmod 755 $policy" && ours=1
+  fi
+  local ok=1
   # shellcheck disable=SC2086 # $missing is a list of package names
   if ! kst_run kst_as_root "${apt[@]}" update >&2 ||
     ! kst_run kst_as_root "${apt[@]}" install $missing >&2; then
-    kst_die "apt-get could not install: $missing"
+    ok=
   fi
+  [[ -z $ours ]] || kst_as_root rm -f "$policy"
+  [[ -n $ok ]] || kst_die "apt-get could not install: $missing"
   missing=$(kst_missing_packages)
   [[ -z $missing ]] || kst_die "still missing after apt-get install: $missing"
   KST_RESULT="installed"
@@ -319,6 +332,22 @@ kst_check_runtime() {
   KST_RESULT="runs $KST_IMAGE"
 }
 
+# ---------------------------------------------------------------- sshd for remote tests
+
+# The remote tests start an sshd of their own per test (tests/integration/env.rs SshHost):
+# on 127.0.0.1, a free port, keys made for it, in a mount namespace of its own. sshd needs
+# its privilege-separation directory; unshare and root make the namespace.
+kst_ensure_sshd() {
+  [[ -x /usr/sbin/sshd ]] || kst_die "no /usr/sbin/sshd (package openssh-server)"
+  command -v unshare >/dev/null 2>&1 || kst_die "no unshare (package util-linux)"
+  [[ -d /run/sshd ]] || kst_as_root mkdir -p /run/sshd
+  if ((EUID == 0)); then
+    KST_RESULT="$(/usr/sbin/sshd -V 2>&1 | head -n 1), /run/sshd ready"
+  else
+    KST_RESULT="present; the remote tests need root (a mount namespace) and are skipped"
+  fi
+}
+
 # Everything above, in order, under a lock so that two checkouts of one user do not
 # start two engines or import twice at the same moment.
 kst_setup() {
@@ -333,6 +362,7 @@ kst_setup() {
   kst_step "test image" kst_ensure_image
   kst_step podman kst_check_runtime podman
   kst_step docker kst_check_runtime docker
+  kst_step sshd kst_ensure_sshd
   exec {KST_LOCK_FD}>&-
   KST_LOCK_FD=
   export KSTLIB_TEST_IMAGE=$KST_IMAGE

@@ -265,6 +265,10 @@ pub struct Target {
     #[arg(long, value_parser = parse_runtime, value_name = "RUNTIME",
           add = ArgValueCandidates::new(complete::runtimes))]
     pub runtime: Option<Runtime>,
+
+    /// Host: one of ops.hosts, or `local` for this machine (overrides the session's host).
+    #[arg(long, value_name = "HOST", add = ArgValueCandidates::new(complete::hosts))]
+    pub host: Option<String>,
 }
 
 /// `kstlib ops start`.
@@ -382,6 +386,10 @@ pub struct UpArgs {
     #[arg(add = ArgValueCandidates::new(complete::to_start))]
     pub names: Vec<String>,
 
+    /// Only the declared sessions on this host (one of ops.hosts, or `local`).
+    #[arg(long, value_name = "HOST", add = ArgValueCandidates::new(complete::hosts))]
+    pub host: Option<String>,
+
     /// How to print the result.
     #[command(flatten)]
     pub output: Output,
@@ -393,6 +401,10 @@ pub struct DownArgs {
     /// Declared sessions to stop (default: all of them).
     #[arg(add = ArgValueCandidates::new(complete::to_bring_down))]
     pub names: Vec<String>,
+
+    /// Only the declared sessions on this host (one of ops.hosts, or `local`).
+    #[arg(long, value_name = "HOST", add = ArgValueCandidates::new(complete::hosts))]
+    pub host: Option<String>,
 
     /// How to stop them.
     #[command(flatten)]

@@ -7,6 +7,7 @@ use jiff::Timestamp;
 
 use crate::ops::config::{Config, ConfigSource, Given, Settings};
 use crate::ops::doctor;
+use crate::ops::host::HostChoice;
 use crate::ops::inventory::{self, Located, Scope};
 use crate::ops::logs::{self, SavedLog};
 use crate::ops::timing::DEFAULT_STOP_TIMEOUT;
@@ -49,12 +50,19 @@ fn note(text: &str) {
     let _ = write!(anstream::stderr(), "{text}");
 }
 
-fn scope(target: &Target) -> Result<Scope, ValidationError> {
+fn scope(config: &Config, target: &Target) -> Result<Scope, Error> {
     Ok(Scope {
         backend: target.backend,
         socket: socket(target)?,
         runtime: target.runtime,
+        host: host(config, target.host.as_deref())?,
     })
+}
+
+/// The host `--host` names: `local`, or one of `ops.hosts`.
+fn host(config: &Config, name: Option<&str>) -> Result<Option<HostChoice>, Error> {
+    name.map(|name| config.host(name).map_err(Error::from))
+        .transpose()
 }
 
 fn socket(target: &Target) -> Result<Option<TmuxSocket>, ValidationError> {
@@ -95,6 +103,7 @@ pub(super) fn start(config: &Config, args: &StartArgs) -> CliResult {
     let name = SessionName::new(&args.name)?;
     let mut overrides = Settings::from_options(&options)?;
     overrides.backend = args.target.backend.map(Given::new);
+    overrides.host = host(config, args.target.host.as_deref())?.map(Given::new);
     if let Some(declared) = config.find(name.as_str()) {
         let left_out = config.left_out(declared, &overrides);
         if !left_out.is_empty() {
@@ -127,7 +136,7 @@ pub(super) fn start(config: &Config, args: &StartArgs) -> CliResult {
 /// the name of a declared session whose entry is invalid, its errors are the answer: it
 /// would be there if its entry could be used.
 fn locate(config: &Config, name: &str, target: &Target) -> Result<Located, Error> {
-    let located = inventory::locate(config, name, &scope(target)?);
+    let located = inventory::locate(config, name, &scope(config, target)?);
     for warning in located.iter().flat_map(Located::warnings) {
         note(&render::warning(warning));
     }
@@ -233,7 +242,12 @@ pub(super) fn restart(config: &Config, args: &RestartArgs) -> CliResult {
 /// The declared sessions `names` (all of them when empty, each once), each with its row
 /// in `list` (where it runs now, or `defined`, or `invalid`); a name that is not declared
 /// is not found.
-fn declared_rows(config: &Config, names: &[String]) -> Result<Vec<SessionStatus>, Failure> {
+fn declared_rows(
+    config: &Config,
+    names: &[String],
+    host: Option<&str>,
+) -> Result<Vec<SessionStatus>, Failure> {
+    let host = self::host(config, host)?;
     let mut wanted: Vec<&str> = if names.is_empty() {
         config.session_names().collect()
     } else {
@@ -257,7 +271,11 @@ fn declared_rows(config: &Config, names: &[String]) -> Result<Vec<SessionStatus>
             format!("declared sessions: {declared}"),
         ));
     }
-    let inventory = inventory::list(config, &Scope::default())?;
+    let scope = Scope {
+        host,
+        ..Scope::default()
+    };
+    let inventory = inventory::list(config, &scope)?;
     for warning in &inventory.warnings {
         note(&render::warning(warning));
     }
@@ -391,7 +409,7 @@ fn report(outcomes: &[Outcome], output: Output) -> CliResult {
 }
 
 pub(super) fn up(config: &Config, args: &UpArgs) -> CliResult {
-    let rows = declared_rows(config, &args.names)?;
+    let rows = declared_rows(config, &args.names, args.host.as_deref())?;
     show_invalid(config, &rows);
     let outcomes = each(&rows, |row| match row.state {
         SessionState::Invalid => invalid(&row.name),
@@ -427,7 +445,7 @@ pub(super) fn up(config: &Config, args: &UpArgs) -> CliResult {
 
 pub(super) fn down(config: &Config, args: &DownArgs) -> CliResult {
     let options = stop_options(&args.stop, Removal::Auto)?;
-    let rows = declared_rows(config, &args.names)?;
+    let rows = declared_rows(config, &args.names, args.host.as_deref())?;
     let outcomes = each(&rows, |row| match row.state {
         SessionState::Invalid | SessionState::Defined => outcome(&row.name, "not_running", None),
         _ => {
@@ -511,15 +529,13 @@ pub(super) fn logs(config: &Config, args: &LogsArgs) -> CliResult {
         ansi: args.ansi,
         since,
     };
-    let scope = scope(&args.target)?;
+    let scope = scope(config, &args.target)?;
     let located = match locate(config, &args.name, &args.target) {
         Ok(located) => located,
         // Not declared and not running anywhere: what it printed, if it left a log.
         Err(err @ Error::SessionNotFound { .. }) => {
             let name = SessionName::new(&args.name)?;
-            let saved =
-                logs::find_saved(&config.log_settings(), &name, &scope.log_places(), &options)
-                    .map_err(Error::from)?;
+            let saved = inventory::find_saved(config, &name, &scope, &options)?;
             return saved_logs(&args.name, saved, err);
         }
         Err(err) => return Err(err.into()),
@@ -568,7 +584,7 @@ pub(super) fn list(loaded: &Loaded, args: &ListArgs) -> CliResult {
     for err in &errors {
         note(&render::error(&Error::from(err.clone()), color));
     }
-    let inventory = inventory::list(loaded.config(), &scope(&args.target)?)?;
+    let inventory = inventory::list(loaded.config(), &scope(loaded.config(), &args.target)?)?;
     for warning in &inventory.warnings {
         note(&render::warning(warning));
     }
@@ -579,7 +595,10 @@ pub(super) fn list(loaded: &Loaded, args: &ListArgs) -> CliResult {
         || render::names(sessions),
         || match sessions.is_empty() {
             true => "No sessions found.\n".to_owned(),
-            false => list::table(sessions, list::Screen::of_stdout(), args.all),
+            false => {
+                let hosts = loaded.config().hosts().next().is_some();
+                list::table(sessions, list::Screen::of_stdout(), args.all, hosts)
+            }
         },
     ))?;
     Ok(if errors.is_empty() {

@@ -6,8 +6,8 @@
 //! same code and the same config as the commands: session names declared in the config
 //! and live on every tmux server and runtime, filtered by what the command accepts
 //! (`start` offers declared sessions that are not running, `stop` and `logs` what exists,
-//! `attach` what runs), live tmux sockets for `--socket`, and the values of `--backend`,
-//! `--runtime` and `--signal`.
+//! `attach` what runs), live tmux sockets for `--socket`, the declared hosts and `local`
+//! for `--host`, and the values of `--backend`, `--runtime` and `--signal`.
 //!
 //! A completion must never hang the shell nor print an error into it: the lookup runs on
 //! a thread and is given [`LOOKUP_LIMIT`]; a backend that is slow, a config that does not
@@ -266,6 +266,25 @@ pub(super) fn sockets() -> Vec<CompletionCandidate> {
         .filter_map(|socket| socket.name().map(str::to_owned))
         .map(CompletionCandidate::new)
         .collect()
+}
+
+/// `--host`: the hosts the config declares, each with its ssh destination, and `local`.
+/// Only the config is read: nothing is asked of the hosts.
+pub(super) fn hosts() -> Vec<CompletionCandidate> {
+    let source = ConfigSource::from_env(config_from_words());
+    let config = Config::load(&source).unwrap_or_default();
+    let mut out: Vec<CompletionCandidate> = config
+        .hosts()
+        .map(|spec| {
+            let help = format!("ssh {}", spec.ssh());
+            CompletionCandidate::new(spec.name().as_str()).help(Some(help.into()))
+        })
+        .collect();
+    out.push(
+        CompletionCandidate::new(crate::ops::validate::LOCAL_HOST)
+            .help(Some("this machine".into())),
+    );
+    out
 }
 
 /// `--signal`, `--stop-signal`: the signals people stop programs with.

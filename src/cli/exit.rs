@@ -30,7 +30,7 @@ pub const CODES: [(u8, &str); 6] = [
     (NOT_FOUND, "session not found"),
     (
         UNAVAILABLE,
-        "backend unavailable (tmux or container runtime missing, not answering, timed out)",
+        "backend or host unavailable (tmux or container runtime missing, not answering, timed out)",
     ),
 ];
 

@@ -15,9 +15,22 @@ pub(crate) fn hint(err: &Error) -> Option<String> {
         Error::NotRunning { name, .. } => {
             Some(format!("`kstlib ops logs {name}` shows its last output"))
         }
+        Error::SessionAmbiguous { places, .. } if places.iter().any(|p| p.contains(" on ")) => {
+            Some("choose one with --host (`--host local`: this machine), --backend, --runtime or --socket".to_owned())
+        }
         Error::SessionAmbiguous { .. } => {
             Some("choose one with --backend, --runtime or --socket".to_owned())
         }
+        Error::Unavailable { what, reason } if what.starts_with("host '") && reason.line.contains("not installed there") => Some(
+            "install it on that host, or name another program with the host's `tmux_binary` \
+             or `container_runtime` in ops.hosts"
+                .to_owned(),
+        ),
+        Error::Unavailable { what, .. } if what.starts_with("host '") => Some(
+            "check that `ssh` reaches it as this user, without a prompt (keys, agent, \
+             ~/.ssh/config); kstlib runs ssh with BatchMode=yes"
+                .to_owned(),
+        ),
         Error::Unsupported {
             operation: Operation::SendKeys,
             name,

@@ -71,8 +71,9 @@ fn foreign_container(s: &SessionStatus) -> bool {
 }
 
 /// The table for people. Unless `all`, foreign containers that would fill more than the
-/// screen are one line that counts them, after the table.
-pub(crate) fn table(sessions: &[SessionStatus], screen: Screen, all: bool) -> String {
+/// screen are one line that counts them, after the table. With `hosts` (the config
+/// declares remote hosts) a HOST column says where each session is, `-` for this machine.
+pub(crate) fn table(sessions: &[SessionStatus], screen: Screen, all: bool, hosts: bool) -> String {
     let foreign = sessions.iter().filter(|s| foreign_container(s)).count();
     let folded = !all && screen.height.is_some_and(|height| foreign > height);
     let shown: Vec<&SessionStatus> = sessions
@@ -81,7 +82,7 @@ pub(crate) fn table(sessions: &[SessionStatus], screen: Screen, all: bool) -> St
         .collect();
     let mut out = String::new();
     if !shown.is_empty() {
-        out = rows(&shown, screen.width);
+        out = rows(&shown, screen.width, hosts);
     }
     if folded {
         let line = format!(
@@ -123,8 +124,10 @@ fn backend_text(s: &SessionStatus) -> String {
 }
 
 /// The columns, each shortened or left out as the terminal needs: images and names shrink
-/// first, socket paths next; the creation time goes before the PID.
-fn columns(sessions: &[&SessionStatus], now: Timestamp) -> Vec<Column> {
+/// first, socket paths next; the creation time goes before the PID. HOST (with `hosts`)
+/// is kept whole: a host name is short, and where a session runs is what tells two rows
+/// of one name apart.
+fn columns(sessions: &[&SessionStatus], now: Timestamp, hosts: bool) -> Vec<Column> {
     let dash = || "-".to_owned();
     let cells = |f: &dyn Fn(&SessionStatus) -> String| -> Vec<String> {
         sessions
@@ -132,7 +135,7 @@ fn columns(sessions: &[&SessionStatus], now: Timestamp) -> Vec<Column> {
             .map(|s| escape(&f(s)).into_owned())
             .collect()
     };
-    let columns = vec![
+    let mut columns = vec![
         Column {
             header: "NAME",
             cells: cells(&|s| s.name.clone()),
@@ -191,6 +194,14 @@ fn columns(sessions: &[&SessionStatus], now: Timestamp) -> Vec<Column> {
             fit: Fit::Keep,
         },
     ];
+    if hosts {
+        let host = Column {
+            header: "HOST",
+            cells: cells(&|s| s.host.clone().unwrap_or_else(dash)),
+            fit: Fit::Keep,
+        };
+        columns.insert(1, host);
+    }
     // A column with nothing to say in any row (no socket but the default, no image) is
     // left out, whatever the width.
     columns
@@ -200,8 +211,8 @@ fn columns(sessions: &[&SessionStatus], now: Timestamp) -> Vec<Column> {
 }
 
 /// The header and one line per session, `defined` rows dim, states coloured.
-fn rows(sessions: &[&SessionStatus], width: Option<usize>) -> String {
-    let layout = table::layout(columns(sessions, Timestamp::now()), width);
+fn rows(sessions: &[&SessionStatus], width: Option<usize>, hosts: bool) -> String {
+    let layout = table::layout(columns(sessions, Timestamp::now(), hosts), width);
     let mut out = String::new();
     let header = layout.line(None, |_, cell| cell);
     let _ = writeln!(out, "{}", paint(Style::new().bold(), &header));
@@ -265,6 +276,7 @@ mod tests {
                 height: None,
             },
             false,
+            false,
         ))
     }
 
@@ -276,6 +288,25 @@ mod tests {
         orion  exited (1)  tmux       orion   -     -        managed
         web    defined     container  -       -     nginx:1  config
         ");
+    }
+
+    #[test]
+    fn declared_hosts_add_a_host_column_dash_for_this_machine() {
+        let mut sessions = sample();
+        sessions[1].host = Some("vps1".to_owned());
+        let screen = Screen {
+            width: Some(80),
+            height: None,
+        };
+        insta::assert_snapshot!(plain(&table(&sessions, screen, false, true)), @"
+        NAME   HOST  STATE       BACKEND    SOCKET  PID   IMAGE    ORIGIN
+        astro  -     running     tmux       -       4242  -        config
+        orion  vps1  exited (1)  tmux       orion   -     -        managed
+        web    -     defined     container  -       -     nginx:1  config
+        ");
+        // Declared hosts and every row on this machine: the column still says so.
+        let local = plain(&table(&sample(), screen, false, true));
+        assert!(local.starts_with("NAME   HOST  STATE"), "{local}");
     }
 
     #[test]
@@ -369,14 +400,14 @@ mod tests {
             width: None,
             height: Some(2),
         };
-        insta::assert_snapshot!(plain(&table(&rows, screen, false)), @r"
+        insta::assert_snapshot!(plain(&table(&rows, screen, false, false)), @r"
         NAME   STATE       BACKEND    SOCKET  PID   IMAGE    ORIGIN
         astro  running     tmux       -       4242  -        config
         orion  exited (1)  tmux       orion   -     -        managed
         web    defined     container  -       -     nginx:1  config
         … and 3 foreign containers (podman 2, docker 1); --all shows them
         ");
-        let all = plain(&table(&rows, screen, true));
+        let all = plain(&table(&rows, screen, true, false));
         assert_eq!(all.lines().count(), 7, "{all}");
     }
 

@@ -89,6 +89,9 @@ pub fn status_table(status: &SessionStatus) -> String {
         ("State", state_text(status)),
         ("Backend", status.backend.to_string()),
     ];
+    if let Some(host) = &status.host {
+        rows.push(("Host", host.clone()));
+    }
     if let Some(pid) = status.pid.filter(|&pid| pid != 0) {
         rows.push(("PID", pid.to_string()));
     }
@@ -309,7 +312,7 @@ pub fn doctor(checks: &[crate::ops::doctor::Check]) -> String {
     use crate::ops::doctor::Health;
     let width = checks
         .iter()
-        .map(|c| display_width(c.name.as_str()))
+        .map(|c| display_width(&escape(&c.label())))
         .max()
         .unwrap_or(0);
     let mut out = String::new();
@@ -329,7 +332,7 @@ pub fn doctor(checks: &[crate::ops::doctor::Check]) -> String {
             out,
             "{}  {}  {}{}",
             paint(style, mark),
-            pad(check.name.as_str(), width),
+            pad(&escape(&check.label()), width),
             escape(&check.detail),
             escape(&needed)
         );
@@ -452,8 +455,13 @@ pub fn saved_log(name: &str, saved: &crate::ops::logs::SavedLog) -> String {
         .written
         .map(|time| format!(", last written {}", created_text(time)))
         .unwrap_or_default();
+    let on = saved
+        .host
+        .as_ref()
+        .map(|host| format!(" on {}", escape(host)))
+        .unwrap_or_default();
     format!(
-        "note: session '{}' is not running; this is its log ({}){written}.\n",
+        "note: session '{}' is not running; this is its log{on} ({}){written}.\n",
         escape(name),
         escape(&saved.path.display().to_string())
     )

@@ -3,11 +3,15 @@
 //! What is needed comes from the config: the backends its sessions run on (the tmux
 //! program each one names, the runtime each container uses), or the default backend when
 //! it declares none. A missing or broken backend that something needs fails the check; one
-//! that nothing needs is only reported.
+//! that nothing needs is only reported. Each remote host of `ops.hosts` is one more check,
+//! asked concurrently with the rest: whether ssh reaches it, and whether it has what its
+//! sessions need; a host that does not answer is broken, with ssh's first error line.
 
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::path::Path;
+use std::sync::Arc;
+use std::thread;
 
 use serde::Serialize;
 
@@ -15,6 +19,7 @@ use super::config::{Config, ConfigErrors, ConfigSource, Span};
 use super::container::ContainerRunner;
 use super::error::Reason;
 use super::exec::{ExecError, Executor, Invocation, SystemExecutor, find_program};
+use super::host::{Host, HostChoice, HostSpec, Probe};
 use super::model::{BackendType, Runtime, TmuxSocket, socket_dir};
 use super::runtime;
 use super::spec::DEFAULT_TMUX_BINARY;
@@ -55,6 +60,8 @@ pub enum Component {
     Podman,
     /// Docker.
     Docker,
+    /// A remote host of `ops.hosts` (which one: [`Check::host`]).
+    Host,
 }
 
 impl Component {
@@ -65,6 +72,7 @@ impl Component {
             Component::Tmux => "tmux",
             Component::Podman => "podman",
             Component::Docker => "docker",
+            Component::Host => "host",
         }
     }
 }
@@ -96,12 +104,26 @@ pub struct Check {
     /// when it runs the runtime's program for every call.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<&'static str>,
+    /// For a remote host: its name in `ops.hosts`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+}
+
+impl Check {
+    /// What the check is about, for people: `tmux`, or `host vps1`.
+    pub fn label(&self) -> String {
+        match &self.host {
+            Some(host) => format!("{} {host}", self.name.as_str()),
+            None => self.name.as_str().to_owned(),
+        }
+    }
 }
 
 /// Who needs the default backend: sessions started without an entry in the config.
 const AD_HOC: &str = "ad-hoc sessions";
 
-/// Checks the config found from `source`, tmux, and both container runtimes.
+/// Checks the config found from `source`, tmux, both container runtimes, and each remote
+/// host the config declares.
 pub fn check(source: &ConfigSource) -> Vec<Check> {
     let exec = SystemExecutor;
     let loaded = Config::load(source);
@@ -109,10 +131,143 @@ pub fn check(source: &ConfigSource) -> Vec<Check> {
         Ok(config) => Needs::of(config),
         Err(_) => Needs::built_in(),
     };
-    let tmux = check_tmux(&exec, &needs);
-    let mut checks = vec![check_config(loaded), tmux];
-    checks.extend(Runtime::ALL.map(|runtime| check_runtime(&exec, runtime, &needs)));
-    checks
+    let config = loaded.as_ref().ok().cloned().unwrap_or_default();
+    thread::scope(|scope| {
+        // The hosts first: each waits for the network, the checks here meanwhile run.
+        let hosts: Vec<_> = config
+            .hosts()
+            .map(|spec| (spec, scope.spawn(|| check_host(&config, spec))))
+            .collect();
+        let tmux = check_tmux(&exec, &needs);
+        let mut checks = vec![check_config(loaded.clone()), tmux];
+        checks.extend(Runtime::ALL.map(|runtime| check_runtime(&exec, runtime, &needs)));
+        for (spec, handle) in hosts {
+            checks.push(handle.join().unwrap_or_else(|_| {
+                let detail = "the check failed (a bug in kstlib)".to_owned();
+                host_check(spec, Health::Broken, detail, None, Vec::new())
+            }));
+        }
+        checks
+    })
+}
+
+/// Whether the remote host `spec` answers through ssh, and has what its sessions need.
+fn check_host(config: &Config, spec: &Arc<HostSpec>) -> Check {
+    let choice = HostChoice::Remote(Arc::clone(spec));
+    let sessions: Vec<_> = config
+        .sessions()
+        .filter(|session| *session.host() == choice)
+        .collect();
+    let needed_by: Vec<String> = sessions.iter().map(|s| s.name().to_string()).collect();
+    let tmux = config.tmux_binary_on(&choice);
+    let probe = match Host::of(&choice).probe(&tmux) {
+        Ok(probe) => probe,
+        Err(err) => {
+            let reason = match err {
+                super::error::Error::Unavailable { reason, .. } => reason.line,
+                other => other.to_string(),
+            };
+            let detail = format!("ssh {}: {reason}", spec.ssh());
+            let hint = host_hint(spec, &reason);
+            return host_check(spec, Health::Broken, detail, Some(hint), needed_by);
+        }
+    };
+    let mut lacking = Vec::new();
+    for session in &sessions {
+        let has = match (session.backend(), session.runtime()) {
+            (BackendType::Tmux, _) => probe.tmux,
+            (BackendType::Container, Some(runtime)) => probe.runtimes.contains(&runtime),
+            (BackendType::Container, None) => !probe.runtimes.is_empty(),
+        };
+        let what = match (session.backend(), session.runtime()) {
+            (BackendType::Tmux, _) => tmux.clone(),
+            (BackendType::Container, Some(runtime)) => runtime.to_string(),
+            (BackendType::Container, None) => "podman or docker".to_owned(),
+        };
+        if !has && !lacking.contains(&what) {
+            lacking.push(what);
+        }
+    }
+    if lacking.is_empty() {
+        let detail = format!("ssh {}: {}", spec.ssh(), has_text(&probe, &tmux, true));
+        return host_check(spec, Health::Ok, detail, None, needed_by);
+    }
+    let detail = format!(
+        "ssh {}: {}; not found there: {}",
+        spec.ssh(),
+        has_text(&probe, &tmux, false),
+        lacking.join(", ")
+    );
+    let hint = format!("install {} on {}", lacking.join(" and "), spec.name());
+    host_check(spec, Health::Missing, detail, Some(hint), needed_by)
+}
+
+/// What to do about a host ssh could not use: reach it, or log in to it.
+fn host_hint(spec: &HostSpec, reason: &str) -> String {
+    let unreached = [
+        "timed out",
+        "Connection refused",
+        "resolve",
+        "No route",
+        "unreachable",
+    ];
+    if unreached.iter().any(|words| reason.contains(words)) {
+        format!(
+            "is the host up, and is this its address? `ssh {} true` should answer within \
+             its connect_timeout ({} s)",
+            spec.ssh(),
+            spec.connect_timeout().as_secs()
+        )
+    } else {
+        format!(
+            "check that `ssh {}` logs in without a prompt (kstlib runs it with BatchMode=yes: \
+             a key or your agent, and a known host key)",
+            spec.ssh()
+        )
+    }
+}
+
+/// `has tmux, podman (no docker)`: what a host's probe found (what it lacks only with
+/// `lacks`).
+fn has_text(probe: &Probe, tmux: &str, lacks: bool) -> String {
+    let mut has = Vec::new();
+    let mut not = Vec::new();
+    match probe.tmux {
+        true => has.push(tmux.to_owned()),
+        false => not.push(tmux.to_owned()),
+    }
+    for runtime in Runtime::ALL {
+        match probe.runtimes.contains(&runtime) {
+            true => has.push(runtime.to_string()),
+            false => not.push(runtime.to_string()),
+        }
+    }
+    let has = match has.is_empty() {
+        true => "none of tmux, podman, docker".to_owned(),
+        false => format!("has {}", has.join(", ")),
+    };
+    match !lacks || not.is_empty() || has.starts_with("none") {
+        true => has,
+        false => format!("{has} (no {})", not.join(", ")),
+    }
+}
+
+fn host_check(
+    spec: &HostSpec,
+    health: Health,
+    detail: String,
+    hint: Option<String>,
+    needed_by: Vec<String>,
+) -> Check {
+    Check {
+        name: Component::Host,
+        health,
+        detail: super::sanitize::escape(&detail).into_owned(),
+        hint,
+        needed_by,
+        path: None,
+        host: Some(spec.name().to_string()),
+    }
 }
 
 /// What the config needs of each backend.
@@ -150,7 +305,8 @@ impl Needs {
             pinned: BTreeMap::new(),
             either: Vec::new(),
         };
-        for session in config.sessions() {
+        // A session on a remote host needs nothing here: its host's check says what it has.
+        for session in config.sessions().filter(|s| !s.host().is_remote()) {
             let name = session.name().as_str();
             match session.backend() {
                 BackendType::Tmux => needs.tmux.push(name.to_owned()),
@@ -225,6 +381,7 @@ fn check_config(loaded: Result<Config, super::config::ConfigError>) -> Check {
             hint: None,
             needed_by: Vec::new(),
             path: None,
+            host: None,
         },
     }
 }
@@ -524,6 +681,7 @@ fn ok(name: Component, detail: String, needed_by: Vec<String>) -> Check {
         hint: None,
         needed_by,
         path: None,
+        host: None,
     }
 }
 
@@ -540,6 +698,7 @@ fn absent(name: Component, detail: String, fix: String, needed_by: Vec<String>) 
         hint: Some(fix),
         needed_by,
         path: None,
+        host: None,
     }
 }
 
@@ -551,5 +710,6 @@ fn broken(name: Component, detail: String, hint: String, needed_by: Vec<String>)
         hint: Some(hint),
         needed_by,
         path: None,
+        host: None,
     }
 }

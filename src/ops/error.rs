@@ -408,6 +408,11 @@ impl Error {
                 what: what.to_owned(),
                 reason: err.to_string().into(),
             },
+            // The host is what cannot be used, whatever ran there.
+            ExecError::Host { host, reason } => Error::Unavailable {
+                what: format!("host '{host}'"),
+                reason: Reason::stderr(&reason, "ssh"),
+            },
         }
     }
 }

@@ -30,6 +30,8 @@ pub struct Invocation {
     /// Arguments whose value is a secret (`KEY=VALUE` of an environment variable): shown as
     /// `KEY=***` wherever the command line is printed.
     secrets: Vec<OsString>,
+    /// What the program reads on stdin (`output` only); none: stdin is `/dev/null`.
+    stdin: Option<Vec<u8>>,
 }
 
 impl Invocation {
@@ -42,6 +44,7 @@ impl Invocation {
             timeout: timing::backend_timeout(),
             merge_stderr: false,
             secrets: Vec::new(),
+            stdin: None,
         }
     }
 
@@ -97,9 +100,36 @@ impl Invocation {
         self
     }
 
+    /// Gives the program `bytes` to read on stdin (then end of file), for [`Executor::output`];
+    /// secrets handed over this way never appear on any command line.
+    pub fn stdin(mut self, bytes: Vec<u8>) -> Self {
+        self.stdin = Some(bytes);
+        self
+    }
+
     /// The program to run.
     pub fn program(&self) -> &Path {
         &self.program
+    }
+
+    /// The environment changes, in order: `(KEY, Some(VALUE))` sets, `(KEY, None)` removes.
+    pub fn get_env(&self) -> &[(OsString, Option<OsString>)] {
+        &self.env
+    }
+
+    /// Whether stderr goes into stdout's pipe.
+    pub fn is_merge_stderr(&self) -> bool {
+        self.merge_stderr
+    }
+
+    /// The arguments that hold secrets.
+    pub fn get_secrets(&self) -> &[OsString] {
+        &self.secrets
+    }
+
+    /// What the program gets on stdin, if anything.
+    pub fn get_stdin(&self) -> Option<&[u8]> {
+        self.stdin.as_deref()
     }
 
     /// The arguments, without the program.
@@ -225,6 +255,15 @@ pub enum ExecError {
         /// The operating system's error.
         source: io::Error,
     },
+    /// A remote host could not be used: ssh could not connect or log in, or the program
+    /// is not installed there.
+    #[error("host '{host}': {reason}")]
+    Host {
+        /// The host's name in the config.
+        host: String,
+        /// ssh's first error line, or what is missing there.
+        reason: String,
+    },
 }
 
 /// Runs programs for the backends. The seam between kstlib and the outside world.
@@ -267,6 +306,16 @@ impl Executor for SystemExecutor {
             None => child.stdout.take().map(drain),
         };
         let stderr = child.stderr.take().map(drain);
+        // Written on its own thread too: a child that does not read it all must not block us.
+        let feeder = match (child.stdin.take(), &invocation.stdin) {
+            (Some(mut pipe), Some(bytes)) => {
+                let bytes = bytes.clone();
+                Some(thread::spawn(move || {
+                    let _ = pipe.write_all(&bytes);
+                }))
+            }
+            _ => None,
+        };
         let status = match child.wait_timeout(invocation.timeout) {
             Ok(Some(status)) => status,
             Ok(None) => {
@@ -285,6 +334,9 @@ impl Executor for SystemExecutor {
                 });
             }
         };
+        if let Some(feeder) = feeder {
+            let _ = feeder.join();
+        }
         let output = Output {
             code: status.code(),
             stdout: stdout.map(join).unwrap_or_default(),
@@ -396,7 +448,10 @@ fn spawn_piped(invocation: &Invocation) -> Result<(Child, Option<io::PipeReader>
         source,
     };
     let mut command = invocation.command();
-    command.stdin(Stdio::null());
+    command.stdin(match invocation.stdin {
+        Some(_) => Stdio::piped(),
+        None => Stdio::null(),
+    });
     confine(&mut command);
     let reader = if invocation.merge_stderr {
         let (reader, writer) = io::pipe().map_err(io_error)?;
@@ -518,6 +573,18 @@ mod tests {
             .expect_err("must time out");
         assert!(matches!(err, ExecError::Timeout { .. }), "{err:?}");
         assert_eq!(err.to_string(), "`sleep 30` did not answer within 0.2 s");
+    }
+
+    #[test]
+    fn stdin_is_given_to_the_program() {
+        let out = SystemExecutor
+            .output(&Invocation::new("cat").stdin(b"secret\n".to_vec()))
+            .expect("cat runs");
+        assert_eq!(out.stdout_text(), "secret\n");
+        let out = SystemExecutor
+            .output(&Invocation::new("cat"))
+            .expect("cat runs");
+        assert_eq!(out.stdout_text(), "", "no stdin: end of file at once");
     }
 
     #[test]

@@ -2,21 +2,27 @@
 //!
 //! Every place sessions live is asked once, all at the same time: each tmux server (the
 //! default socket, every live socket in tmux's socket directory, the sockets of declared
-//! sessions) and each container runtime on `PATH`. The answers are merged with the
-//! sessions declared in the config: a declared session that is not there is `defined`.
+//! sessions) and each container runtime on `PATH`, on this machine and on every host of
+//! `ops.hosts` (each host first asked what it has, in one call that also opens the
+//! connection the others reuse). The answers are merged with the sessions declared in the
+//! config: a declared session that is not there is `defined`. A host that does not answer
+//! costs its rows and a warning, never the list.
 
 use std::collections::HashSet;
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::thread;
 
 use serde::Serialize;
 
-use super::backend::{LogOptions, SessionBackend, StopOptions};
+use super::backend::{SessionBackend, StopOptions};
 use super::config::{Config, Given, Settings};
 use super::container::ContainerRunner;
 use super::error::{Error, Result};
-use super::logs::LogPlace;
+use super::host::{Host, HostChoice};
+use super::logs::LogOptions;
+use super::logs::{self, LogPlace, SavedLog};
 use super::manager::{SessionManager, defined_status};
 use super::model::{
     BackendType, Origin, Runtime, SessionState, SessionStatus, StopReport, TmuxSocket,
@@ -35,6 +41,8 @@ pub struct Scope {
     pub socket: Option<TmuxSocket>,
     /// Only this container runtime.
     pub runtime: Option<Runtime>,
+    /// Only this host (`local`: this machine).
+    pub host: Option<HostChoice>,
 }
 
 impl Scope {
@@ -51,6 +59,10 @@ impl Scope {
 
     fn wants(&self, backend: BackendType) -> bool {
         self.backend().is_none_or(|wanted| wanted == backend)
+    }
+
+    fn wants_host(&self, host: &HostChoice) -> bool {
+        self.host.as_ref().is_none_or(|wanted| wanted == host)
     }
 
     /// Where a session of this scope may have left a log.
@@ -71,6 +83,7 @@ impl Scope {
             backend: self.backend().map(Given::new),
             socket: self.socket.clone().map(Given::new),
             runtime: self.runtime.map(Given::new),
+            host: self.host.clone().map(Given::new),
             ..Settings::default()
         }
     }
@@ -100,16 +113,25 @@ impl Place {
         }
     }
 
-    /// `tmux`, `tmux -L bots`, `podman`, …
-    fn describe(&self) -> String {
+    fn host(&self) -> &Host {
         match self {
+            Place::Tmux(runner) => runner.host(),
+            Place::Container(runner) => runner.host(),
+        }
+    }
+
+    /// `tmux`, `tmux -L bots`, `podman`, `podman on vps1`, …
+    fn describe(&self) -> String {
+        let what = match self {
             Place::Tmux(runner) => runner.describe(),
             Place::Container(runner) => runner.runtime().to_string(),
-        }
+        };
+        self.host().describe(&what)
     }
 
     /// Pins a session's settings to this place.
     fn pin(&self, settings: &mut Settings) {
+        settings.host = Some(Given::new(self.host().choice().clone()));
         match self {
             Place::Tmux(runner) => {
                 settings.backend = Some(Given::new(BackendType::Tmux));
@@ -123,7 +145,8 @@ impl Place {
     }
 }
 
-/// Asks every place at once; each answer comes back with the place's description.
+/// Asks every place at once; each answer comes back with its place, errors naming the
+/// place's host.
 fn ask_all<T, F>(places: &[Place], question: F) -> Vec<(&Place, Result<T>)>
 where
     T: Send,
@@ -134,7 +157,10 @@ where
             .iter()
             .map(|place| {
                 let question = &question;
-                s.spawn(move || (place, question(place.backend())))
+                s.spawn(move || {
+                    let answer = question(place.backend()).map_err(|e| place.host().qualify(e));
+                    (place, answer)
+                })
             })
             .collect();
         handles
@@ -147,11 +173,19 @@ where
 /// Lists every session in `scope`, merged with the sessions declared in `config`.
 pub fn list(config: &Config, scope: &Scope) -> Result<Inventory> {
     let declared: Vec<&SessionConfig> = config.sessions().collect();
-    let places = places(config, &declared, scope)?;
+    let (places, unanswered) = places(config, &declared, scope)?;
     let mut inventory = Inventory::default();
+    inventory
+        .warnings
+        .extend(unanswered.iter().map(ToString::to_string));
     for (place, answer) in ask_all(&places, |backend| backend.list_sessions()) {
         match answer {
-            Ok(sessions) => inventory.sessions.extend(sessions),
+            Ok(mut sessions) => {
+                for session in &mut sessions {
+                    place.host().tag(session);
+                }
+                inventory.sessions.extend(sessions);
+            }
             // No tmux at all is not worth a warning: there is simply nothing to list.
             Err(Error::TmuxNotFound { .. }) => {}
             // The message already names the runtime or server.
@@ -209,6 +243,7 @@ fn claim(row: &mut SessionStatus, session: &SessionConfig, moved: bool) {
 /// or runtime (either runtime for a container session that names none).
 fn at_home(session: &SessionConfig, row: &SessionStatus) -> bool {
     row.name == session.name().as_str()
+        && row.host.as_deref() == session.host().name()
         && row.backend == session.backend()
         && match session.backend() {
             BackendType::Tmux => {
@@ -233,8 +268,15 @@ fn invalid_rows(config: &Config, scope: &Scope) -> Vec<SessionStatus> {
                 .as_ref()
                 .or(config.defaults().backend.as_ref())
                 .map_or(BackendType::Tmux, |backend| backend.value);
-            scope.wants(backend).then(|| {
+            let host = declared
+                .settings()
+                .host
+                .as_ref()
+                .map(|host| host.value.clone())
+                .unwrap_or_default();
+            (scope.wants(backend) && scope.wants_host(&host)).then(|| {
                 let mut row = SessionStatus::new(declared.name(), SessionState::Invalid, backend);
+                row.host = host.name().map(str::to_owned);
                 row.origin = Origin::Config;
                 row.detail = errors.first().map(|err| err.message.clone());
                 row
@@ -350,8 +392,9 @@ pub fn locate(config: &Config, name: &str, scope: &Scope) -> Result<Located> {
             warnings,
         });
     }
-    let places = places(config, &[], scope)?;
+    let (places, unanswered) = places(config, &[], scope)?;
     let mut search = find(&places, &session_name, |_| true)?;
+    search.unanswered.extend(unanswered);
     if let Some(err) = search.unsure() {
         return Err(err);
     }
@@ -388,8 +431,13 @@ impl Located {
 /// The manager of the session of `row`, as `list` found it: resolved (the declared entry
 /// if there is one) on the row's own tmux server or runtime.
 pub fn manager_for(config: &Config, row: &SessionStatus) -> Result<SessionManager> {
+    let host = match &row.host {
+        Some(name) => config.host(name)?,
+        None => HostChoice::Local,
+    };
     let mut pins = Settings {
         backend: Some(Given::new(row.backend)),
+        host: Some(Given::new(host)),
         ..Settings::default()
     };
     match row.backend {
@@ -398,6 +446,44 @@ pub fn manager_for(config: &Config, row: &SessionStatus) -> Result<SessionManage
     }
     let name = SessionName::new(&row.name)?;
     SessionManager::with_config(config.resolve(&name, pins)?)
+}
+
+/// The log that the session `name`, declared or not, left in `scope` when it is gone: its
+/// newest file on this machine, or on the remote host `scope` names (read there).
+pub fn find_saved(
+    config: &Config,
+    name: &SessionName,
+    scope: &Scope,
+    options: &LogOptions,
+) -> Result<Option<SavedLog>> {
+    let Some(spec) = scope.host.as_ref().and_then(HostChoice::remote) else {
+        return Ok(logs::find_saved(
+            &config.log_settings(),
+            name,
+            &scope.log_places(),
+            options,
+        )?);
+    };
+    let choice = HostChoice::Remote(Arc::clone(spec));
+    let host = Host::of(&choice);
+    let settings = config.log_settings_on(&choice);
+    if scope.wants(BackendType::Tmux) {
+        let socket = scope.socket.clone().unwrap_or(TmuxSocket::Default);
+        let runner = TmuxRunner::on_host(config.tmux_binary_on(&choice), socket, host.clone())
+            .with_logs(settings.clone());
+        if let Some(saved) = runner
+            .saved_log(name, options)
+            .map_err(|err| host.qualify(err))?
+        {
+            return Ok(Some(saved));
+        }
+    }
+    if scope.wants(BackendType::Container) {
+        let local = logs::paths::remote_container_settings(spec.name(), &settings);
+        let place = LogPlace::Container(scope.runtime);
+        return Ok(logs::find_saved(&local, name, &[place], options)?);
+    }
+    Ok(None)
 }
 
 /// What kstlib started under the declared `session`'s name somewhere else than its entry
@@ -430,34 +516,48 @@ pub fn running_elsewhere(
 }
 
 /// The places where the declared `session` runs, as its entry says: its tmux server, its
-/// runtime, or either runtime when it names none.
+/// runtime, or either runtime when it names none, on its host. A remote host that does
+/// not answer is the error.
 fn home(session: &SessionConfig) -> Result<Vec<Place>> {
-    Ok(match session.backend() {
-        BackendType::Tmux => vec![Place::Tmux(TmuxRunner::for_session(session))],
+    let host = Host::of(session.host());
+    let on_host = |runtime| Place::Container(ContainerRunner::on_host(runtime, host.clone()));
+    let found = match session.backend() {
+        BackendType::Tmux => Ok(vec![Place::Tmux(TmuxRunner::for_session(session))]),
         BackendType::Container => match session.runtime() {
-            Some(runtime) => vec![Place::Container(ContainerRunner::new(runtime::detect(
-                Some(runtime),
-            )?))],
-            None => runtime::installed()
-                .into_iter()
-                .map(|runtime| Place::Container(ContainerRunner::new(runtime)))
-                .collect(),
+            Some(runtime) => host
+                .detect_runtime(Some(runtime))
+                .map(|runtime| vec![on_host(runtime)]),
+            None => host
+                .installed_runtimes()
+                .map(|runtimes| runtimes.into_iter().map(on_host).collect()),
         },
-    })
+    };
+    found.map_err(|err| host.qualify(err))
 }
 
-/// `tmux -L bots`, `podman`, `a container runtime`: where the entry says it runs.
+/// `tmux -L bots`, `podman`, `a container runtime`, `podman on vps1`: where the entry says
+/// it runs.
 fn describe_home(session: &SessionConfig) -> String {
-    match (session.backend(), session.runtime()) {
+    let what = match (session.backend(), session.runtime()) {
         (BackendType::Tmux, _) => session.socket().describe(),
         (BackendType::Container, Some(runtime)) => runtime.to_string(),
         (BackendType::Container, None) => "a container runtime".to_owned(),
-    }
+    };
+    Host::of(session.host()).describe(&what)
 }
 
-/// Every place but the declared `session`'s own.
+/// Every place but the declared `session`'s own, on its host: what kstlib started there
+/// under its name on another tmux server or runtime. (Other hosts are not asked: one that
+/// does not answer would stop every start on this one.)
 fn elsewhere(config: &Config, session: &SessionConfig) -> Result<Vec<Place>> {
-    let everywhere = places(config, &[], &Scope::default())?;
+    let scope = Scope {
+        host: Some(session.host().clone()),
+        ..Scope::default()
+    };
+    let (everywhere, unanswered) = places(config, &[], &scope)?;
+    if let Some(err) = unanswered.into_iter().next() {
+        return Err(err);
+    }
     Ok(everywhere
         .into_iter()
         .filter(|place| match (place, session.backend()) {
@@ -506,7 +606,10 @@ fn find<'a>(
     let mut unanswered = Vec::new();
     for (place, answer) in ask_all(places, |backend| backend.status(name)) {
         match answer {
-            Ok(status) if wanted(&status) => found.push((place, status)),
+            Ok(mut status) if wanted(&status) => {
+                place.host().tag(&mut status);
+                found.push((place, status));
+            }
             Ok(_) => {}
             Err(Error::SessionNotFound { .. } | Error::TmuxNotFound { .. }) => {}
             Err(err @ (Error::Unavailable { .. } | Error::Unreadable { .. })) => {
@@ -531,7 +634,7 @@ fn find<'a>(
 }
 
 fn in_scope(session: &SessionConfig, scope: &Scope) -> bool {
-    if !scope.wants(session.backend()) {
+    if !scope.wants(session.backend()) || !scope.wants_host(session.host()) {
         return false;
     }
     match session.backend() {
@@ -545,12 +648,56 @@ fn in_scope(session: &SessionConfig, scope: &Scope) -> bool {
     }
 }
 
-/// Every place to ask, each once.
-fn places(config: &Config, declared: &[&SessionConfig], scope: &Scope) -> Result<Vec<Place>> {
+/// Every place to ask, each once, on every host of `scope`: this machine's (an error here
+/// is the answer, as before hosts), and each remote host's, asked what it has at the same
+/// time; a remote host that does not answer is left out, its error returned with the
+/// places.
+fn places(
+    config: &Config,
+    declared: &[&SessionConfig],
+    scope: &Scope,
+) -> Result<(Vec<Place>, Vec<Error>)> {
+    let mut places = Vec::new();
+    if scope.wants_host(&HostChoice::Local) {
+        places.extend(local_places(config, declared, scope)?);
+    }
+    let hosts: Vec<Host> = config
+        .hosts()
+        .map(|spec| HostChoice::Remote(Arc::clone(spec)))
+        .filter(|host| scope.wants_host(host))
+        .map(|host| Host::of(&host))
+        .collect();
+    let mut unanswered = Vec::new();
+    let answers = thread::scope(|s| {
+        let handles: Vec<_> = hosts
+            .iter()
+            .map(|host| s.spawn(move || remote_places(config, host, declared, scope)))
+            .collect();
+        handles
+            .into_iter()
+            .filter_map(|handle| handle.join().ok())
+            .collect::<Vec<_>>()
+    });
+    for answer in answers {
+        match answer {
+            Ok(found) => places.extend(found),
+            Err(err) => unanswered.push(err),
+        }
+    }
+    Ok((places, unanswered))
+}
+
+/// The places on this machine.
+fn local_places(config: &Config, declared: &[&SessionConfig], scope: &Scope) -> Result<Vec<Place>> {
     let mut places: Vec<Place> = Vec::new();
+    let here: Vec<&SessionConfig> = declared
+        .iter()
+        .copied()
+        .filter(|session| !session.host().is_remote())
+        .collect();
     if scope.wants(BackendType::Tmux) {
         places.extend(
-            tmux_servers(config.tmux_binary(), declared, scope)
+            tmux_servers(config.tmux_binary(), &here, scope)
                 .into_iter()
                 .map(Place::Tmux),
         );
@@ -564,6 +711,51 @@ fn places(config: &Config, declared: &[&SessionConfig], scope: &Scope) -> Result
             runtimes
                 .into_iter()
                 .map(|runtime| Place::Container(ContainerRunner::new(runtime))),
+        );
+    }
+    Ok(places)
+}
+
+/// The places on the remote `host`, as it says it has them: its tmux servers (the default
+/// one, the sockets in its socket directory, the declared sessions' there) when its tmux
+/// is installed, and its runtimes.
+fn remote_places(
+    config: &Config,
+    host: &Host,
+    declared: &[&SessionConfig],
+    scope: &Scope,
+) -> Result<Vec<Place>> {
+    let binary = config.tmux_binary_on(host.choice());
+    let probe = host.probe(&binary).map_err(|err| host.qualify(err))?;
+    let mut places = Vec::new();
+    if scope.wants(BackendType::Tmux) && probe.tmux {
+        let candidates: Vec<TmuxSocket> = match &scope.socket {
+            Some(socket) => vec![socket.clone()],
+            None => std::iter::once(TmuxSocket::Default)
+                .chain(probe.sockets)
+                .chain(
+                    declared
+                        .iter()
+                        .filter(|s| s.backend() == BackendType::Tmux && s.host() == host.choice())
+                        .map(|s| s.socket().clone()),
+                )
+                .collect(),
+        };
+        let mut seen = HashSet::new();
+        places.extend(
+            candidates
+                .into_iter()
+                .filter(|socket| seen.insert(socket.clone()))
+                .map(|socket| Place::Tmux(TmuxRunner::on_host(&binary, socket, host.clone()))),
+        );
+    }
+    if scope.wants(BackendType::Container) {
+        places.extend(
+            probe
+                .runtimes
+                .into_iter()
+                .filter(|runtime| scope.runtime.is_none_or(|wanted| wanted == *runtime))
+                .map(|runtime| Place::Container(ContainerRunner::on_host(runtime, host.clone()))),
         );
     }
     Ok(places)

@@ -7,6 +7,7 @@ use super::backend::{LogOptions, SessionBackend, StopOptions};
 use super::config::{Config, ConfigError, ConfigSource, Given, SessionOptions, Settings, build};
 use super::container::ContainerRunner;
 use super::error::{Error, Result};
+use super::host::{Host, OnHost};
 use super::logs::{self, LogPlace, SavedLog};
 use super::model::{BackendType, Origin, SessionState, SessionStatus, StopReport};
 use super::spec::SessionConfig;
@@ -125,7 +126,8 @@ impl SessionManager {
         )?;
         let same_place = effective.socket() == self.config.socket()
             && effective.tmux_binary() == self.config.tmux_binary()
-            && effective.runtime() == self.config.runtime();
+            && effective.runtime() == self.config.runtime()
+            && effective.host() == self.config.host();
         if same_place {
             self.backend.start(&effective)
         } else {
@@ -212,12 +214,29 @@ impl SessionManager {
     /// server killed, the machine rebooted): its last lines as `options` ask, `None` when
     /// it left none.
     pub fn saved_logs(&self, options: &LogOptions) -> Result<Option<SavedLog>> {
-        let place = match self.config.backend() {
-            BackendType::Tmux => LogPlace::Tmux(Some(self.config.socket().clone())),
-            BackendType::Container => LogPlace::Container(self.config.runtime()),
+        let host = Host::of(self.config.host());
+        let (place, settings) = match (self.config.backend(), host.name()) {
+            // Kept on the host: read there.
+            (BackendType::Tmux, Some(_)) => {
+                return TmuxRunner::for_session(&self.config)
+                    .saved_log(self.config.name(), options)
+                    .map_err(|err| host.qualify(err));
+            }
+            (BackendType::Tmux, None) => (
+                LogPlace::Tmux(Some(self.config.socket().clone())),
+                self.config.logs().clone(),
+            ),
+            (BackendType::Container, Some(name)) => (
+                LogPlace::Container(self.config.runtime()),
+                logs::paths::remote_container_settings(name, self.config.logs()),
+            ),
+            (BackendType::Container, None) => (
+                LogPlace::Container(self.config.runtime()),
+                self.config.logs().clone(),
+            ),
         };
         Ok(logs::find_saved(
-            self.config.logs(),
+            &settings,
             self.config.name(),
             &[place],
             options,
@@ -268,15 +287,24 @@ pub(crate) fn defined_status(config: &SessionConfig) -> SessionStatus {
         status.socket = Some(config.socket().clone());
     }
     status.runtime = config.runtime();
+    status.host = config.host().name().map(str::to_owned);
     status
 }
 
-/// The backend that runs `config`.
+/// The backend that runs `config`, on its host.
 pub(crate) fn backend_for(config: &SessionConfig) -> Result<Box<dyn SessionBackend>> {
-    match config.backend() {
-        BackendType::Tmux => Ok(Box::new(TmuxRunner::for_session(config))),
-        BackendType::Container => Ok(Box::new(ContainerRunner::for_session(config)?)),
-    }
+    let host = Host::of(config.host());
+    let backend: Box<dyn SessionBackend> = match config.backend() {
+        BackendType::Tmux => Box::new(TmuxRunner::for_session(config)),
+        BackendType::Container => {
+            Box::new(ContainerRunner::for_session(config).map_err(|err| host.qualify(err))?)
+        }
+    };
+    Ok(if host.is_remote() {
+        Box::new(OnHost::new(host, backend))
+    } else {
+        backend
+    })
 }
 
 #[cfg(test)]

@@ -31,6 +31,7 @@ pub mod exec;
 #[doc(hidden)]
 pub mod fuzzing;
 mod hash;
+pub mod host;
 pub mod inventory;
 #[cfg(test)]
 #[path = "layers_tests.rs"]
@@ -38,12 +39,14 @@ mod layers;
 pub mod logs;
 pub mod manager;
 pub mod model;
+mod private;
 mod process;
 pub mod progress;
 #[cfg(test)]
 mod replay;
 pub mod runtime;
 pub mod sanitize;
+pub(crate) mod shell;
 pub mod span;
 pub mod spec;
 pub(crate) mod text;

@@ -50,10 +50,7 @@ impl Ending {
 /// The state of process `pid`.
 pub(crate) fn state(pid: u32) -> ProcessState {
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => parse_stat(&stat).map_or(ProcessState::Alive, |(state, ending)| match state {
-            'Z' | 'X' => ProcessState::Zombie(ending),
-            _ => ProcessState::Alive,
-        }),
+        Ok(stat) => state_of_stat(&stat),
         // Without /proc (not Linux), signal 0 tells existence; zombies count as alive.
         Err(_) if !std::path::Path::new("/proc/self/stat").exists() => {
             let Ok(raw) = i32::try_from(pid) else {
@@ -74,7 +71,7 @@ pub(crate) fn alive(pid: u32) -> bool {
 }
 
 /// The state letter and, for a finished process, its exit status (field 52).
-fn parse_stat(stat: &str) -> Option<(char, Option<Ending>)> {
+pub(crate) fn parse_stat(stat: &str) -> Option<(char, Option<Ending>)> {
     // The command name, in parentheses, may contain spaces and parentheses itself.
     let fields: Vec<&str> = stat[stat.rfind(')')? + 1..].split_whitespace().collect();
     let state = fields.first()?.chars().next()?;
@@ -88,6 +85,11 @@ fn parse_stat(stat: &str) -> Option<(char, Option<Ending>)> {
 /// Field `n` of `/proc/PID/stat` counted after the command name (0 is the state).
 fn stat_field(pid: i32, n: usize) -> Option<String> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat_line_field(&stat, n)
+}
+
+/// Field `n` of a `/proc/PID/stat` line counted after the command name.
+fn stat_line_field(stat: &str, n: usize) -> Option<String> {
     let after_name = &stat[stat.rfind(')')? + 1..];
     after_name.split_whitespace().nth(n).map(str::to_owned)
 }
@@ -98,6 +100,11 @@ pub(crate) fn parent_and_start(pid: u32) -> Option<(u32, u64)> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     let fields: Vec<&str> = stat[stat.rfind(')')? + 1..].split_whitespace().collect();
     Some((fields.get(1)?.parse().ok()?, fields.get(19)?.parse().ok()?))
+}
+
+/// The `tpgid` field of a `/proc/PID/stat` line (read on another host).
+pub(crate) fn stat_foreground_group(stat: &str) -> Option<i32> {
+    stat_line_field(stat, 5)?.parse().ok()
 }
 
 /// The foreground process group of the process's terminal (`tpgid`, field 8).
@@ -135,6 +142,14 @@ pub(crate) fn signal_session(sid: u32, sig: Signal) -> u32 {
         }
     }
     u32::try_from(members.len()).unwrap_or(u32::MAX)
+}
+
+/// What a `/proc/PID/stat` line says of the process's state.
+pub(crate) fn state_of_stat(stat: &str) -> ProcessState {
+    parse_stat(stat).map_or(ProcessState::Alive, |(state, ending)| match state {
+        'Z' | 'X' => ProcessState::Zombie(ending),
+        _ => ProcessState::Alive,
+    })
 }
 
 /// Sends `signal` as the terminal would: to the program's process group and to the

@@ -37,3 +37,19 @@ pub fn installed() -> Vec<Runtime> {
 pub fn is_installed(runtime: Runtime) -> bool {
     find_program(OsStr::new(runtime.as_str())).is_some()
 }
+
+/// The engine of another machine that the user pointed the runtime's CLI at, if any:
+/// `DOCKER_HOST` for Docker, `CONTAINER_HOST` for Podman, when it is `ssh://` or `tcp://`.
+///
+/// kstlib passes these variables (and `DOCKER_CONTEXT`, `CONTAINER_CONNECTION`) on to the
+/// CLIs untouched, so their engine is the one used; what kstlib would do on this machine's
+/// files for a container (create its bind-mount directories) is then left to that engine.
+pub fn engine_elsewhere(runtime: Runtime) -> Option<String> {
+    let var = match runtime {
+        Runtime::Docker => "DOCKER_HOST",
+        Runtime::Podman => "CONTAINER_HOST",
+    };
+    std::env::var(var)
+        .ok()
+        .filter(|value| value.starts_with("ssh://") || value.starts_with("tcp://"))
+}

@@ -68,6 +68,9 @@ const OURS: &[&str] = &[
     "config",
     "managed",
     "foreign",
+    "vps1",
+    "vps2",
+    "local",
 ];
 
 /// What bash's completion function puts in COMPREPLY for each line, the last word being
@@ -179,6 +182,38 @@ fn fish_completes_session_names_with_their_state() {
       astro	declared
     $ kstlib ops stop x --signal SIGH<TAB>
       SIGHUP	the terminal closed
+    ");
+}
+
+#[test]
+fn host_completes_the_declared_hosts_and_local_without_asking_them() {
+    if !have("fish") {
+        return;
+    }
+    let env = TestEnv::new();
+    // Only the config is read: neither host exists, and neither is asked.
+    env.write_config(
+        "ops:\n  hosts:\n    vps1: {ssh: deploy@127.0.0.1, ssh_options: [Port=1]}\n    \
+         vps2: {ssh: vps2}\n",
+    );
+    let mut fish = env.shell("fish");
+    fish.args([
+        "--no-config",
+        "-c",
+        "kstlib completions fish | source
+         for line in 'kstlib ops stop x --host ' 'kstlib ops up --host v'
+             echo \"\\$ $line<TAB>\"
+             complete -C \"$line\" | string replace -r '^' '  '
+         end",
+    ]);
+    insta::assert_snapshot!(transcript(&env, fish), @"
+    $ kstlib ops stop x --host <TAB>
+      vps1	ssh deploy@127.0.0.1
+      vps2	ssh vps2
+      local	this machine
+    $ kstlib ops up --host v<TAB>
+      vps1	ssh deploy@127.0.0.1
+      vps2	ssh vps2
     ");
 }
 

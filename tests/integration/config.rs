@@ -73,7 +73,8 @@ ops:
         "exit_signal": null,
         "ports": [],
         "detail": null,
-        "drift": false
+        "drift": false,
+        "host": null
       }
     ]
     --- stderr

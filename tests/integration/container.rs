@@ -75,7 +75,8 @@ fn start_ad_hoc_reports_a_running_labelled_container(rt: Rt) {
       "exit_signal": null,
       "ports": [],
       "detail": null,
-      "drift": null
+      "drift": null,
+      "host": null
     }
     --- stderr
     [EOF]
@@ -252,7 +253,8 @@ ops:
         "127.0.0.1:[PORT]->80/tcp"
       ],
       "detail": null,
-      "drift": false
+      "drift": false,
+      "host": null
     }
     --- stderr
     [EOF]
@@ -352,7 +354,8 @@ fn runtime_precedence_cli_then_session_then_container_runtime(rt: Rt) {
       "exit_signal": null,
       "ports": [],
       "detail": null,
-      "drift": false
+      "drift": false,
+      "host": null
     }
     --- stderr
     [EOF]

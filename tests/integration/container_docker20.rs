@@ -58,7 +58,8 @@ fn docker_cli_20_start_status_logs_list_stop() {
       "exit_signal": null,
       "ports": [],
       "detail": null,
-      "drift": null
+      "drift": null,
+      "host": null
     }
     --- stderr
     [EOF]

@@ -208,7 +208,8 @@ fn a_container_started_by_hand_can_be_listed_status_logged_and_stopped(rt: Rt) {
       "exit_signal": null,
       "ports": [],
       "detail": null,
-      "drift": null
+      "drift": null,
+      "host": null
     }
     --- stderr
     [EOF]

@@ -141,7 +141,8 @@ fn keep_leaves_the_exited_container_and_its_logs(rt: Rt) {
       "exit_signal": "SIGKILL",
       "ports": [],
       "detail": null,
-      "drift": null
+      "drift": null,
+      "host": null
     }
     --- stderr
     [EOF]

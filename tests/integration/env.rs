@@ -362,6 +362,12 @@ impl TestEnv {
         self.root.path()
     }
 
+    /// The same environment with `dir` first on the child's `PATH`.
+    pub fn with_path_prefix(mut self, dir: PathBuf) -> Self {
+        self.path_prefix.push(dir);
+        self
+    }
+
     /// A `kstlib` command with this test's environment and nothing else.
     pub fn command(&self) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_kstlib"));
@@ -1084,6 +1090,275 @@ fn redactions_replace_what_varies_and_realign_tables() {
     [ID], [ID] at [ROOT]/t/tmux-[UID]/default
     \u{1b}[31m
     "#);
+}
+
+/// A second machine for the tests: a real OpenSSH server on loopback, in a mount namespace
+/// of its own whose `/tmp` and `/root` are directories of the test's (so its tmux servers,
+/// its `/tmp` and kstlib's log files there are its own), with a host key and a client key
+/// made for it. Docker and Podman there are this machine's engines: what is tested is the
+/// transport. Nothing outside the machine is contacted.
+///
+/// The namespace is a slave of this machine's (`--propagation slave`, not `private`):
+/// its own mounts stay inside, and the network namespaces Podman mounts here under
+/// `/run/netns` for containers started later still reach it (without them `podman ps`
+/// there fails with "unknown FS magic"). The other way round cannot work, so Podman's
+/// containers started there use the host's network (`netns = "host"` in its config).
+///
+/// `ssh_config()` is the client's ssh config, with four aliases: `kst-remote` (the right
+/// key), `kst-wrongkey` (a key the server does not know), `kst-hung` (a listener that
+/// accepts and never answers, see [`HungHost`]) and `kst-closed` (a port nothing listens
+/// on).
+pub struct SshHost {
+    dir: PathBuf,
+    child: std::process::Child,
+    _hung: HungHost,
+    /// The port of `kst-closed`, where nothing listens.
+    pub closed_port: u16,
+}
+
+impl SshHost {
+    /// Starts the server; `None` (a loud skip, or a failure under
+    /// `KSTLIB_REQUIRE_BACKENDS=1`) when sshd, unshare or root is missing.
+    #[track_caller]
+    pub fn start() -> Option<SshHost> {
+        if !Path::new("/usr/sbin/sshd").is_file() || !have("ssh") || !have("unshare") {
+            skip_or_fail("no OpenSSH server (/usr/sbin/sshd, package openssh-server)");
+            return None;
+        }
+        if !nix::unistd::geteuid().is_root() {
+            skip_or_fail("the sshd test host needs root (a mount namespace of its own)");
+            return None;
+        }
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+            "sshd-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        for sub in ["rtmp", "rhome"] {
+            std::fs::create_dir_all(dir.join(sub)).expect("create dir");
+        }
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir.join("rtmp"), std::fs::Permissions::from_mode(0o1777))
+            .expect("chmod");
+        std::fs::create_dir_all("/run/sshd").expect("/run/sshd");
+        for key in ["host_key", "client_key", "wrong_key"] {
+            let made = Command::new("ssh-keygen")
+                .args(["-q", "-t", "ed25519", "-N", "", "-C", key, "-f"])
+                .arg(dir.join(key))
+                .status()
+                .expect("ssh-keygen");
+            assert!(made.success(), "ssh-keygen {key}");
+        }
+        std::fs::copy(dir.join("client_key.pub"), dir.join("authorized_keys")).expect("copy");
+        let port = free_port();
+        let closed_port = free_port();
+        let hung = HungHost::new();
+        let d = dir.display();
+        // Podman there is this machine's, with this machine's config, but its containers
+        // use the host's network: a network namespace it mounted in the namespace of this
+        // sshd would not be seen by Podman here (`podman ps` here would fail on it).
+        let base = std::env::var("CONTAINERS_CONF")
+            .ok()
+            .and_then(|path| std::fs::read_to_string(path).ok())
+            .unwrap_or_default();
+        let conf = match base.find("[containers]\n") {
+            Some(at) => {
+                let at = at + "[containers]\n".len();
+                format!("{}netns = \"host\"\n{}", &base[..at], &base[at..])
+            }
+            None => format!("{base}\n[containers]\nnetns = \"host\"\n"),
+        };
+        std::fs::write(dir.join("containers.conf"), conf).expect("containers.conf");
+        let set_env = format!("SetEnv CONTAINERS_CONF={}/containers.conf\n", dir.display());
+        std::fs::write(
+            dir.join("sshd_config"),
+            format!(
+                "ListenAddress 127.0.0.1\nPort {port}\nHostKey {d}/host_key\n\
+                 AuthorizedKeysFile {d}/authorized_keys\nPermitRootLogin prohibit-password\n\
+                 PasswordAuthentication no\nKbdInteractiveAuthentication no\nStrictModes no\n\
+                 UsePAM no\nPidFile none\nMaxStartups 100\nMaxSessions 100\n{set_env}"
+            ),
+        )
+        .expect("sshd_config");
+        let common = "  HostName 127.0.0.1\n  User root\n  IdentitiesOnly yes\n  \
+                      StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n  \
+                      LogLevel ERROR\n";
+        std::fs::write(
+            dir.join("ssh_config"),
+            format!(
+                "Host kst-remote\n  Port {port}\n  IdentityFile {d}/client_key\n{common}\
+                 Host kst-wrongkey\n  Port {port}\n  IdentityFile {d}/wrong_key\n{common}\
+                 Host kst-hung\n  Port {}\n  IdentityFile {d}/client_key\n{common}\
+                 Host kst-closed\n  Port {}\n  IdentityFile {d}/client_key\n{common}",
+                hung.port, closed_port,
+            ),
+        )
+        .expect("ssh_config");
+        let log = std::fs::File::create(dir.join("sshd.log")).expect("sshd.log");
+        let script = format!(
+            "mount --bind {d}/rtmp /tmp && mount --bind {d}/rhome /root && \
+             exec /usr/sbin/sshd -D -e -f {d}/sshd_config"
+        );
+        let child = Command::new("unshare")
+            .args(["--mount", "--propagation", "slave", "sh", "-c", &script])
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("log"))
+            .stderr(log)
+            .spawn()
+            .expect("start sshd");
+        let host = SshHost {
+            dir,
+            child,
+            _hung: hung,
+            closed_port,
+        };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !host.log().contains("Server listening") {
+            assert!(
+                Instant::now() < deadline,
+                "sshd did not start: {}",
+                host.log()
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
+        Some(host)
+    }
+
+    /// The client's ssh config file (for `ssh_config:` of a host).
+    pub fn ssh_config(&self) -> PathBuf {
+        self.dir.join("ssh_config")
+    }
+
+    /// The `ops.hosts` entry of `name` reached through the alias `alias` (`kst-remote`,
+    /// `kst-wrongkey`, `kst-hung`) with a 2 s connect timeout, and `extra` keys.
+    pub fn host_yaml(&self, name: &str, alias: &str, extra: &str) -> String {
+        let config = self.ssh_config().display().to_string();
+        format!("    {name}: {{ssh: {alias}, ssh_config: '{config}', connect_timeout: 2{extra}}}\n")
+    }
+
+    /// A directory holding an `ssh` that reads this host's client config (`ssh -F`): for
+    /// programs that run ssh themselves (Docker's CLI with `DOCKER_HOST=ssh://…`).
+    pub fn ssh_wrapper(&self) -> PathBuf {
+        let dir = self.dir.join("bin");
+        std::fs::create_dir_all(&dir).expect("create dir");
+        let script = format!(
+            "#!/bin/sh\nexec /usr/bin/ssh -F '{}' \"$@\"\n",
+            self.ssh_config().display()
+        );
+        let path = dir.join("ssh");
+        std::fs::write(&path, script).expect("write ssh");
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        dir
+    }
+
+    /// The host's `/tmp`, as this machine sees it.
+    pub fn tmp(&self) -> PathBuf {
+        self.dir.join("rtmp")
+    }
+
+    /// The host's home directory (`/root` there), as this machine sees it.
+    pub fn home(&self) -> PathBuf {
+        self.dir.join("rhome")
+    }
+
+    /// Runs tmux against the host's servers (its `/tmp`), from this machine.
+    pub fn tmux(&self, socket: &str, args: &[&str]) -> Output {
+        let path = self
+            .tmp()
+            .join(format!("tmux-{}", nix::unistd::getuid()))
+            .join(socket);
+        Command::new("tmux")
+            .arg("-S")
+            .arg(path)
+            .args(args)
+            .env_remove("TMUX")
+            .output()
+            .expect("run tmux")
+    }
+
+    /// The session names on the host's tmux server `socket` (`default`: the default one).
+    pub fn tmux_sessions(&self, socket: &str) -> Vec<String> {
+        let out = self.tmux(socket, &["list-sessions", "-F", "#{session_name}"]);
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// What sshd logged (`-e`): its start, each login.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("sshd.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for SshHost {
+    fn drop(&mut self) {
+        // Its tmux servers outlive sshd: their sockets are reachable from here.
+        let sockets = self.tmp().join(format!("tmux-{}", nix::unistd::getuid()));
+        if let Ok(entries) = std::fs::read_dir(sockets) {
+            for entry in entries.flatten() {
+                let _ = Command::new("tmux")
+                    .arg("-S")
+                    .arg(entry.path())
+                    .arg("kill-server")
+                    .output();
+            }
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A free TCP port on loopback (bound and let go: the server binds it just after).
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("addr").port()
+}
+
+/// A host that accepts connections and never says a word: ssh waits for its banner.
+pub struct HungHost {
+    pub port: u16,
+    stop: Arc<AtomicBool>,
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+impl HungHost {
+    pub fn new() -> Self {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopping = Arc::clone(&stop);
+        let thread = thread::spawn(move || {
+            let mut held = Vec::new();
+            for stream in listener.incoming() {
+                if stopping.load(Ordering::SeqCst) {
+                    break;
+                }
+                if let Ok(stream) = stream {
+                    held.push(stream);
+                }
+            }
+        });
+        HungHost {
+            port,
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for HungHost {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = std::net::TcpStream::connect(("127.0.0.1", self.port));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 /// Podman's API service on a socket of the test's own (`podman system service`), stopped

@@ -183,6 +183,44 @@ fn container_commands_print_json_of_their_schema() {
 }
 
 #[test]
+fn sessions_on_a_remote_host_print_json_of_their_schema_with_their_host() {
+    require_tmux!();
+    let Some(host) = crate::env::SshHost::start() else {
+        return;
+    };
+    let env = TestEnv::new();
+    env.write_config(&format!(
+        "ops:\n  hosts:\n{}  sessions:\n    far:\n      host: vps1\n      \
+         command: sleep 300\n    near:\n      command: sleep 300\n",
+        host.host_yaml("vps1", "kst-remote", "")
+    ));
+    let up = check(&env, "up", &["up", "--json"], 0);
+    assert_eq!(up[0]["status"]["host"], "vps1", "{up}");
+    assert_eq!(up[1]["status"]["host"], Value::Null, "{up}");
+    let far = check(&env, "status", &["status", "far", "--json"], 0);
+    assert_eq!(far["host"], "vps1", "{far}");
+    let rows = check(&env, "list", &["list", "-b", "tmux", "--json"], 0);
+    let host_of = |name: &str| {
+        rows.as_array()
+            .and_then(|rows| rows.iter().find(|row| row["name"] == name))
+            .map(|row| row["host"].clone())
+    };
+    assert_eq!(host_of("far"), Some("vps1".into()), "{rows}");
+    assert_eq!(host_of("near"), Some(Value::Null), "{rows}");
+    check(&env, "restart", &["restart", "far", "-t", "1", "--json"], 0);
+    check(&env, "stop", &["stop", "far", "-t", "1", "--json"], 0);
+    check(&env, "down", &["down", "--json"], 0);
+    let doctor = env.ops(&["doctor", "--json"]).json();
+    assert_valid("doctor", &doctor);
+    assert!(
+        doctor
+            .as_array()
+            .is_some_and(|checks| checks.iter().any(|c| c["host"] == "vps1")),
+        "{doctor}"
+    );
+}
+
+#[test]
 fn every_schema_has_an_example_and_every_example_matches_its_schema() {
     let examples = schema_dir().join("examples");
     let mut covered = Vec::new();

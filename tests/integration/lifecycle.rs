@@ -111,7 +111,8 @@ fn restart_runs_the_same_command_again() {
       "exit_signal": null,
       "ports": [],
       "detail": null,
-      "drift": null
+      "drift": null,
+      "host": null
     }
     --- stderr
     [EOF]

@@ -25,6 +25,7 @@ mod lifecycle;
 mod list_table;
 mod logs;
 mod progress;
+mod remote;
 mod resilience;
 mod sanitize;
 mod secrets;

@@ -49,7 +49,8 @@ fn start_status_logs_stop_round_trip() {
       "exit_signal": null,
       "ports": [],
       "detail": null,
-      "drift": null
+      "drift": null,
+      "host": null
     }
     --- stderr
     [EOF]
@@ -152,6 +153,39 @@ fn tmux_prefix_match_does_not_stop_other_session() {
     let mut names = env.tmux_sessions(None);
     names.sort();
     assert_eq!(names, ["bot", "botprod"]);
+}
+
+/// Without a UTF-8 locale (cron, systemd, `env -i`, a container without `LANG`), tmux
+/// writes the tabs of its `-F` output as `_`: every session looked dead, and each start
+/// failed with "exited right after starting".
+#[test]
+fn a_c_locale_does_not_blind_kstlib_to_its_sessions() {
+    require_tmux!();
+    let env = TestEnv::new();
+    let c = std::ffi::OsStr::new("C");
+    let ops = |args: &[&str]| env.ops_with_env(&[("LANG", c), ("LC_ALL", c)], args);
+    insta::assert_snapshot!(ops(&["start", "plain", "-c", "sleep 300"]), @"
+    exit: 0
+    --- stdout
+    Session 'plain' started (tmux, pid [PID]).
+    --- stderr
+    [EOF]
+    ");
+    insta::assert_snapshot!(ops(&["status", "plain", "-q"]), @"
+    exit: 0
+    --- stdout
+    plain: running
+    --- stderr
+    [EOF]
+    ");
+    insta::assert_snapshot!(ops(&["list", "-q", "-b", "tmux"]), @"
+    exit: 0
+    --- stdout
+    plain
+    --- stderr
+    [EOF]
+    ");
+    ops(&["stop", "plain", "-t", "1"]).success();
 }
 
 #[test]
@@ -278,7 +312,8 @@ fn a_program_that_ends_later_stays_as_exited_with_its_code() {
       "exit_signal": null,
       "ports": [],
       "detail": null,
-      "drift": null
+      "drift": null,
+      "host": null
     }
     --- stderr
     [EOF]

@@ -33,7 +33,7 @@ pub use merge::MAX_MERGE_DEPTH;
 pub use options::{CommandSource, SessionOptions};
 pub use resolve::Declared;
 pub(crate) use resolve::{build, refusal};
-pub use schema::{OpsKey, SessionKey, did_you_mean};
+pub use schema::{HostKey, OpsKey, SessionKey, did_you_mean};
 pub use settings::{Given, Settings, WorkingDir};
 pub use yaml::{Node, NodeKind};
 
@@ -46,6 +46,8 @@ pub use yaml::{Node, NodeKind};
 pub struct Config {
     files: Vec<PathBuf>,
     defaults: Settings,
+    /// `ops.hosts`, the entries that could be read.
+    hosts: Vec<schema::HostEntry>,
     declared: Vec<Declared>,
     /// What is wrong outside the session entries.
     errors: Vec<ConfigError>,
@@ -73,11 +75,12 @@ impl Config {
         let declared = ops
             .sessions
             .into_iter()
-            .map(|entry| Declared::new(entry, &ops.defaults))
+            .map(|entry| Declared::new(entry, &ops.defaults, &ops.hosts))
             .collect();
         Config {
             files: loaded.files,
             defaults: ops.defaults,
+            hosts: ops.hosts,
             declared,
             errors: ops.errors,
         }

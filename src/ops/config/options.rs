@@ -234,6 +234,7 @@ impl From<&SessionConfig> for Settings {
             start_grace: given(config.start_grace()),
             log_dir: config.logs().dir().map(|dir| Given::new(dir.to_owned())),
             log_max_size: given(config.logs().max_size()),
+            host: given(config.host().clone()),
         }
     }
 }

@@ -7,15 +7,18 @@
 //! (upstream silently started a bare shell instead, reference §11.3).
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::Config;
 use super::discover::CONFIG_FILE_NAME;
 use super::error::{ConfigError, ConfigErrors};
-use super::schema::{Entry, SessionKey, invalid};
+use super::schema::{Entry, HostEntry, SessionKey, did_you_mean, invalid};
 use super::settings::{Given, Settings};
 use crate::ops::logs::{self, LogSettings};
 use crate::ops::model::{BackendType, TmuxSocket};
+use crate::ops::sanitize::quote;
 use crate::ops::span::{Span, Spanned};
+use crate::ops::spec::host::{HostChoice, HostRef, HostSpec, REMOTE_LOG_DIR};
 use crate::ops::spec::{DEFAULT_TMUX_BINARY, NotStartable, SessionConfig, WrittenAt};
 use crate::ops::timing::START_GRACE;
 use crate::ops::validate::{self, SessionName, ValidationError};
@@ -30,10 +33,20 @@ pub struct Declared {
 }
 
 impl Declared {
-    pub(super) fn new(entry: Entry, defaults: &Settings) -> Declared {
+    pub(super) fn new(mut entry: Entry, defaults: &Settings, hosts: &[HostEntry]) -> Declared {
+        if let Some(host) = &entry.host {
+            match find_host(hosts, &host.value) {
+                Ok(choice) => entry.settings.host = Some(Given::at(choice, host.span.clone())),
+                Err(err) => entry.errors.push(
+                    err.at(host.span.clone())
+                        .with_label("not declared under ops.hosts"),
+                ),
+            }
+        }
         let session = match entry.checked_name {
             Some(name) if entry.errors.is_empty() => {
-                let settings = defaults.clone().overlay(entry.settings.clone());
+                let host = host_of(&entry.settings);
+                let settings = layer(defaults, hosts, &host).overlay(entry.settings.clone());
                 build(&name, Some(&entry.name.span), true, settings)
             }
             _ => Err(ConfigErrors::new(entry.errors)),
@@ -71,6 +84,36 @@ impl Config {
     /// The `ops.*` layer under every session: default backend, tmux program and runtime.
     pub fn defaults(&self) -> &Settings {
         &self.defaults
+    }
+
+    /// The layers under a session on `host`: `ops.*`, then the host's own defaults.
+    pub fn defaults_on(&self, host: &HostChoice) -> Settings {
+        layer(&self.defaults, &self.hosts, host)
+    }
+
+    /// The remote hosts declared under `ops.hosts` (those whose entry could be read).
+    pub fn hosts(&self) -> impl Iterator<Item = &Arc<HostSpec>> {
+        self.hosts.iter().map(|entry| &entry.spec)
+    }
+
+    /// The host `text` names: `local`, or one of `ops.hosts` (`--host NAME`).
+    pub fn host(&self, text: &str) -> Result<HostChoice, ConfigError> {
+        let host = HostRef::parse(text).map_err(|err| ConfigError::new(err.to_string()))?;
+        find_host(&self.hosts, &host)
+    }
+
+    /// Where the logs of the sessions on `host` go (a directory there for a remote host's
+    /// tmux sessions), and how big a file may grow.
+    pub fn log_settings_on(&self, host: &HostChoice) -> LogSettings {
+        let layer = self.defaults_on(host);
+        log_settings(layer.log_dir, layer.log_max_size)
+    }
+
+    /// The tmux program of the sessions on `host` unless they say otherwise.
+    pub fn tmux_binary_on(&self, host: &HostChoice) -> String {
+        self.defaults_on(host)
+            .tmux_binary
+            .map_or_else(|| DEFAULT_TMUX_BINARY.to_owned(), |binary| binary.value)
     }
 
     /// The tmux program every session uses unless it says otherwise (`ops.tmux_binary`).
@@ -170,7 +213,11 @@ impl Config {
                 for key in self.left_out(declared, &top) {
                     entry.clear(key);
                 }
-                let combined = self.defaults.clone().overlay(entry).overlay(top.clone());
+                let host = top
+                    .host
+                    .as_ref()
+                    .map_or_else(|| host_of(&entry), |h| h.value.clone());
+                let combined = self.defaults_on(&host).overlay(entry).overlay(top.clone());
                 check_backend(name, &top, &combined)?;
                 build(name, Some(&declared.name.span), true, combined)
             }
@@ -191,7 +238,7 @@ impl Config {
         if top.backend.is_none() && top.image.is_some() {
             top.backend = Some(Given::new(BackendType::Container));
         }
-        let settings = self.defaults.clone().overlay(top.clone());
+        let settings = self.defaults_on(&host_of(&top)).overlay(top.clone());
         check_backend(name, &top, &settings)?;
         build(name, None, false, settings)
     }
@@ -235,6 +282,7 @@ pub(crate) fn build(
     {
         errors.push(err_at(err, name_span, session));
     }
+    let host = host_of(&settings);
     let written_at = WrittenAt {
         entry: name_span.cloned(),
         working_dir: settings
@@ -244,6 +292,7 @@ pub(crate) fn build(
     };
     let working_dir = settings.working_dir.and_then(|dir| {
         let path = match backend {
+            BackendType::Tmux if host.is_remote() => Ok(dir.value.on_remote()),
             BackendType::Tmux => Ok(dir.value.on_host()),
             BackendType::Container => dir.value.in_container(),
         };
@@ -279,6 +328,55 @@ pub(crate) fn build(
         logs: log_settings(settings.log_dir, settings.log_max_size),
         declared,
         written_at,
+        host,
+    })
+}
+
+/// The host a layer sets, this machine when it sets none.
+fn host_of(settings: &Settings) -> HostChoice {
+    settings
+        .host
+        .as_ref()
+        .map(|host| host.value.clone())
+        .unwrap_or_default()
+}
+
+/// The layers under a session on `host`: `ops.*` and, on a remote host, the host's own
+/// defaults on top. `ops.log_dir` is a directory of this machine: a remote host's tmux
+/// sessions keep their logs on that host, in its `log_dir` or [`REMOTE_LOG_DIR`].
+fn layer(defaults: &Settings, hosts: &[HostEntry], host: &HostChoice) -> Settings {
+    let Some(spec) = host.remote() else {
+        return defaults.clone();
+    };
+    let mut base = defaults.clone();
+    base.log_dir = Some(Given::new(PathBuf::from(REMOTE_LOG_DIR)));
+    let own = hosts
+        .iter()
+        .find(|entry| entry.spec == *spec)
+        .map(|entry| entry.defaults.clone())
+        .unwrap_or_default();
+    base.overlay(own)
+}
+
+/// The host `host` names, looked up in `hosts`.
+fn find_host(hosts: &[HostEntry], host: &HostRef) -> Result<HostChoice, ConfigError> {
+    let HostRef::Named(name) = host else {
+        return Ok(HostChoice::Local);
+    };
+    if let Some(entry) = hosts.iter().find(|entry| entry.spec.name() == name) {
+        return Ok(HostChoice::Remote(Arc::clone(&entry.spec)));
+    }
+    let known: Vec<&str> = hosts
+        .iter()
+        .map(|entry| entry.spec.name().as_str())
+        .collect();
+    let err = ConfigError::new(format!("unknown host {}", quote(name)));
+    Err(match did_you_mean(name, &known) {
+        Some(best) => err.with_help(format!("did you mean '{best}'?")),
+        None if known.is_empty() => err.with_help(
+            "declare it under `ops.hosts` (`NAME: {ssh: user@host}`), or use `local` for this machine",
+        ),
+        None => err.with_help(format!("declared hosts: {} (and `local`)", known.join(", "))),
     })
 }
 
@@ -304,7 +402,10 @@ pub(crate) fn refusal(problem: &NotStartable, session: &SessionConfig) -> Config
             let err = ValidationError::new(
                 "working_dir",
                 dir.display().to_string(),
-                "is not a directory on this host",
+                match session.host().name() {
+                    Some(host) => format!("is not a directory on {host}"),
+                    None => "is not a directory on this host".to_owned(),
+                },
             );
             err_at(
                 err,

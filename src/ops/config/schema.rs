@@ -10,6 +10,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 
 use super::error::ConfigError;
 use super::settings::{Given, Settings, WorkingDir, host_path};
@@ -17,8 +18,10 @@ use super::yaml::{Node, NodeKind, first_duplicate};
 use crate::ops::model::{BackendType, Runtime, TmuxSocket};
 use crate::ops::sanitize::quote;
 use crate::ops::span::{Span, Spanned};
+use crate::ops::spec::host::{HostRef, HostSpec};
 use crate::ops::validate::{
-    self, Command, EnvVar, Image, Item, Port, SessionName, StopSignal, ValidationError, Volume,
+    self, Command, EnvVar, HostName, Image, Item, Port, SessionName, SshDestination, SshOption,
+    StopSignal, ValidationError, Volume,
 };
 
 /// Defines a set of keys: the enum, every key in file-documentation order, and their text.
@@ -68,6 +71,29 @@ keys! {
         StartGrace = "start_grace",
         /// `sessions`: the declared sessions.
         Sessions = "sessions",
+        /// `hosts`: the remote hosts sessions may run on.
+        Hosts = "hosts",
+    }
+}
+
+keys! {
+    /// The keys of a host entry `ops.hosts.<name>`: how to reach it, then the defaults of
+    /// the sessions that run on it.
+    HostKey {
+        /// `ssh`: the ssh destination (`[user@]host`, an alias, `ssh://host:port`).
+        Ssh = "ssh",
+        /// `ssh_config`: an ssh config file of this machine, passed as `ssh -F`.
+        SshConfig = "ssh_config",
+        /// `ssh_options`: `Name=value` options, each passed as `ssh -o`.
+        SshOptions = "ssh_options",
+        /// `connect_timeout`: seconds ssh may take to connect.
+        ConnectTimeout = "connect_timeout",
+        /// `container_runtime`: the runtime of the host's container sessions.
+        ContainerRuntime = "container_runtime",
+        /// `tmux_binary`: the tmux program on the host.
+        TmuxBinary = "tmux_binary",
+        /// `log_dir`: where the host's tmux sessions keep their logs, on the host.
+        LogDir = "log_dir",
     }
 }
 
@@ -103,6 +129,8 @@ keys! {
         StopTimeout = "stop_timeout",
         /// `start_grace`: how long a start watches the new program (`ops.start_grace`).
         StartGrace = "start_grace",
+        /// `host`: the remote host it runs on (`local`: this machine).
+        Host = "host",
     }
 }
 
@@ -117,7 +145,8 @@ impl SessionKey {
             | SessionKey::Env
             | SessionKey::StopSignal
             | SessionKey::StopTimeout
-            | SessionKey::StartGrace => true,
+            | SessionKey::StartGrace
+            | SessionKey::Host => true,
             SessionKey::WorkingDir
             | SessionKey::Image
             | SessionKey::Volumes
@@ -144,8 +173,21 @@ pub(crate) struct Ops {
     pub(crate) defaults: Settings,
     /// `ops.sessions`, in order of first appearance across the merged files.
     pub(crate) sessions: Vec<Entry>,
+    /// `ops.hosts`, the entries that could be read, in order.
+    pub(crate) hosts: Vec<HostEntry>,
     /// What is wrong outside the session entries.
     pub(crate) errors: Vec<ConfigError>,
+}
+
+/// One entry of `ops.hosts`, read: how to reach the host, and the defaults of the sessions
+/// that run on it (`container_runtime`, `tmux_binary`, `log_dir`), a layer between `ops.*`
+/// and the session entry.
+#[derive(Debug, Clone)]
+pub(crate) struct HostEntry {
+    /// The host, validated.
+    pub(crate) spec: Arc<HostSpec>,
+    /// Its session defaults; `log_dir` is a path on the host, as written.
+    pub(crate) defaults: Settings,
 }
 
 /// One entry of `ops.sessions`, read: its settings, and what was wrong with it.
@@ -159,6 +201,8 @@ pub(crate) struct Entry {
     pub(crate) settings: Settings,
     /// Every key that could not, each error at its place.
     pub(crate) errors: Vec<ConfigError>,
+    /// The entry's `host:`, as written (resolved against `ops.hosts` once all is read).
+    pub(crate) host: Option<Spanned<HostRef>>,
 }
 
 impl Ops {
@@ -200,6 +244,7 @@ impl Ops {
                 })
                 .map(|v| ops.defaults.start_grace = v),
                 Some(OpsKey::Sessions) => sessions(value).map(|s| ops.sessions = s),
+                Some(OpsKey::Hosts) => hosts(value, &mut ops.errors).map(|h| ops.hosts = h),
                 None => Err(unknown_key(key, OpsKey::NAMES, "'ops'")),
             };
             if let Err(err) = read {
@@ -292,6 +337,7 @@ fn entry(name: &Spanned<String>, node: &Node) -> Entry {
         checked_name: None,
         settings: Settings::default(),
         errors: Vec::new(),
+        host: None,
     };
     match SessionName::new(&name.value) {
         Ok(checked) => entry.checked_name = Some(checked),
@@ -320,6 +366,7 @@ fn entry(name: &Spanned<String>, node: &Node) -> Entry {
     };
     for (key, value) in keys {
         let read = match SessionKey::parse(&key.value) {
+            Some(SessionKey::Host) => host_ref(value, &name.value).map(|host| entry.host = host),
             Some(known) => read_key(known, value, &name.value, &mut entry.settings),
             None => Err(unknown_key(key, SessionKey::NAMES, &what)),
         };
@@ -396,6 +443,8 @@ fn read_key(
             })?;
         }
         SessionKey::StopSignal => settings.stop_signal = typed(node, k, s, StopSignal::parse)?,
+        // Read by `entry`: a host is resolved against `ops.hosts` once everything is read.
+        SessionKey::Host => {}
         SessionKey::StopTimeout => {
             settings.stop_timeout =
                 typed(node, k, s, |text| validate::seconds("stop_timeout", text))?;
@@ -406,6 +455,134 @@ fn read_key(
         }
     }
     Ok(())
+}
+
+/// A session's `host:`: `local`, or the name of a host of `ops.hosts`.
+fn host_ref(node: &Node, session: &str) -> Result<Option<Spanned<HostRef>>, ConfigError> {
+    let Some(text) = string(node, SessionKey::Host.as_str())? else {
+        return Ok(None);
+    };
+    match HostRef::parse(&text.value) {
+        Ok(host) => Ok(Some(Spanned::new(host, text.span))),
+        Err(err) => Err(invalid(err, &text.span, Some(session))),
+    }
+}
+
+/// `ops.hosts`: each entry read on its own; what is wrong with one goes to `errors`, and
+/// the entry is left out.
+fn hosts(node: &Node, errors: &mut Vec<ConfigError>) -> Result<Vec<HostEntry>, ConfigError> {
+    let entries = match &node.kind {
+        NodeKind::Null => return Ok(Vec::new()),
+        NodeKind::Map(entries) => entries,
+        _ => {
+            return Err(expected(node, "a mapping of host names", "'hosts'")
+                .with_help("write `hosts:` then one `name: {ssh: user@host}` per host"));
+        }
+    };
+    let mut out = Vec::with_capacity(entries.len());
+    for (name, value) in entries {
+        match host_entry(name, value) {
+            Ok(entry) => out.push(entry),
+            Err(mut found) => errors.append(&mut found),
+        }
+    }
+    Ok(out)
+}
+
+/// One entry of `ops.hosts`, every mistake in it reported.
+fn host_entry(name: &Spanned<String>, node: &Node) -> Result<HostEntry, Vec<ConfigError>> {
+    let what = format!("host {}", quote(&name.value));
+    let mut errors = Vec::new();
+    let checked = HostName::new(&name.value)
+        .map_err(|err| errors.push(invalid(err, &name.span, None)))
+        .ok();
+    let NodeKind::Map(keys) = &node.kind else {
+        errors.push(
+            expected(node, "a mapping", &what)
+                .with_help(format!("write `{}: {{ssh: user@host}}`", name.value)),
+        );
+        return Err(errors);
+    };
+    let mut ssh = None;
+    let mut ssh_config = None;
+    let mut ssh_options = Vec::new();
+    let mut connect_timeout = None;
+    let mut defaults = Settings::default();
+    for (key, value) in keys {
+        let k = key.value.as_str();
+        let read = match HostKey::parse(k) {
+            Some(HostKey::Ssh) => typed(value, k, None, SshDestination::new).map(|v| ssh = v),
+            Some(HostKey::SshConfig) => {
+                let base = base_dir(&value.span);
+                typed(value, k, None, |text| {
+                    validate::check_path_text("ssh_config", text)?;
+                    Ok(host_path(text, Some(&base)))
+                })
+                .map(|v| ssh_config = v)
+            }
+            Some(HostKey::SshOptions) => strings(value, k).and_then(|items| {
+                if items.value.len() > validate::MAX_SSH_OPTIONS {
+                    let err = ValidationError::too_many(
+                        "ssh_options",
+                        items.value.len(),
+                        validate::MAX_SSH_OPTIONS,
+                    );
+                    return Err(invalid(err, &items.span, None));
+                }
+                for item in &items.value {
+                    let option = SshOption::new(&item.value)
+                        .map_err(|err| invalid(err, &item.span, None))?;
+                    ssh_options.push(option);
+                }
+                Ok(())
+            }),
+            Some(HostKey::ConnectTimeout) => typed(value, k, None, |text| {
+                validate::seconds("connect_timeout", text)
+            })
+            .map(|v| connect_timeout = v),
+            Some(HostKey::ContainerRuntime) => {
+                typed(value, k, None, Runtime::from_str).map(|v| defaults.runtime = v)
+            }
+            Some(HostKey::TmuxBinary) => {
+                typed(value, k, None, tmux_binary).map(|v| defaults.tmux_binary = v)
+            }
+            // A path on the host, as written: `~` is the home there, not here.
+            Some(HostKey::LogDir) => typed(value, k, None, |text| {
+                validate::check_path_text("log_dir", text).map(|()| PathBuf::from(text))
+            })
+            .map(|v| defaults.log_dir = v),
+            None => Err(unknown_key(key, HostKey::NAMES, &what)),
+        };
+        if let Err(err) = read {
+            errors.push(err);
+        }
+    }
+    if ssh.is_none() && errors.is_empty() {
+        errors.push(
+            ConfigError::new(format!("{what} has no ssh destination"))
+                .at(name.span.clone())
+                .with_label("no `ssh:` key")
+                .with_help(format!(
+                    "add `ssh: user@host` (or an alias from ~/.ssh/config) under `{}:`",
+                    name.value
+                )),
+        );
+    }
+    match (checked, ssh) {
+        (Some(name_checked), Some(ssh)) if errors.is_empty() => {
+            let mut spec = HostSpec::new(name_checked, ssh.value);
+            spec.ssh_config = ssh_config.map(|given| given.value);
+            spec.ssh_options = ssh_options;
+            if let Some(timeout) = connect_timeout {
+                spec.connect_timeout = timeout.value.max(std::time::Duration::from_secs(1));
+            }
+            Ok(HostEntry {
+                spec: Arc::new(spec),
+                defaults,
+            })
+        }
+        _ => Err(errors),
+    }
 }
 
 /// A volume's host path as a path on this host, when it is one (a named volume is not):

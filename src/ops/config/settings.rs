@@ -13,6 +13,7 @@ use std::time::Duration;
 use super::schema::SessionKey;
 use crate::ops::model::{BackendType, Runtime, TmuxSocket};
 use crate::ops::span::Span;
+use crate::ops::spec::host::HostChoice;
 use crate::ops::validate::{
     self, Command, EnvVar, Image, Port, StopSignal, ValidationError, Volume,
 };
@@ -67,6 +68,13 @@ impl WorkingDir {
     /// The directory on this host: `~` expanded, made absolute against the base.
     pub fn on_host(&self) -> PathBuf {
         host_path(&self.text, self.base.as_deref())
+    }
+
+    /// The directory on a remote host, as written: absolute, `~/…` (the home there) or
+    /// relative to the home there. Nothing on this machine can resolve it; the host does
+    /// when the session starts.
+    pub fn on_remote(&self) -> PathBuf {
+        PathBuf::from(&self.text)
     }
 
     /// The path inside a container, which must be absolute: there is nothing on this host
@@ -133,6 +141,8 @@ pub struct Settings {
     pub log_dir: Option<Given<PathBuf>>,
     /// The cap of one log file, in bytes (`ops.log_max_size`).
     pub log_max_size: Option<Given<u64>>,
+    /// The host it runs on: this machine, or one of `ops.hosts`.
+    pub host: Option<Given<HostChoice>>,
 }
 
 impl Settings {
@@ -158,6 +168,7 @@ impl Settings {
             start_grace,
             log_dir,
             log_max_size,
+            host,
         } = top;
         fn replace<T>(below: &mut Option<T>, top: Option<T>) {
             if top.is_some() {
@@ -179,6 +190,7 @@ impl Settings {
         replace(&mut self.start_grace, start_grace);
         replace(&mut self.log_dir, log_dir);
         replace(&mut self.log_max_size, log_max_size);
+        replace(&mut self.host, host);
         for var in env {
             match self
                 .env
@@ -215,6 +227,7 @@ impl Settings {
             SessionKey::StopSignal => self.stop_signal.is_some(),
             SessionKey::StopTimeout => self.stop_timeout.is_some(),
             SessionKey::StartGrace => self.start_grace.is_some(),
+            SessionKey::Host => self.host.is_some(),
         }
     }
 
@@ -234,6 +247,7 @@ impl Settings {
             SessionKey::StopSignal => self.stop_signal = None,
             SessionKey::StopTimeout => self.stop_timeout = None,
             SessionKey::StartGrace => self.start_grace = None,
+            SessionKey::Host => self.host = None,
         }
     }
 

@@ -310,3 +310,147 @@ fn check_no_panic(text: &str) {
         let _ = err.render(true);
     }
 }
+
+/// The hosts of the issue's example, and what each session gets from them.
+const HOSTS: &str = "ops:
+  container_runtime: podman
+  tmux_binary: /usr/bin/tmux
+  log_dir: ./logs
+  hosts:
+    vps1: {ssh: deploy@vps1.example.org}
+    vps2:
+      ssh: vps2
+      container_runtime: docker
+      tmux_binary: /opt/tmux
+      log_dir: /var/log/kstlib
+      ssh_config: ssh/config
+      ssh_options: [Port=2222, 'User deploy']
+      connect_timeout: 2
+  sessions:
+    astro-prod: {host: vps1, backend: container, image: 'astro-bot:1'}
+    astro-eu: {host: vps2, backend: container, image: 'astro-bot:1', runtime: podman}
+    dev: {command: python bot.py, working_dir: bots}
+    dev-vps: {host: vps2, command: python bot.py, working_dir: '~/bots'}
+    here: {host: local, command: sleep 1}
+";
+
+#[test]
+fn hosts_are_read_and_their_defaults_sit_between_ops_and_the_entry() {
+    use crate::ops::host::HostChoice;
+    use crate::ops::model::Runtime;
+    let config = Config::from_yaml_str(HOSTS, Path::new("/srv/k/kstlib.conf.yml")).expect("load");
+    config.check().expect("valid");
+    let names: Vec<&str> = config.hosts().map(|h| h.name().as_str()).collect();
+    assert_eq!(names, ["vps1", "vps2"]);
+    let vps2 = config.hosts().nth(1).expect("vps2");
+    assert_eq!(vps2.ssh().as_str(), "vps2");
+    assert_eq!(vps2.ssh_config(), Some(Path::new("/srv/k/ssh/config")));
+    assert_eq!(vps2.ssh_options().len(), 2);
+    assert_eq!(vps2.connect_timeout().as_secs(), 2);
+    let session = |name: &str| {
+        config
+            .sessions()
+            .find(|s| s.name().as_str() == name)
+            .expect(name)
+            .clone()
+    };
+    let prod = session("astro-prod");
+    assert_eq!(prod.host().name(), Some("vps1"));
+    assert_eq!(
+        prod.runtime(),
+        Some(Runtime::Podman),
+        "ops.* when the host says nothing"
+    );
+    assert_eq!(
+        prod.logs().dir(),
+        Some(Path::new(crate::ops::host::REMOTE_LOG_DIR)),
+        "ops.log_dir is this machine's"
+    );
+    let eu = session("astro-eu");
+    assert_eq!(
+        eu.runtime(),
+        Some(Runtime::Podman),
+        "the entry over the host"
+    );
+    let dev_vps = session("dev-vps");
+    assert_eq!(dev_vps.tmux_binary(), "/opt/tmux", "the host over ops.*");
+    assert_eq!(dev_vps.logs().dir(), Some(Path::new("/var/log/kstlib")));
+    assert_eq!(
+        dev_vps.working_dir(),
+        Some(Path::new("~/bots")),
+        "a path there"
+    );
+    let dev = session("dev");
+    assert_eq!(dev.host(), &HostChoice::Local);
+    assert_eq!(dev.working_dir(), Some(Path::new("/srv/k/bots")));
+    assert_eq!(dev.logs().dir(), Some(Path::new("/srv/k/logs")));
+    assert_eq!(session("here").host(), &HostChoice::Local);
+    // --host overrides the entry's host, and its defaults come along.
+    let name = crate::ops::validate::SessionName::new("astro-prod").expect("name");
+    let top = Settings {
+        host: Some(Given::new(config.host("vps2").expect("declared"))),
+        ..Settings::default()
+    };
+    let moved = config.resolve(&name, top).expect("valid");
+    assert_eq!(moved.host().name(), Some("vps2"));
+    assert_eq!(moved.runtime(), Some(Runtime::Docker));
+    let top = Settings {
+        host: Some(Given::new(config.host("local").expect("local"))),
+        ..Settings::default()
+    };
+    assert_eq!(
+        config.resolve(&name, top).expect("valid").host(),
+        &HostChoice::Local
+    );
+}
+
+#[test]
+fn host_mistakes_are_errors_at_their_place() {
+    let cases = [
+        (
+            "ops:\n  hosts:\n    vps1: {ssh: -oProxyCommand=id}\n",
+            "invalid ssh destination '-oProxyCommand=id'",
+        ),
+        (
+            "ops:\n  hosts:\n    vps1: {ssh: 'vps1 -p 22'}\n",
+            "invalid ssh destination 'vps1 -p 22'",
+        ),
+        (
+            "ops:\n  hosts:\n    local: {ssh: x}\n",
+            "invalid host name 'local'",
+        ),
+        (
+            "ops:\n  hosts:\n    vps1: {}\n",
+            "host 'vps1' has no ssh destination",
+        ),
+        (
+            "ops:\n  hosts:\n    vps1: {ssh: x, shh: y}\n",
+            "unknown key 'shh' in host 'vps1'",
+        ),
+        (
+            "ops:\n  hosts:\n    vps1: {ssh: x, ssh_options: ['-F/x']}\n",
+            "invalid ssh option '-F/x'",
+        ),
+        (
+            "ops:\n  hosts:\n    vps1: {ssh: x}\n  sessions:\n    bot: {host: vps9}\n",
+            "unknown host 'vps9'",
+        ),
+        (
+            "ops:\n  sessions:\n    bot: {host: 'a b'}\n",
+            "session 'bot': invalid host name 'a b'",
+        ),
+    ];
+    for (text, message) in cases {
+        let err = error(text);
+        assert_eq!(err.message, message, "{text:?}");
+        assert!(err.location.is_some(), "{text:?}");
+    }
+    let err = error("ops:\n  hosts:\n    vps1: {ssh: x}\n  sessions:\n    bot: {host: vps2}\n");
+    assert_eq!(err.help.as_deref(), Some("did you mean 'vps1'?"));
+    let config = load("ops: {}\n").expect("load");
+    let err = config.host("vps1").expect_err("none declared");
+    assert!(
+        err.help.as_deref().is_some_and(|h| h.contains("ops.hosts")),
+        "{err}"
+    );
+}

@@ -11,7 +11,7 @@
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -29,7 +29,7 @@ impl EnvFile {
         if vars.is_empty() {
             return Ok(None);
         }
-        let dir = private_dir()?;
+        let dir = crate::ops::private::dir()?;
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let path = dir.join(format!(
             "env-{}-{}",
@@ -59,6 +59,19 @@ impl Drop for EnvFile {
     fn drop(&mut self) {
         let _ = fs::remove_file(&self.path);
     }
+}
+
+/// The variables as the lines of an env file, for a runtime that reads them from its stdin
+/// (`--env-file /dev/stdin`, on a remote host); `None` when there are none.
+pub(super) fn env_lines(vars: &[&EnvVar]) -> Option<Vec<u8>> {
+    if vars.is_empty() {
+        return None;
+    }
+    let text: String = vars
+        .iter()
+        .map(|var| format!("{}={}\n", var.key(), var.value()))
+        .collect();
+    Some(text.into_bytes())
 }
 
 /// Whether `var` fits on one line of an env file.
@@ -103,34 +116,10 @@ pub(super) fn inherits(var: &EnvVar) -> bool {
     !CLI_READS.contains(&key.as_str()) && !CLI_READS_PREFIX.iter().any(|p| key.starts_with(p))
 }
 
-/// `$XDG_RUNTIME_DIR/kstlib`, else `/tmp/kstlib-UID`: created 0700, and refused unless it
-/// is this user's and no one else's (another user could otherwise read or swap the file).
-fn private_dir() -> io::Result<PathBuf> {
-    let uid = nix::unistd::getuid().as_raw();
-    let dir = match std::env::var_os("XDG_RUNTIME_DIR").filter(|dir| !dir.is_empty()) {
-        Some(runtime) => PathBuf::from(runtime).join("kstlib"),
-        None => std::env::temp_dir().join(format!("kstlib-{uid}")),
-    };
-    match fs::DirBuilder::new().mode(0o700).create(&dir) {
-        Ok(()) => {}
-        Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {}
-        Err(err) => return Err(err),
-    }
-    let meta = fs::symlink_metadata(&dir)?;
-    if !meta.is_dir() || meta.uid() != uid || meta.permissions().mode() & 0o077 != 0 {
-        return Err(io::Error::new(
-            io::ErrorKind::PermissionDenied,
-            format!(
-                "'{}' is not a directory of this user's alone (mode 0700)",
-                dir.display()
-            ),
-        ));
-    }
-    Ok(dir)
-}
-
 #[cfg(test)]
 mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
     use super::*;
 
     #[test]

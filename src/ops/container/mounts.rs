@@ -12,7 +12,7 @@ use crate::ops::validate::Volume;
 /// The host directories kstlib created for one `run`, deepest last, so that a `run` that
 /// fails leaves nothing of its own behind.
 #[derive(Debug, Default)]
-pub(super) struct Created(Vec<PathBuf>);
+pub(crate) struct Created(Vec<PathBuf>);
 
 impl Created {
     /// Removes what was created, deepest first; a directory something was put in stays.

@@ -2,6 +2,7 @@
 //! its socket answers, else through its CLI (see [`super::engine`]).
 
 use std::io::{self, Write};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -9,7 +10,7 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 
 use super::engine::{Engine, Failure, LogQuery, Verb};
-use super::envfile::{EnvFile, fits, inherits};
+use super::envfile::{EnvFile, env_lines, fits, inherits};
 use super::logs::{self, LineFilter, line_count};
 use super::mounts;
 use super::parse::{self, Inspect};
@@ -21,6 +22,7 @@ use crate::ops::backend::{FAILED_START_LINES, LogOptions, Removal, SessionBacken
 use crate::ops::config::refusal;
 use crate::ops::error::{Error, Reason, Result};
 use crate::ops::exec::{ExecError, Executor, Invocation, Output, SystemExecutor};
+use crate::ops::host::Host;
 use crate::ops::logs::{self as saved_logs, LogFile, LogSettings};
 use crate::ops::model::{
     BackendType, Origin, Runtime, SessionState, SessionStatus, StopMethod, StopReport,
@@ -53,6 +55,8 @@ pub struct ContainerRunner {
     engine: Option<Arc<Engine>>,
     logs: LogSettings,
     start_grace: Duration,
+    /// Where the runtime runs: bind-mount directories and env files are made there.
+    host: Host,
 }
 
 impl ContainerRunner {
@@ -73,6 +77,20 @@ impl ContainerRunner {
             engine: None,
             logs: LogSettings::from_env(),
             start_grace: START_GRACE,
+            host: Host::local(),
+        }
+    }
+
+    /// A runner for `runtime` on `host`, its CLI run there. Only this machine's runtime is
+    /// asked through its engine's socket: the sockets found here are this machine's
+    /// engines, not the host's.
+    pub fn on_host(runtime: Runtime, host: Host) -> Self {
+        if !host.is_remote() {
+            return Self::new(runtime);
+        }
+        ContainerRunner {
+            host: host.clone(),
+            ..Self::with_executor(runtime, host.executor())
         }
     }
 
@@ -101,12 +119,19 @@ impl ContainerRunner {
         self.engine.as_deref().map(Engine::socket)
     }
 
-    /// The runner for the runtime `config` asks for, or the auto-detected one, saving
-    /// output where the session's log settings say, with its start grace.
+    /// The runner for the runtime `config` asks for, or the auto-detected one (on the
+    /// session's host), saving output where the session's log settings say.
     pub fn for_session(config: &SessionConfig) -> Result<Self> {
+        let host = Host::of(config.host());
+        let logs = match host.name() {
+            // A remote container's output is saved here, under the host's name.
+            Some(name) => saved_logs::paths::remote_container_settings(name, config.logs()),
+            None => config.logs().clone(),
+        };
+        let runtime = host.detect_runtime(config.runtime())?;
         Ok(ContainerRunner {
             start_grace: config.start_grace(),
-            ..Self::new(runtime::detect(config.runtime())?).with_logs(config.logs().clone())
+            ..Self::on_host(runtime, host).with_logs(logs)
         })
     }
 
@@ -120,6 +145,11 @@ impl ContainerRunner {
     /// The runtime.
     pub fn runtime(&self) -> Runtime {
         self.runtime
+    }
+
+    /// The host the runtime runs on.
+    pub fn host(&self) -> &Host {
+        &self.host
     }
 
     fn invocation(&self) -> Invocation {
@@ -454,7 +484,9 @@ impl ContainerRunner {
             match self.wait_call(name, &wait) {
                 Ok(out) if out.success() => return Ok(true),
                 Err(ExecError::Timeout { .. }) => return Ok(false),
-                Err(err @ ExecError::NotFound { .. }) => return Err(self.exec_error(err)),
+                Err(err @ (ExecError::NotFound { .. } | ExecError::Host { .. })) => {
+                    return Err(self.exec_error(err));
+                }
                 Ok(_) | Err(ExecError::Io { .. }) => {}
             }
             match self.find(name)? {
@@ -482,7 +514,7 @@ impl ContainerRunner {
         &self,
         config: &SessionConfig,
         image: &str,
-        env_file: Option<&EnvFile>,
+        env_file: Option<&std::path::Path>,
     ) -> Vec<String> {
         let name = config.name().as_str();
         let mut args: Vec<String> = ["run", "-d", "-it", "--name", name]
@@ -503,7 +535,7 @@ impl ContainerRunner {
         }
         if let Some(file) = env_file {
             args.push("--env-file".to_owned());
-            args.push(file.path().display().to_string());
+            args.push(file.display().to_string());
         }
         for var in config
             .env()
@@ -511,8 +543,9 @@ impl ContainerRunner {
             .filter(|var| env_file.is_none() || !fits(var))
         {
             args.push("-e".to_owned());
-            // The value is in the CLI's environment (see `start`), out of its argv.
-            if inherits(var) && !fits(var) {
+            // The value is in the CLI's environment (see `create`), out of its argv; a
+            // remote CLI gets no environment of ours.
+            if inherits(var) && !fits(var) && !self.host.is_remote() {
                 args.push(var.key().to_owned());
             } else {
                 args.push(format!("{}={}", var.key(), var.value()));
@@ -543,26 +576,56 @@ impl ContainerRunner {
         let Some(image) = config.image() else {
             return Err(refusal(&NotStartable::NoImage, config).into());
         };
-        let created = mounts::create(config.volumes().iter().chain(config.log_volume()))
-            .map_err(|err| self.start_error(name, format!("a volume's host directory: {err}")))?;
+        let volumes = config.volumes().iter().chain(config.log_volume());
+        let created = if self.host.is_remote() {
+            self.host.create_bind_dirs(volumes).map_err(|err| {
+                self.start_error(name, format!("a volume's host directory: {err}"))
+            })?;
+            mounts::Created::default()
+        } else if let Some(engine) = runtime::engine_elsewhere(self.runtime) {
+            tracing::info!("bind-mount directories are left to the engine at {engine}");
+            mounts::Created::default()
+        } else {
+            mounts::create(volumes).map_err(|err| {
+                self.start_error(name, format!("a volume's host directory: {err}"))
+            })?
+        };
         let fitting: Vec<&EnvVar> = config.env().iter().filter(|var| fits(var)).collect();
-        let env_file = EnvFile::write(&fitting)
-            .map_err(|err| self.start_error(name, format!("cannot write its env file: {err}")))?;
         let secrets = config
             .env()
             .iter()
             .map(|var| format!("{}={}", var.key(), var.value()));
+        let (env_file, stdin) = if self.host.is_remote() {
+            // No file of ours there: the runtime reads the variables from its stdin.
+            (None, env_lines(&fitting))
+        } else {
+            let file = EnvFile::write(&fitting).map_err(|err| {
+                self.start_error(name, format!("cannot write its env file: {err}"))
+            })?;
+            (file, None)
+        };
+        let env_source = match (&env_file, &stdin) {
+            (Some(file), _) => Some(file.path().to_path_buf()),
+            (None, Some(_)) => Some(PathBuf::from("/dev/stdin")),
+            (None, None) => None,
+        };
         let mut invocation = self
             .invocation()
-            .args(self.run_args(config, image.as_str(), env_file.as_ref()))
+            .args(self.run_args(config, image.as_str(), env_source.as_deref()))
             .hiding(secrets)
             .timeout(RUN_TIMEOUT);
-        for var in config
-            .env()
-            .iter()
-            .filter(|var| !fits(var) && inherits(var))
-        {
-            invocation = invocation.env(var.key(), var.value());
+        // Local only: a remote CLI gets no environment of ours (see `run_args`).
+        if !self.host.is_remote() {
+            for var in config
+                .env()
+                .iter()
+                .filter(|var| !fits(var) && inherits(var))
+            {
+                invocation = invocation.env(var.key(), var.value());
+            }
+        }
+        if let Some(bytes) = stdin {
+            invocation = invocation.stdin(bytes);
         }
         let _wait = progress::waiting(|| Wait::create(name, image, self.runtime, RUN_TIMEOUT));
         let out = match self.run_invocation(invocation) {

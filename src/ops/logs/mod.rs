@@ -30,6 +30,7 @@ mod follow;
 mod import;
 mod line;
 pub mod paths;
+mod remote;
 mod saved;
 mod since;
 mod sink;
@@ -44,11 +45,12 @@ pub use crate::ops::validate::MIN_MAX_SIZE;
 pub(crate) use follow::follow;
 pub(crate) use import::import;
 pub use paths::{DEFAULT_MAX_SIZE, LogFile, LogSettings};
+pub(crate) use remote::{StampedLines, remote_sink_command};
 pub use saved::{LogPlace, SavedLog, Unreadable, find_saved};
 pub use since::parse_since;
 pub use sink::run_sink;
 pub(crate) use sink::{append_note, ending_note};
-pub(crate) use tail::{read_program_tail, read_tail};
+pub(crate) use tail::{read_program_tail, read_tail, tail_of_bytes};
 
 /// How many log lines `logs` prints unless told otherwise (upstream's `--lines 100`).
 pub const DEFAULT_LOG_LINES: usize = 100;
@@ -125,9 +127,16 @@ pub(crate) fn sink_command(
     words.extend(["--", file.to_str()?]);
     let quoted: Vec<String> = words
         .iter()
-        .map(|word| shell_words::quote(word).replace('#', "##"))
+        .map(|word| escape_for_tmux(&shell_words::quote(word)))
         .collect();
     Some(format!("exec {}", quoted.join(" ")))
+}
+
+/// Shell text as tmux must be given it in a `pipe-pane` command, which it expands as a
+/// format first: `#` doubled (`#{…}` is a format) and `%` doubled (the text goes through
+/// `strftime`: `%s` would become the time).
+pub(crate) fn escape_for_tmux(text: &str) -> String {
+    text.replace('#', "##").replace('%', "%%")
 }
 
 #[cfg(test)]
@@ -139,19 +148,20 @@ mod tests {
         let command = sink_command(
             Path::new("/opt/k st/kstlib"),
             4096,
-            Path::new("/home/a'b/#{pane_pid};$(id)/dev.log"),
+            Path::new("/home/a'b/#{pane_pid};$(id)/%s/dev.log"),
             None,
         )
         .expect("utf-8");
         assert_eq!(
             command,
             "exec '/opt/k st/kstlib' ops __log-sink --max-size 4096 -- \
-             '/home/a'\\''b/##{pane_pid};$(id)/dev.log'"
+             '/home/a'\\''b/##{pane_pid};$(id)/%%s/dev.log'"
         );
-        // What sh makes of it, once tmux has turned `##` back into `#`.
-        let words = shell_words::split(&command.replace("##", "#")).expect("split");
+        // What sh makes of it, once tmux has turned `##` and `%%` back.
+        let words =
+            shell_words::split(&command.replace("##", "#").replace("%%", "%")).expect("split");
         assert_eq!(words[1], "/opt/k st/kstlib");
-        assert_eq!(words[7], "/home/a'b/#{pane_pid};$(id)/dev.log");
+        assert_eq!(words[7], "/home/a'b/#{pane_pid};$(id)/%s/dev.log");
         let ended = sink_command(Path::new("k"), 1024, Path::new("/l"), Some("exited 1"));
         assert_eq!(
             ended.as_deref(),

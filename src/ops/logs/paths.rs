@@ -73,6 +73,16 @@ impl LogSettings {
     }
 }
 
+/// The log settings of a remote host's containers: what they printed is saved on this
+/// machine when `stop` removes them, in the default log directory under `hosts/HOST`
+/// (`LOGDIR/hosts/vps1/podman/NAME.log`), capped as the session's logs are.
+pub fn remote_container_settings(host: &str, session: &LogSettings) -> LogSettings {
+    LogSettings::new(
+        default_dir().map(|dir| dir.join("hosts").join(host)),
+        session.max_size(),
+    )
+}
+
 impl Default for LogSettings {
     fn default() -> Self {
         Self::from_env()

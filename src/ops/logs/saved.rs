@@ -31,6 +31,8 @@ pub struct SavedLog {
     pub path: PathBuf,
     /// When it was last written.
     pub written: Option<Timestamp>,
+    /// The remote host the file is on; `None`: this machine.
+    pub host: Option<String>,
 }
 
 /// A log file that is there but cannot be read.
@@ -74,6 +76,7 @@ pub fn find_saved(
         lines,
         path: log.path().to_owned(),
         written,
+        host: None,
     }))
 }
 

@@ -193,10 +193,32 @@ pub(super) fn tail_of(stream: &Stream, options: &LogOptions) -> io::Result<Vec<S
 
 /// The tail, with or without kstlib's own lines (`notes`).
 fn tail_with(stream: &Stream, options: &LogOptions, notes: bool) -> io::Result<Vec<String>> {
-    let mut lines = Vec::new();
     let mut backwards = stream.backwards();
+    tail_lines(|| backwards.prev_line(), options, notes)
+}
+
+/// The tail of a log's bytes already read (the end of a log on a remote host), as
+/// [`read_tail`] reads a file: with or without kstlib's own lines (`notes`).
+pub(crate) fn tail_of_bytes(bytes: &[u8], options: &LogOptions, notes: bool) -> Vec<String> {
+    if bytes.is_empty() {
+        return Vec::new();
+    }
+    // The `\n` that ends the last line starts no empty one.
+    let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    let mut lines = body.rsplit(|&byte| byte == b'\n');
+    let prev = || Ok(lines.next().map(<[u8]>::to_vec));
+    tail_lines(prev, options, notes).unwrap_or_default()
+}
+
+/// The tail of the lines `prev` gives from the last to the first.
+fn tail_lines(
+    mut prev: impl FnMut() -> io::Result<Option<Vec<u8>>>,
+    options: &LogOptions,
+    notes: bool,
+) -> io::Result<Vec<String>> {
+    let mut lines = Vec::new();
     while lines.len() < options.lines {
-        let Some(raw) = backwards.prev_line()? else {
+        let Some(raw) = prev()? else {
             break;
         };
         let line = Line::parse(&raw);
@@ -336,6 +358,29 @@ mod tests {
         assert_eq!(tail.len(), 100);
         assert_eq!(tail[99], "line 199");
         assert!(took.as_millis() < 200, "took {took:?}");
+    }
+
+    #[test]
+    fn bytes_read_elsewhere_give_the_same_tail_as_the_file() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let log = LogFile::new(root.path().join("dev.log"));
+        let text = "2026-12-02T04:00:00.000000Z#started\n".to_owned()
+            + &(0..5).map(stamped).collect::<String>()
+            + "2026-12-02T04:00:09.000000Z#exited with code 3 at 2026-12-02T04:00:09Z\n\n";
+        fs::write(log.path(), &text).expect("write");
+        for n in [0, 2, 6, 100] {
+            let from_file = read_tail(&log, &options(n)).expect("read").expect("a log");
+            assert_eq!(
+                tail_of_bytes(text.as_bytes(), &options(n), true),
+                from_file,
+                "{n}"
+            );
+        }
+        assert_eq!(
+            tail_of_bytes(text.as_bytes(), &options(2), false),
+            ["line 3", "line 4"]
+        );
+        assert!(tail_of_bytes(b"", &options(5), true).is_empty());
     }
 
     #[test]

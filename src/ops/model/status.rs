@@ -51,6 +51,8 @@ pub struct SessionStatus {
     /// started from another version of its entry, or runs elsewhere than the entry says);
     /// `None` when there is nothing to compare.
     pub drift: Option<bool>,
+    /// The remote host it runs on (`ops.hosts`); `None` for this machine.
+    pub host: Option<String>,
 }
 
 impl SessionStatus {
@@ -74,16 +76,21 @@ impl SessionStatus {
             detail: None,
             config_hash: None,
             drift: None,
+            host: None,
         }
     }
 
-    /// Where the session lives, for messages: `tmux -L bots`, `podman`, …
+    /// Where the session lives, for messages: `tmux -L bots`, `podman`, `podman on vps1`, …
     pub fn location(&self) -> String {
-        match (self.backend, &self.socket, self.runtime) {
+        let place = match (self.backend, &self.socket, self.runtime) {
             (BackendType::Tmux, Some(socket), _) => socket.describe(),
             (BackendType::Tmux, None, _) => TmuxSocket::Default.describe(),
             (BackendType::Container, _, Some(runtime)) => runtime.as_str().to_owned(),
             (BackendType::Container, _, None) => "container".to_owned(),
+        };
+        match &self.host {
+            Some(host) => format!("{place} on {host}"),
+            None => place,
         }
     }
 
@@ -105,7 +112,14 @@ impl SessionStatus {
                 Key::Image => map.serialize_entry(name, &self.image)?,
                 Key::ExitCode => map.serialize_entry(name, &self.exit_code)?,
                 Key::SocketPath => {
-                    map.serialize_entry(name, &self.socket.as_ref().map(TmuxSocket::path))?;
+                    // Where tmux puts a named socket on another host is that host's
+                    // business: only an explicit `-S` path is known here.
+                    let path = match (&self.host, &self.socket) {
+                        (Some(_), Some(TmuxSocket::Path(path))) => Some(path.clone()),
+                        (Some(_), _) => None,
+                        (None, socket) => socket.as_ref().map(TmuxSocket::path),
+                    };
+                    map.serialize_entry(name, &path)?;
                 }
                 Key::Runtime => map.serialize_entry(name, &self.runtime)?,
                 Key::Id => map.serialize_entry(name, &self.id)?,
@@ -114,6 +128,7 @@ impl SessionStatus {
                 Key::Ports => map.serialize_entry(name, &self.ports)?,
                 Key::Detail => map.serialize_entry(name, &self.detail)?,
                 Key::Drift => map.serialize_entry(name, &self.drift)?,
+                Key::Host => map.serialize_entry(name, &self.host)?,
             }
         }
         map.end()
@@ -141,6 +156,7 @@ enum Key {
     Ports,
     Detail,
     Drift,
+    Host,
 }
 
 impl Key {
@@ -163,12 +179,13 @@ impl Key {
             Key::Ports => "ports",
             Key::Detail => "detail",
             Key::Drift => "drift",
+            Key::Host => "host",
         }
     }
 }
 
 /// `status --json`: upstream's nine keys in its order, then ours.
-const STATUS_ORDER: [Key; 17] = [
+const STATUS_ORDER: [Key; 18] = [
     Key::Name,
     Key::State,
     Key::Backend,
@@ -186,10 +203,11 @@ const STATUS_ORDER: [Key; 17] = [
     Key::Ports,
     Key::Detail,
     Key::Drift,
+    Key::Host,
 ];
 
 /// `list --json`: upstream's six row keys in its order, then the rest.
-const LIST_ORDER: [Key; 17] = [
+const LIST_ORDER: [Key; 18] = [
     Key::Name,
     Key::State,
     Key::Backend,
@@ -207,6 +225,7 @@ const LIST_ORDER: [Key; 17] = [
     Key::Ports,
     Key::Detail,
     Key::Drift,
+    Key::Host,
 ];
 
 impl Serialize for SessionStatus {

@@ -249,12 +249,12 @@ mod tests {
     }
 
     #[test]
-    #[should_panic(expected = "unexpected run of `tmux -L replay-live list-sessions")]
+    #[should_panic(expected = "unexpected run of `tmux -L replay-live -u list-sessions")]
     fn a_call_with_other_arguments_fails_the_test() {
         let replay = Replay::new()
             .then(
                 "tmux",
-                &["-L", "other", "list-sessions"],
+                &["-L", "other", "-u", "list-sessions"],
                 &recordings::TMUX_LIVE_LIST,
             )
             .shared();
@@ -273,7 +273,7 @@ mod tests {
         let replay = Replay::new()
             .then(
                 "tmux",
-                &["-L", "replay-live", "list-sessions"],
+                &["-L", "replay-live", "-u", "list-sessions"],
                 &recordings::TMUX_LIVE_LIST,
             )
             .shared();

@@ -38,7 +38,7 @@ const NO_SERVER: [(&str, &Recording); 2] = [
 fn no_server_lists_nothing() {
     for (socket, answer) in NO_SERVER {
         let replay = Replay::new()
-            .then("tmux", &["-L", socket, "list-sessions"], answer)
+            .then("tmux", &["-L", socket, "-u", "list-sessions"], answer)
             .shared();
         let sessions = runner(socket, &replay)
             .list_sessions()
@@ -52,7 +52,7 @@ fn no_server_is_session_not_found_for_every_verb() {
     for (socket, answer) in NO_SERVER {
         for (verb, call) in VERBS_THAT_LIST_FIRST {
             let replay = Replay::new()
-                .then("tmux", &["-L", socket, "list-sessions"], answer)
+                .then("tmux", &["-L", socket, "-u", "list-sessions"], answer)
                 .shared();
             let err = failure(
                 call(&runner(socket, &replay), &name("replay-web")),
@@ -78,7 +78,7 @@ fn no_server_logs_are_session_not_found() {
     let replay = Replay::new()
         .then(
             "tmux",
-            &["-L", "replay-nosuch", "list-sessions"],
+            &["-L", "replay-nosuch", "-u", "list-sessions"],
             &TMUX_NO_SERVER_LIST,
         )
         .shared();
@@ -92,12 +92,12 @@ fn no_server_logs_are_session_not_found() {
     let replay = Replay::new()
         .then(
             "tmux",
-            &["-L", "replay-live", "list-sessions"],
+            &["-L", "replay-live", "-u", "list-sessions"],
             &TMUX_DEAD_LIST,
         )
         .then(
             "tmux",
-            &["-L", "replay-live", "capture-pane"],
+            &["-L", "replay-live", "-u", "capture-pane"],
             &TMUX_NO_SERVER_CAPTURE,
         )
         .shared();
@@ -111,7 +111,7 @@ fn missing_session_on_a_live_server_is_session_not_found() {
         let replay = Replay::new()
             .then(
                 "tmux",
-                &["-L", "replay-live", "list-sessions"],
+                &["-L", "replay-live", "-u", "list-sessions"],
                 &TMUX_LIVE_LIST,
             )
             .shared();
@@ -129,12 +129,12 @@ fn missing_session_on_a_live_server_is_session_not_found() {
     let replay = Replay::new()
         .then(
             "tmux",
-            &["-L", "replay-live", "list-sessions"],
+            &["-L", "replay-live", "-u", "list-sessions"],
             &TMUX_DEAD_LIST,
         )
         .then(
             "tmux",
-            &["-L", "replay-live", "capture-pane"],
+            &["-L", "replay-live", "-u", "capture-pane"],
             &TMUX_MISSING_CAPTURE,
         )
         .shared();
@@ -151,7 +151,7 @@ fn live_sessions_are_listed_as_running_and_foreign() {
     let replay = Replay::new()
         .then(
             "tmux",
-            &["-L", "replay-live", "list-sessions"],
+            &["-L", "replay-live", "-u", "list-sessions"],
             &TMUX_LIVE_LIST,
         )
         .shared();
@@ -179,12 +179,12 @@ fn duplicate_session_at_new_session_is_session_exists() {
     let replay = Replay::new()
         .then(
             "tmux",
-            &["-L", "replay-live", "list-sessions"],
+            &["-L", "replay-live", "-u", "list-sessions"],
             &TMUX_LIVE_LIST,
         )
         .then(
             "tmux",
-            &["-L", "replay-live", "new-session", "-d"],
+            &["-L", "replay-live", "-u", "new-session", "-d"],
             &TMUX_DUPLICATE_NEW_SESSION,
         )
         .shared();
@@ -201,7 +201,7 @@ fn a_running_session_of_that_name_is_session_exists_before_new_session() {
     let replay = Replay::new()
         .then(
             "tmux",
-            &["-L", "replay-live", "list-sessions"],
+            &["-L", "replay-live", "-u", "list-sessions"],
             &TMUX_DEAD_LIST,
         )
         .shared();
@@ -218,7 +218,7 @@ fn a_dead_pane_is_exited_with_its_code_and_its_output() {
     let replay = Replay::new()
         .then(
             "tmux",
-            &["-L", "replay-live", "list-sessions"],
+            &["-L", "replay-live", "-u", "list-sessions"],
             &TMUX_DEAD_LIST,
         )
         .shared();
@@ -227,12 +227,12 @@ fn a_dead_pane_is_exited_with_its_code_and_its_output() {
     let replay = Replay::new()
         .then(
             "tmux",
-            &["-L", "replay-live", "list-sessions"],
+            &["-L", "replay-live", "-u", "list-sessions"],
             &TMUX_DEAD_LIST,
         )
         .then(
             "tmux",
-            &["-L", "replay-live", "capture-pane"],
+            &["-L", "replay-live", "-u", "capture-pane"],
             &TMUX_DEAD_CAPTURE,
         )
         .shared();
@@ -251,12 +251,12 @@ fn attach_to_a_dead_pane_is_not_running() {
     let replay = Replay::new()
         .then(
             "tmux",
-            &["-L", "replay-live", "list-sessions"],
+            &["-L", "replay-live", "-u", "list-sessions"],
             &TMUX_DEAD_LIST,
         )
         .then(
             "tmux",
-            &["-L", "replay-live", "capture-pane"],
+            &["-L", "replay-live", "-u", "capture-pane"],
             &TMUX_DEAD_CAPTURE,
         )
         .shared();
@@ -275,12 +275,19 @@ fn stop_of_a_dead_pane_whose_session_vanished_meanwhile_succeeds() {
     let replay = Replay::new()
         .then(
             "tmux",
-            &["-L", "replay-live", "list-sessions"],
+            &["-L", "replay-live", "-u", "list-sessions"],
             &TMUX_DEAD_LIST,
         )
         .then(
             "tmux",
-            &["-L", "replay-live", "kill-session", "-t", "=replay-dead"],
+            &[
+                "-L",
+                "replay-live",
+                "-u",
+                "kill-session",
+                "-t",
+                "=replay-dead",
+            ],
             &TMUX_MISSING_KILL,
         )
         .shared();
@@ -301,7 +308,7 @@ fn stop_of_a_dead_pane_whose_session_vanished_meanwhile_succeeds() {
 fn tmux_missing_is_tmux_not_found_for_every_verb() {
     for (verb, call) in VERBS_THAT_LIST_FIRST {
         let replay = Replay::new()
-            .then_missing("tmux", &["-L", "replay-live", "list-sessions"])
+            .then_missing("tmux", &["-L", "replay-live", "-u", "list-sessions"])
             .shared();
         let err = failure(
             call(&runner("replay-live", &replay), &name("replay-web")),
@@ -315,7 +322,7 @@ fn tmux_missing_is_tmux_not_found_for_every_verb() {
 #[test]
 fn a_hung_server_is_unavailable() {
     let replay = Replay::new()
-        .then_hung("tmux", &["-L", "replay-live", "list-sessions"])
+        .then_hung("tmux", &["-L", "replay-live", "-u", "list-sessions"])
         .shared();
     let err = runner("replay-live", &replay)
         .list_sessions()
@@ -325,7 +332,7 @@ fn a_hung_server_is_unavailable() {
     let message = err.to_string();
     assert!(
         message.starts_with(
-            "tmux -L replay-live cannot be used: `tmux -L replay-live list-sessions -F "
+            "tmux -L replay-live cannot be used: `tmux -L replay-live -u list-sessions -F "
         ) && message.contains("` did not answer within "),
         "{message}"
     );
@@ -360,7 +367,7 @@ fn permission_denied_on_the_server_socket_is_unavailable_not_no_session() {
         Replay::new()
             .then(
                 "tmux",
-                &["-S", DENIED_SOCKET, "list-sessions"],
+                &["-S", DENIED_SOCKET, "-u", "list-sessions"],
                 &TMUX_DENIED_LIST,
             )
             .shared()
@@ -385,12 +392,12 @@ fn permission_denied_on_the_server_socket_is_unavailable_not_no_session() {
     let replay = Replay::new()
         .then(
             "tmux",
-            &["-L", "replay-live", "list-sessions"],
+            &["-L", "replay-live", "-u", "list-sessions"],
             &TMUX_DEAD_LIST,
         )
         .then(
             "tmux",
-            &["-L", "replay-live", "capture-pane"],
+            &["-L", "replay-live", "-u", "capture-pane"],
             &TMUX_DENIED_CAPTURE,
         )
         .shared();
@@ -406,7 +413,7 @@ fn permission_denied_on_the_server_socket_is_unavailable_not_no_session() {
 #[test]
 fn a_socket_directory_that_is_not_ours_is_unavailable() {
     let replay = Replay::new()
-        .then("tmux", &["list-sessions"], &TMUX_DENIED_DIR_LIST)
+        .then("tmux", &["-u", "list-sessions"], &TMUX_DENIED_DIR_LIST)
         .shared();
     let runner = TmuxRunner::with_executor("tmux", TmuxSocket::Default, replay.clone())
         .with_logs(no_log_files());
@@ -424,7 +431,7 @@ fn send_keys_to_a_dead_pane_is_not_running_not_lost() {
     let replay = Replay::new()
         .then(
             "tmux",
-            &["-L", "replay-live", "list-sessions"],
+            &["-L", "replay-live", "-u", "list-sessions"],
             &TMUX_DEAD_LIST,
         )
         .shared();

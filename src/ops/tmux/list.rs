@@ -76,14 +76,19 @@ impl FailedStart {
 
 /// Corrects a row with what the process itself says: tmux may not have noticed the death
 /// yet, or may never learn the exit status (see `process`).
-pub(super) fn settle(mut row: Row) -> Row {
+pub(super) fn settle(row: Row) -> Row {
     let Some(pid) = row.pid else {
         return row;
     };
     if row.dead && row.exit_code.is_some() {
         return row;
     }
-    match process::state(pid) {
+    settle_with(row, process::state(pid))
+}
+
+/// Corrects a row with `state`, what its program's process says of itself.
+pub(super) fn settle_with(mut row: Row, state: ProcessState) -> Row {
+    match state {
         ProcessState::Zombie(ending) => {
             row.dead = true;
             if let Some(ending) = ending {

@@ -2,9 +2,8 @@
 
 use std::ffi::OsString;
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::thread;
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::Signal;
@@ -12,7 +11,7 @@ use nix::sys::signal::Signal;
 use super::follow::follow_capture;
 use super::list::{
     FailedStart, HASH_OPTION, LIST_FORMAT, MANAGED_OPTION, Row, SIGNAL_OPTION, join_lines, last,
-    parse_row, screen_lines, settle,
+    parse_row, screen_lines, settle, settle_with,
 };
 use super::log::{Ended, since_needs_a_log};
 use super::socket::inside_server;
@@ -24,15 +23,16 @@ use crate::ops::backend::{FAILED_START_LINES, LogOptions, Removal, SessionBacken
 use crate::ops::config::refusal;
 use crate::ops::error::{Error, Reason, Result};
 use crate::ops::exec::{Executor, Invocation, Output, SystemExecutor};
+use crate::ops::host::Host;
 use crate::ops::logs::LogSettings;
 use crate::ops::model::{
     BackendType, Origin, SessionState, SessionStatus, StopMethod, StopReport, TmuxSocket,
 };
-use crate::ops::process;
 use crate::ops::progress::{self, Wait};
 use crate::ops::sanitize;
-use crate::ops::spec::SessionConfig;
-use crate::ops::timing::{self, KILL_GRACE, POLL, START_GRACE};
+use crate::ops::shell::Script;
+use crate::ops::spec::{NotStartable, SessionConfig};
+use crate::ops::timing::{self, KILL_GRACE, START_GRACE};
 use crate::ops::validate::{self, SessionName, StopSignal};
 /// Sessions on one tmux server (one socket). Upstream's `TmuxRunner`.
 #[derive(Debug, Clone)]
@@ -42,6 +42,8 @@ pub struct TmuxRunner {
     exec: Arc<dyn Executor>,
     logs: LogSettings,
     start_grace: Duration,
+    /// Where the server runs: its processes and log files are looked at there.
+    host: Host,
 }
 
 impl TmuxRunner {
@@ -63,6 +65,17 @@ impl TmuxRunner {
             exec,
             logs: LogSettings::from_env(),
             start_grace: START_GRACE,
+            host: Host::local(),
+        }
+    }
+
+    /// A runner for the tmux server at `socket` on `host`: tmux, the pane programs' states
+    /// and signals, and the log files are all there.
+    pub fn on_host(binary: impl Into<String>, socket: TmuxSocket, host: Host) -> Self {
+        TmuxRunner {
+            exec: host.executor(),
+            host,
+            ..Self::new(binary, socket)
         }
     }
 
@@ -71,9 +84,18 @@ impl TmuxRunner {
     pub fn for_session(config: &SessionConfig) -> Self {
         TmuxRunner {
             start_grace: config.start_grace(),
-            ..Self::new(config.tmux_binary(), config.socket().clone())
-                .with_logs(config.logs().clone())
+            ..Self::on_host(
+                config.tmux_binary(),
+                config.socket().clone(),
+                Host::of(config.host()),
+            )
+            .with_logs(config.logs().clone())
         }
+    }
+
+    /// The host the server runs on.
+    pub fn host(&self) -> &Host {
+        &self.host
     }
 
     /// The same runner, writing the logs of the sessions it starts as `logs` says.
@@ -139,6 +161,16 @@ impl TmuxRunner {
 
     /// The base invocation: the binary and the socket arguments.
     fn invocation(&self) -> Invocation {
+        // In a locale that is not UTF-8 (no `LANG`: over ssh, under cron or systemd, in a
+        // container, `env -i`), tmux writes each tab of its output as `_`, and the rows of
+        // `list-sessions` could not be read: every session would look dead or missing.
+        // `-u` says the output may be UTF-8, which keeps the tabs.
+        self.client_invocation().arg("-u")
+    }
+
+    /// The base invocation for a client a person uses (`attach`): the user's own locale
+    /// decides how it draws.
+    fn client_invocation(&self) -> Invocation {
         let invocation = Invocation::new(&self.binary)
             .args(self.socket.args())
             .timeout(timing::tmux_timeout());
@@ -184,12 +216,28 @@ impl TmuxRunner {
                 },
             });
         }
-        Ok(out
-            .stdout_text()
-            .lines()
-            .filter_map(parse_row)
-            .map(settle)
-            .collect())
+        let rows: Vec<Row> = out.stdout_text().lines().filter_map(parse_row).collect();
+        Ok(self.settle_rows(rows))
+    }
+
+    /// Corrects rows with what the processes say (see [`settle`]); on a remote host, where
+    /// a look costs a round trip, only the rows whose exit status tmux missed, in one call.
+    fn settle_rows(&self, rows: Vec<Row>) -> Vec<Row> {
+        if !self.host.is_remote() {
+            return rows.into_iter().map(settle).collect();
+        }
+        let unsure: Vec<u32> = rows
+            .iter()
+            .filter(|row| row.dead && row.exit_code.is_none())
+            .filter_map(|row| row.pid)
+            .collect();
+        let states = self.host.process_states(&unsure);
+        rows.into_iter()
+            .map(|row| match row.pid.and_then(|pid| states.get(&pid)) {
+                Some(state) => settle_with(row, *state),
+                None => row,
+            })
+            .collect()
     }
 
     pub(super) fn find(&self, name: &SessionName) -> Result<Option<Row>> {
@@ -296,7 +344,12 @@ impl TmuxRunner {
     }
 
     /// The arguments of `new-session` and of the options set in the same invocation.
-    fn new_session_args(&self, config: &SessionConfig, signal: StopSignal) -> Vec<OsString> {
+    fn new_session_args(
+        &self,
+        config: &SessionConfig,
+        signal: StopSignal,
+        working_dir: Option<&Path>,
+    ) -> Vec<OsString> {
         let name = config.name();
         let mut args: Vec<OsString> = vec![
             "new-session".into(),
@@ -307,7 +360,7 @@ impl TmuxRunner {
             "-s".into(),
             name.as_str().into(),
         ];
-        if let Some(dir) = config.working_dir() {
+        if let Some(dir) = working_dir {
             args.push("-c".into());
             args.push(dir.as_os_str().to_owned());
         }
@@ -352,7 +405,7 @@ impl TmuxRunner {
     fn watch(&self, name: &SessionName, pid: Option<u32>) -> Result<Result<Row, FailedStart>> {
         if let Some(pid) = pid {
             let _wait = progress::waiting(|| Wait::start(name, self.start_grace));
-            Self::wait_gone(pid, self.start_grace);
+            self.wait_gone(pid, self.start_grace);
         }
         match self.find(name)? {
             Some(row) if !row.dead => Ok(Ok(row)),
@@ -374,16 +427,31 @@ impl TmuxRunner {
     }
 
     /// Waits for the program to die, up to `limit`; true if it did.
-    fn wait_gone(pid: u32, limit: Duration) -> bool {
-        let deadline = Instant::now() + limit;
-        loop {
-            if !process::alive(pid) {
-                return true;
+    fn wait_gone(&self, pid: u32, limit: Duration) -> bool {
+        self.host.wait_gone(pid, limit)
+    }
+
+    /// The working directory to start `config` in. On this machine it was checked with the
+    /// rest of the session ([`SessionConfig::not_startable`]); on a remote host it is
+    /// resolved and checked there (`~` is the home there): tmux silently starts elsewhere
+    /// when it does not exist.
+    fn working_dir(&self, config: &SessionConfig) -> Result<Option<PathBuf>> {
+        let Some(dir) = config.working_dir() else {
+            return Ok(None);
+        };
+        if !self.host.is_remote() {
+            return Ok(Some(dir.to_path_buf()));
+        }
+        let missing = || refusal(&NotStartable::NoWorkingDir(dir.to_path_buf()), config).into();
+        let out = self
+            .host
+            .run_script(Script::DIRECTORY, [dir], timing::tmux_timeout())
+            .map_err(|err| Error::from_exec(err, &self.describe(), missing))?;
+        match out.stdout_text().lines().next() {
+            Some(resolved) if out.success() && resolved.starts_with('/') => {
+                Ok(Some(PathBuf::from(resolved)))
             }
-            if Instant::now() >= deadline {
-                return false;
-            }
-            thread::sleep(POLL);
+            _ => Err(missing()),
         }
     }
 }
@@ -409,6 +477,7 @@ impl SessionBackend for TmuxRunner {
         if let Some(problem) = config.not_startable() {
             return Err(refusal(&problem, config).into());
         }
+        let working_dir = self.working_dir(config)?;
         if let Some(row) = exited {
             // An exited session is only kept for its exit code and screen; starting it
             // again replaces it, as a stopped container is started again. Its log keeps
@@ -427,7 +496,7 @@ impl SessionBackend for TmuxRunner {
             .map(|var| format!("{}={}", var.key(), var.value()));
         let invocation = self
             .invocation()
-            .args(self.new_session_args(config, signal))
+            .args(self.new_session_args(config, signal, working_dir.as_deref()))
             .hiding(secrets);
         let out = self.run_invocation(&invocation)?;
         if !out.success() {
@@ -471,7 +540,9 @@ impl SessionBackend for TmuxRunner {
                 if let Some(output) = self.logged_output(name, FAILED_START_LINES) {
                     failed.output = output;
                 }
-                Err(failed.into_error(name, config.command(), config.working_dir()))
+                // Whether the program is on PATH is known here only.
+                let command = config.command().filter(|_| !self.host.is_remote());
+                Err(failed.into_error(name, command, config.working_dir()))
             }
         }
     }
@@ -523,22 +594,22 @@ impl SessionBackend for TmuxRunner {
             report.method = if options.graceful {
                 let signal = options.signal.or(row.stop_signal).unwrap_or_default();
                 report.signal = Some(signal.to_string());
-                process::send_signal(pid, signal.signal());
+                self.host.send_signal(pid, signal.signal());
                 let _wait = progress::waiting(|| Wait::exit(name, signal, Some(options.timeout)));
-                if Self::wait_gone(pid, options.timeout) {
+                if self.wait_gone(pid, options.timeout) {
                     StopMethod::Graceful
                 } else {
                     // Everything the pane started, not only the program's process group: a
                     // job that put itself in a group of its own would outlive the stop.
-                    process::signal_session(pid, Signal::SIGKILL);
-                    Self::wait_gone(pid, KILL_GRACE);
+                    self.host.signal_session(pid, Signal::SIGKILL);
+                    self.wait_gone(pid, KILL_GRACE);
                     StopMethod::Killed
                 }
             } else {
                 report.signal = Some(Signal::SIGKILL.as_str().to_owned());
-                process::signal_session(pid, Signal::SIGKILL);
+                self.host.signal_session(pid, Signal::SIGKILL);
                 let _wait = progress::waiting(|| Wait::exit(name, Signal::SIGKILL, None));
-                Self::wait_gone(pid, KILL_GRACE);
+                self.wait_gone(pid, KILL_GRACE);
                 StopMethod::Forced
             };
             if let Some(after) = self.find(name)? {
@@ -549,8 +620,8 @@ impl SessionBackend for TmuxRunner {
         // The program has ended; what it left running in its session (a background job)
         // goes too, and the report says so. A live process with the program's old PID is
         // another one that got the number since: its session is not this one.
-        if let Some(pid) = row.pid.filter(|&pid| !process::alive(pid)) {
-            report.leftovers_killed = process::signal_session(pid, Signal::SIGKILL);
+        if let Some(pid) = row.pid.filter(|&pid| !self.host.alive(pid)) {
+            report.leftovers_killed = self.host.signal_session(pid, Signal::SIGKILL);
         }
         if options.removal != Removal::Keep {
             self.remove(name, &ended)?;
@@ -574,7 +645,7 @@ impl SessionBackend for TmuxRunner {
                 .unwrap_or_default();
             return Err(Error::not_running(&self.to_status(row), output));
         }
-        if inside_server(&self.socket_path()) {
+        if !self.host.is_remote() && inside_server(&self.socket_path()) {
             // Attaching from inside the same server would nest it in itself, which tmux
             // refuses; switching the current client is what the user means.
             let invocation = Invocation::new(&self.binary)
@@ -596,9 +667,9 @@ impl SessionBackend for TmuxRunner {
                 "stdin is not a terminal; attach needs an interactive terminal".into(),
             ));
         }
-        let invocation = self
-            .invocation()
-            .args(["attach-session", "-t", &session_target(name)]);
+        let invocation =
+            self.client_invocation()
+                .args(["attach-session", "-t", &session_target(name)]);
         Err(attach_error(
             self.exec.replace(&invocation).to_string().into(),
         ))

@@ -12,6 +12,7 @@ use super::sanitize::quote;
 mod command;
 mod duration;
 mod env;
+mod host;
 mod image;
 mod keys;
 mod name;
@@ -26,6 +27,10 @@ pub use duration::seconds;
 pub use env::{
     DANGEROUS_ENV_KEYS, EnvVar, MAX_ENV_KEY_LENGTH, MAX_ENV_VALUE_LENGTH, MAX_ENV_VARS,
     check_env_count,
+};
+pub use host::{
+    HostName, LOCAL_HOST, MAX_SSH_DESTINATION_LENGTH, MAX_SSH_OPTION_LENGTH, MAX_SSH_OPTIONS,
+    SshDestination, SshOption,
 };
 pub use image::{Image, MAX_IMAGE_NAME_LENGTH};
 pub use keys::{MAX_SEND_KEYS_LENGTH, validate_send_keys};
@@ -166,6 +171,11 @@ fn field_label(field: &str) -> &str {
         "log_dir" => "log directory",
         "log_max_size" => "log file size",
         "since" => "--since value",
+        "host" => "host name",
+        "ssh" => "ssh destination",
+        "ssh_options" => "ssh option",
+        "ssh_config" => "ssh config file",
+        "connect_timeout" => "connect timeout",
         other => other,
     }
 }

@@ -6,11 +6,14 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub mod host;
+
 use super::hash::fnv1a;
 use super::logs::LogSettings;
 use super::model::{BackendType, Runtime, TmuxSocket};
 use super::span::Span;
 use super::validate::{Command, EnvVar, Image, Port, SessionName, StopSignal, Volume};
+use host::HostChoice;
 
 /// The default tmux program.
 pub const DEFAULT_TMUX_BINARY: &str = "tmux";
@@ -36,6 +39,7 @@ pub struct SessionConfig {
     pub(crate) start_grace: Duration,
     pub(crate) logs: LogSettings,
     pub(crate) declared: bool,
+    pub(crate) host: HostChoice,
     pub(crate) written_at: WrittenAt,
 }
 
@@ -66,6 +70,8 @@ impl SessionConfig {
     pub fn not_startable(&self) -> Option<NotStartable> {
         match self.backend {
             BackendType::Container if self.image.is_none() => Some(NotStartable::NoImage),
+            // A remote host's directory is checked there, when the session starts.
+            BackendType::Tmux if self.host.is_remote() => None,
             BackendType::Tmux => self
                 .working_dir
                 .as_ref()
@@ -156,6 +162,11 @@ impl SessionConfig {
         &self.logs
     }
 
+    /// The host it runs on.
+    pub fn host(&self) -> &HostChoice {
+        &self.host
+    }
+
     /// Whether the session is declared in the config file.
     pub fn is_declared(&self) -> bool {
         self.declared
@@ -203,5 +214,4 @@ impl SessionConfig {
 }
 
 #[cfg(test)]
-#[path = "spec_hash_tests.rs"]
 mod hash_tests;
