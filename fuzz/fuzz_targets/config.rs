@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use kstlib::ops::sanitize::is_unsafe;
 use kstlib::ops::validate::SessionName;
 use kstlib::ops::{BackendType, Config, Settings, config::Given};
 use libfuzzer_sys::fuzz_target;
@@ -13,7 +14,8 @@ fuzz_target!(|text: &str| {
         Ok(config) => {
             // Every error of the file renders, both ways.
             for err in config.errors() {
-                let _ = (err.render(false), err.to_string(), err.headline());
+                let _ = (err.to_string(), err.headline());
+                assert_safe(&err.render(false));
             }
             for declared in config.declared() {
                 let Ok(name) = SessionName::new(declared.name()) else {
@@ -33,8 +35,17 @@ fuzz_target!(|text: &str| {
         }
         // Rendering the snippet must cope with any span in any text.
         Err(err) => {
-            let _ = err.render(false);
+            assert_safe(&err.render(false));
             let _ = err.to_string();
         }
     }
 });
+
+/// A rendered error reaches the terminal: apart from its own line breaks, nothing in it
+/// may be a control, bidi or zero-width character, whatever the file held.
+fn assert_safe(rendered: &str) {
+    assert!(
+        !rendered.chars().any(|c| c != '\n' && is_unsafe(c)),
+        "a raw control, bidi or zero-width character in {rendered:?}"
+    );
+}

@@ -1,7 +1,7 @@
 //! Any bytes as what tmux, Docker or Podman printed: every reader of backend output
 //! (`list-sessions` rows, `capture-pane` screens, `container inspect` and `ps` JSON of both
-//! runtimes, the stderr classifiers, the log line filter and the last-lines cut) may refuse
-//! it, and never panics; what they accept keeps their promises.
+//! runtimes, the stderr classifiers, the log line filter, the engines' logs frames and the
+//! last-lines cut) may refuse it, and never panics; what they accept keeps their promises.
 #![no_main]
 
 use kstlib::ops::fuzzing;
@@ -46,13 +46,7 @@ fuzz_target!(|data: &[u8]| {
             .all(|line| !line.contains('\n'))
     );
 
-    // `logs`: exactly the last N lines.
-    let n = usize::from(seed);
-    let last = fuzzing::last_lines(&text, n, ansi);
-    assert!(last.matches('\n').count() <= n);
-    assert!(last.is_empty() || last.ends_with('\n'));
-
-    // `logs --follow`: the output arrives in pieces of any size.
+    // The output arrives in pieces of any size (`logs --follow`, an engine's stream).
     let mut chunks = Vec::new();
     let mut rest = payload;
     let mut size = usize::from(seed % 17) + 1;
@@ -62,6 +56,27 @@ fuzz_target!(|data: &[u8]| {
         rest = tail;
         size = size * 7 % 23 + 1;
     }
+
+    // An engine's logs stream, cut where the chunks above were: the same output (or the
+    // same complaint) as the whole answer at once, never more bytes than came in, and raw
+    // output passed through as it is.
+    let framed = flags & 2 == 2;
+    let (streamed, whole) = fuzzing::engine_logs(&chunks, framed);
+    assert_eq!(streamed, whole);
+    if let Ok(out) = &whole {
+        assert!(out.len() <= payload.len());
+        if !framed {
+            assert_eq!(out.as_slice(), payload);
+        }
+    }
+
+    // `logs`: exactly the last N lines.
+    let n = usize::from(seed);
+    let last = fuzzing::last_lines(&text, n, ansi);
+    assert!(last.matches('\n').count() <= n);
+    assert!(last.is_empty() || last.ends_with('\n'));
+
+    // `logs --follow` of a container's output.
     let (followed, lines) = fuzzing::follow_lines(&chunks, ansi, skip);
     // One line out per line in (beyond the skipped ones), each ending in a newline.
     assert_eq!(

@@ -23,7 +23,7 @@ use super::args::{
 };
 use super::list;
 use super::loaded::{self, Loaded};
-use super::{CliResult, exit, render};
+use super::{CliResult, Failure, exit, render};
 
 fn print(text: &str) -> io::Result<()> {
     let mut stdout = anstream::stdout().lock();
@@ -246,7 +246,7 @@ fn declared_rows(
     config: &Config,
     names: &[String],
     host: Option<&str>,
-) -> Result<Vec<SessionStatus>, Error> {
+) -> Result<Vec<SessionStatus>, Failure> {
     let host = self::host(config, host)?;
     let mut wanted: Vec<&str> = if names.is_empty() {
         config.session_names().collect()
@@ -257,18 +257,19 @@ fn declared_rows(
     wanted.retain(|name| seen.insert(*name));
     if let Some(unknown) = wanted.iter().find(|name| !config.is_declared(name)) {
         let declared: Vec<&str> = config.session_names().collect();
-        note(&render::note(&format!(
-            "declared sessions: {}",
-            if declared.is_empty() {
-                "none".to_owned()
-            } else {
-                declared.join(", ")
-            }
-        )));
-        return Err(Error::SessionNotFound {
-            name: (*unknown).to_owned(),
-            backend: None,
-        });
+        // After the error, which must come first: what the user can name instead.
+        let declared = if declared.is_empty() {
+            "none".to_owned()
+        } else {
+            declared.join(", ")
+        };
+        return Err(Failure::Noted(
+            Box::new(Error::SessionNotFound {
+                name: (*unknown).to_owned(),
+                backend: None,
+            }),
+            format!("declared sessions: {declared}"),
+        ));
     }
     let scope = Scope {
         host,
@@ -476,7 +477,12 @@ pub(super) fn exec(config: &Config, args: &ExecArgs) -> CliResult {
 }
 
 pub(super) fn doctor(source: &ConfigSource, args: &DoctorArgs) -> CliResult {
-    let checks = doctor::check(source);
+    let mut checks = doctor::check(source);
+    for check in &mut checks {
+        if let Some(hint) = super::hint::doctor(check) {
+            check.hint = Some(hint);
+        }
+    }
     if args.json {
         print(&render::json(&checks))?;
     } else {
@@ -524,8 +530,8 @@ pub(super) fn logs(config: &Config, args: &LogsArgs) -> CliResult {
         since,
     };
     let scope = scope(config, &args.target)?;
-    let manager = match locate(config, &args.name, &args.target) {
-        Ok(located) => located.manager,
+    let located = match locate(config, &args.name, &args.target) {
+        Ok(located) => located,
         // Not declared and not running anywhere: what it printed, if it left a log.
         Err(err @ Error::SessionNotFound { .. }) => {
             let name = SessionName::new(&args.name)?;
@@ -534,11 +540,12 @@ pub(super) fn logs(config: &Config, args: &LogsArgs) -> CliResult {
         }
         Err(err) => return Err(err.into()),
     };
+    let manager = &located.manager;
     let shown = if args.follow {
         let mut stdout = io::stdout().lock();
         manager.follow(&options, &mut stdout).map(|()| None)
     } else {
-        manager.logs_with(&options).map(Some)
+        located.logs(&options).map(Some)
     };
     match shown {
         Ok(Some(text)) => print_logs(&args.name, &text),

@@ -62,3 +62,11 @@ pub(crate) fn hint(err: &Error) -> Option<String> {
         _ => None,
     }
 }
+
+/// What to run about a `doctor` check, when it is a kstlib command (the library's hints
+/// say what to do to the backends themselves).
+pub(crate) fn doctor(check: &crate::ops::doctor::Check) -> Option<String> {
+    use crate::ops::doctor::Component;
+    (check.name == Component::Config && check.health.is_problem())
+        .then(|| "`kstlib ops list` shows each error with its context".to_owned())
+}

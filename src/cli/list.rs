@@ -233,14 +233,8 @@ fn rows(sessions: &[&SessionStatus], width: Option<usize>, hosts: bool) -> Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::render::tests::plain;
     use crate::ops::{Runtime, TmuxSocket};
-
-    fn plain(text: &str) -> String {
-        let mut out = Vec::new();
-        let mut stream = anstream::StripStream::new(&mut out);
-        let _ = std::io::Write::write_all(&mut stream, text.as_bytes());
-        String::from_utf8(out).expect("utf-8")
-    }
 
     fn row(name: &str, state: SessionState, backend: BackendType, origin: Origin) -> SessionStatus {
         let mut status = SessionStatus::new(name, state, backend);

@@ -37,9 +37,16 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
-            // --help and --version are "errors" that print to stdout and exit 0.
-            let _ = err.print();
+            // --help and --version are "errors" that print to stdout and exit 0; what they
+            // print is the result, so failing to write it fails them.
+            let printed = err.print();
             let code = u8::try_from(err.exit_code()).unwrap_or(exit::USAGE);
+            if code == exit::OK {
+                return match printed {
+                    Ok(()) => ExitCode::from(exit::OK),
+                    Err(write) => failed(Failure::from(write), false),
+                };
+            }
             if code != exit::OK && asks_for_json(std::env::args_os()) {
                 let text = err.render().to_string();
                 let message = usage_message(&text);
@@ -64,7 +71,20 @@ pub fn main() -> ExitCode {
     }
     match run(&cli) {
         Ok(code) => ExitCode::from(code),
-        Err(Failure::Error(err)) => {
+        Err(failure) => failed(failure, json),
+    }
+}
+
+/// Reports why a command did not finish normally, and returns its exit code; `json` adds
+/// the error as JSON on stdout.
+fn failed(failure: Failure, json: bool) -> ExitCode {
+    match failure {
+        Failure::Noted(err, note) => {
+            let code = failed(Failure::Error(*err), json);
+            let _ = write!(anstream::stderr(), "{}", render::note(&note));
+            code
+        }
+        Failure::Error(err) => {
             let color = anstream::AutoStream::choice(&io::stderr()) != anstream::ColorChoice::Never;
             let _ = write!(anstream::stderr(), "{}", render::error(&err, color));
             let code = exit::code(err.kind());
@@ -80,10 +100,10 @@ pub fn main() -> ExitCode {
             ExitCode::from(code)
         }
         // The reader went away (`kstlib ops list | head`): not an error.
-        Err(Failure::ClosedOutput) => ExitCode::from(exit::OK),
+        Failure::ClosedOutput => ExitCode::from(exit::OK),
         // A full disk or a revoked terminal: the command may have done its work, but what
         // it had to say is lost, so it did not succeed.
-        Err(Failure::Write(err)) => {
+        Failure::Write(err) => {
             let message = format!("cannot write the output: {err}");
             let _ = write!(anstream::stderr(), "{}", render::error_line(&message));
             ExitCode::from(exit::FAILED)
@@ -119,6 +139,8 @@ fn write_json(text: &str) -> io::Result<()> {
 /// Why a command did not finish normally.
 pub(crate) enum Failure {
     Error(Error),
+    /// An error, then a note of what would have worked (the declared sessions).
+    Noted(Box<Error>, String),
     ClosedOutput,
     Write(io::Error),
 }
@@ -188,6 +210,7 @@ fn shows_progress(command: &OpsCommand) -> bool {
 
 fn init_logging(cli: &Cli) {
     use tracing::Level;
+    use tracing_subscriber::field::MakeExt as _;
     let level = match (cli.log_level, cli.verbose) {
         (Some(LogLevel::Trace), _) | (None, 3..) => Level::TRACE,
         (Some(LogLevel::Debug), _) | (None, 2) => Level::DEBUG,
@@ -195,7 +218,21 @@ fn init_logging(cli: &Cli) {
         (Some(LogLevel::Warning), _) | (None, 0) => Level::WARN,
         (Some(LogLevel::Error | LogLevel::Critical), _) => Level::ERROR,
     };
+    // The library's warnings and debug lines carry paths, names and argv from outside:
+    // each field is escaped as every other message is, so that a log line stays one line
+    // and cannot attack the terminal. The formatter's own colours are added after.
+    let fields = tracing_subscriber::fmt::format::debug_fn(|writer, field, value| {
+        let text = format!("{value:?}");
+        let text = crate::ops::sanitize::escape(&text);
+        if field.name() == "message" {
+            write!(writer, "{text}")
+        } else {
+            write!(writer, "{}={text}", field.name())
+        }
+    })
+    .delimited(" ");
     let _ = tracing_subscriber::fmt()
+        .fmt_fields(fields)
         .with_writer(io::stderr)
         .with_max_level(level)
         .with_target(false)
@@ -220,6 +257,9 @@ fn run(cli: &Cli) -> CliResult {
         }
         Command::Man { dir: Some(dir) } => return write_man_pages(dir),
     };
+    // Every command asks a backend within this limit; a bad value is refused before any
+    // is asked, rather than replaced by the default without a word.
+    crate::ops::timing::timeout_from_env()?;
     // The config file is the single source of truth, but never a trap: what starts
     // sessions refuses what is invalid in it; what looks at or stops them warns and goes on.
     let loaded = Loaded::load(&source);

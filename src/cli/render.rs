@@ -473,11 +473,12 @@ pub fn no_logs(name: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::ops::{BackendType, Origin};
 
-    fn plain(text: &str) -> String {
+    /// `text` as a terminal without colours shows it.
+    pub(crate) fn plain(text: &str) -> String {
         let mut out = Vec::new();
         let mut stream = anstream::StripStream::new(&mut out);
         let _ = std::io::Write::write_all(&mut stream, text.as_bytes());

@@ -82,6 +82,12 @@ pub trait SessionBackend: Send + Sync + fmt::Debug {
     /// The session's last lines of output.
     fn logs(&self, name: &SessionName, options: &LogOptions) -> Result<String>;
 
+    /// [`Self::logs`] of the session a lookup has just found as `found`: a backend may
+    /// use what the lookup read rather than find the session again.
+    fn logs_of_found(&self, found: &SessionStatus, options: &LogOptions) -> Result<String> {
+        self.logs(&SessionName::new(&found.name)?, options)
+    }
+
     /// Writes the last lines to `out`, then new output as it comes, until the session ends,
     /// `out` is closed, or the process is interrupted.
     fn follow(

@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
+use std::path::Path;
 use std::sync::Arc;
 use std::thread;
 
@@ -17,11 +18,12 @@ use serde::Serialize;
 use super::config::{Config, ConfigErrors, ConfigSource, Span};
 use super::container::ContainerRunner;
 use super::error::Reason;
-use super::exec::{Executor, Invocation, SystemExecutor, find_program};
+use super::exec::{ExecError, Executor, Invocation, SystemExecutor, find_program};
 use super::host::{Host, HostChoice, HostSpec, Probe};
-use super::model::{BackendType, Runtime, socket_dir};
+use super::model::{BackendType, Runtime, TmuxSocket, socket_dir};
 use super::runtime;
 use super::spec::DEFAULT_TMUX_BINARY;
+use super::timing;
 use super::tmux;
 
 /// How one thing looks.
@@ -375,7 +377,8 @@ fn check_config(loaded: Result<Config, super::config::ConfigError>) -> Check {
                 (Some(first), n) => format!("{} (and {} more)", first.headline(), n - 1),
                 (None, _) => "invalid".to_owned(),
             },
-            hint: Some("`kstlib ops list` shows each error with its context".to_owned()),
+            // What to run to see them all is the CLI's to say.
+            hint: None,
             needed_by: Vec::new(),
             path: None,
             host: None,
@@ -404,25 +407,34 @@ fn check_tmux(exec: &dyn Executor, needs: &Needs) -> Check {
     };
     match exec.output(&Invocation::new(&path).arg("-V")) {
         Ok(out) if out.success() && out.stdout_text().starts_with("tmux ") => {
-            let servers: Vec<String> = tmux::discover_sockets()
-                .iter()
-                .map(ToString::to_string)
-                .collect();
-            ok(
-                Component::Tmux,
-                format!(
-                    "{} ({}); live servers in {}: {}",
-                    out.stdout_text().trim(),
-                    path.display(),
-                    socket_dir().display(),
-                    if servers.is_empty() {
-                        "none".to_owned()
-                    } else {
-                        servers.join(", ")
-                    }
-                ),
-                needed_by,
-            )
+            let sockets = tmux::discover_sockets();
+            let servers: Vec<String> = sockets.iter().map(ToString::to_string).collect();
+            let detail = format!(
+                "{} ({}); live servers in {}: {}",
+                out.stdout_text().trim(),
+                path.display(),
+                socket_dir().display(),
+                if servers.is_empty() {
+                    "none".to_owned()
+                } else {
+                    servers.join(", ")
+                }
+            );
+            let hung = silent_servers(exec, &path, &sockets);
+            if !hung.is_empty() {
+                // Every lookup asks every server: one that accepts and never answers
+                // costs each command its time limit and a warning.
+                return broken(
+                    Component::Tmux,
+                    format!("{detail}; not answering: {}", hung.join(", ")),
+                    "end the process of a server that does not answer (`fuser SOCKET` finds \
+                     it), or remove its socket if no process holds it; make a socket \
+                     directory this user's alone (mode 0700)"
+                        .to_owned(),
+                    needed_by,
+                );
+            }
+            ok(Component::Tmux, detail, needed_by)
         }
         Ok(out) if out.success() => broken(
             Component::Tmux,
@@ -449,6 +461,41 @@ fn check_tmux(exec: &dyn Executor, needs: &Needs) -> Check {
         ),
         Err(err) => broken(Component::Tmux, err.to_string(), not_tmux(), needed_by),
     }
+}
+
+/// The servers among `sockets` that do not answer `list-sessions` within the tmux time
+/// limit, or that tmux cannot reach (a socket or directory of another user's), each with
+/// why: what every lookup warns about. Asked at once, so that the check costs one time
+/// limit at most.
+fn silent_servers(exec: &dyn Executor, tmux: &Path, sockets: &[TmuxSocket]) -> Vec<String> {
+    std::thread::scope(|scope| {
+        let asks: Vec<_> = sockets
+            .iter()
+            .map(|socket| {
+                scope.spawn(move || {
+                    let ask = Invocation::new(tmux)
+                        .args(socket.args())
+                        .args(["list-sessions", "-F", "#{session_name}"])
+                        .timeout(timing::tmux_timeout());
+                    match exec.output(&ask) {
+                        Err(ExecError::Timeout { timeout, .. }) => Some(format!(
+                            "{socket} (no answer within {} s)",
+                            timeout.as_secs_f64()
+                        )),
+                        Ok(out) if tmux::target::unreachable(&out.stderr_text()) => Some(format!(
+                            "{socket} ({})",
+                            Reason::stderr(&out.stderr_text(), "tmux")
+                        )),
+                        // Answered, or gone meanwhile (a server ends with its last session).
+                        _ => None,
+                    }
+                })
+            })
+            .collect();
+        asks.into_iter()
+            .filter_map(|ask| ask.join().ok().flatten())
+            .collect()
+    })
 }
 
 fn check_runtime(exec: &dyn Executor, runtime: Runtime, needs: &Needs) -> Check {

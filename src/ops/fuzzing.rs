@@ -1,4 +1,5 @@
-//! Doors into the private readers of what tmux, Docker and Podman print, for the fuzz
+//! Doors into the private readers of what tmux, Docker and Podman print (their CLIs and
+//! their engines' logs streams), for the fuzz
 //! target `parsers` (`fuzz/fuzz_targets/parsers.rs`), which builds this library as it is.
 //!
 //! Not part of the API: hidden from the docs, and changed whenever the readers change. Each
@@ -7,6 +8,7 @@
 
 use std::io::Write;
 
+use super::container::engine::frames::{self, Frames};
 use super::container::logs::{LineFilter, line_count};
 use super::container::parse;
 use super::container::stderr;
@@ -96,6 +98,26 @@ pub fn follow_lines(chunks: &[&[u8]], ansi: bool, skip: usize) -> (Vec<u8>, usiz
     (out, line_count(&chunks.concat()))
 }
 
+/// An engine's answer to a logs request (`/containers/NAME/logs`) arriving in `chunks`,
+/// as the engine client reads it: in frames (`framed`, as Docker sends the output of a
+/// container without a TTY and Podman's libpod endpoint always does) or raw. The output
+/// of both streams, or the decoder's complaint; then the same for the whole answer at once.
+pub fn engine_logs(
+    chunks: &[&[u8]],
+    framed: bool,
+) -> (Result<Vec<u8>, String>, Result<Vec<u8>, String>) {
+    let mut decoder = Frames::new(framed);
+    let mut out = Vec::new();
+    let streamed = chunks
+        .iter()
+        .try_for_each(|chunk| decoder.feed(chunk, &mut out))
+        .and_then(|()| decoder.finish())
+        .map(|()| out)
+        .map_err(|err| err.to_string());
+    let whole = frames::decode(&chunks.concat(), framed).map_err(|err| err.to_string());
+    (streamed, whole)
+}
+
 /// The last `n` lines of a container's output, as `logs` prints them.
 pub fn last_lines(text: &str, n: usize, keep_escapes: bool) -> String {
     text::last_lines(text, n, keep_escapes)
@@ -138,6 +160,13 @@ mod tests {
             (b"two\nthree\n".to_vec(), 3)
         );
         assert_eq!(last_lines("a\nb\n\n", 1, false), "b\n");
+        let frame = [&[1, 0, 0, 0, 0, 0, 0, 3][..], b"hi\n"].concat();
+        let (streamed, whole) = engine_logs(&[&frame[..5], &frame[5..]], true);
+        assert_eq!(
+            (streamed.as_deref(), whole.as_deref()),
+            (Ok(&b"hi\n"[..]), Ok(&b"hi\n"[..]))
+        );
+        assert!(engine_logs(&[b"hi\n"], true).0.is_err());
         assert!(is_blank("\u{1b}[0m "));
     }
 }

@@ -310,6 +310,14 @@ pub struct Located {
 }
 
 impl Located {
+    /// The session's last lines of output, using what the search read when it found it.
+    pub fn logs(&self, options: &LogOptions) -> Result<String> {
+        match &self.found {
+            Some(found) => self.manager.logs_of_found(found, options),
+            None => self.manager.logs_with(options),
+        }
+    }
+
     /// The session's status, without asking its backend again when the search already did.
     pub fn status(&self) -> Result<SessionStatus> {
         let Some(found) = &self.found else {

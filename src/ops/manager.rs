@@ -201,6 +201,15 @@ impl SessionManager {
         self.backend.logs(self.config.name(), options)
     }
 
+    /// [`Self::logs_with`] of the session as a lookup has just found it.
+    pub(crate) fn logs_of_found(
+        &self,
+        found: &SessionStatus,
+        options: &LogOptions,
+    ) -> Result<String> {
+        self.backend.logs_of_found(found, options)
+    }
+
     /// The log the session left when it is not there (stopped and removed, its tmux
     /// server killed, the machine rebooted): its last lines as `options` ask, `None` when
     /// it left none.

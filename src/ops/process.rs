@@ -94,6 +94,14 @@ fn stat_line_field(stat: &str, n: usize) -> Option<String> {
     after_name.split_whitespace().nth(n).map(str::to_owned)
 }
 
+/// The parent of process `pid` and when it started (fields 4 and 22, `ppid` and
+/// `starttime`, in clock ticks since boot).
+pub(crate) fn parent_and_start(pid: u32) -> Option<(u32, u64)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let fields: Vec<&str> = stat[stat.rfind(')')? + 1..].split_whitespace().collect();
+    Some((fields.get(1)?.parse().ok()?, fields.get(19)?.parse().ok()?))
+}
+
 /// The `tpgid` field of a `/proc/PID/stat` line (read on another host).
 pub(crate) fn stat_foreground_group(stat: &str) -> Option<i32> {
     stat_line_field(stat, 5)?.parse().ok()

@@ -71,6 +71,12 @@ fn escape_but(text: &str, keep: impl Fn(char) -> bool) -> Cow<'_, str> {
 /// `text` in single quotes for a one-line message (`invalid image 'a b'`): [unsafe](
 /// is_unsafe) characters and the quote itself escaped, so the quotes always show where the
 /// value ends, and cut after [`MAX_QUOTED_CHARS`] characters with `…`.
+///
+/// The backslash is escaped too (`\\`): otherwise the name typed as the six characters
+/// `a\u{8}b` and the name holding a real backspace would read the same, and a message
+/// could not say which one it is about. [`escape`] keeps backslashes, because it is
+/// applied again to whole messages that already hold quoted values, and must change
+/// nothing the second time.
 pub fn quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len().min(MAX_QUOTED_CHARS) + 2);
     out.push('\'');
@@ -79,7 +85,7 @@ pub fn quote(text: &str) -> String {
             out.push('…');
             break;
         }
-        if is_unsafe(c) || c == '\'' {
+        if is_unsafe(c) || c == '\'' || c == '\\' {
             out.extend(c.escape_default());
         } else {
             out.push(c);
@@ -115,6 +121,44 @@ pub fn strip_escapes(text: &str) -> String {
         }
     }
     out
+}
+
+/// Whether the snippet renderer of config errors (annotate-snippets) shows `c` safely
+/// itself: like rustc, it draws the C0 controls and DEL as control pictures (`␛`) and
+/// drops the bidi embeddings, overrides and isolates. It prints the other [unsafe](
+/// is_unsafe) characters raw: C1 controls (the CSI U+009B, which some terminals obey),
+/// the bidi marks and the zero-width characters.
+fn snippet_renderer_shows_safely(c: char) -> bool {
+    c.is_ascii_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The source lines of a config error snippet, safe to hand to its renderer: what it
+/// would print raw (see `snippet_renderer_shows_safely`) escaped as [`escape`] does, and
+/// for each escaped character, its byte offset in `text` and how many bytes longer the
+/// text is after it, for [`shifted`] to move the underlines with the text.
+pub(crate) fn escape_snippet_source(text: &str) -> (Cow<'_, str>, Vec<(usize, usize)>) {
+    let needs = |c: char| is_unsafe(c) && !snippet_renderer_shows_safely(c);
+    if !text.contains(needs) {
+        return (Cow::Borrowed(text), Vec::new());
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut shifts = Vec::new();
+    for (at, c) in text.char_indices() {
+        if needs(c) {
+            out.extend(c.escape_default());
+            shifts.push((at, out.len() - (at + c.len_utf8())));
+        } else {
+            out.push(c);
+        }
+    }
+    (Cow::Owned(out), shifts)
+}
+
+/// Where byte offset `at` of a text lies in its [`escape_snippet_source`] form: after every
+/// character escaped before it.
+pub(crate) fn shifted(at: usize, shifts: &[(usize, usize)]) -> usize {
+    let before = shifts.partition_point(|&(escaped, _)| escaped < at);
+    at + before.checked_sub(1).map_or(0, |last| shifts[last].1)
 }
 
 /// How many terminal columns `text` takes: wide (CJK) characters count two, combining
@@ -164,6 +208,8 @@ mod tests {
         assert_eq!(quote("web"), "'web'");
         assert_eq!(quote("a\nb\u{1b}[31m"), "'a\\nb\\u{1b}[31m'");
         assert_eq!(quote("it's"), "'it\\'s'");
+        assert_eq!(quote("a\\u{8}b"), "'a\\\\u{8}b'");
+        assert_ne!(quote("a\\u{8}b"), quote("a\u{8}b"));
         assert_eq!(quote("\u{202e}"), "'\\u{202e}'");
         let long = quote(&"x".repeat(200));
         assert_eq!(long.chars().count(), MAX_QUOTED_CHARS + 3);
@@ -198,6 +244,18 @@ mod tests {
             strip_escapes("\u{1b}[1mbidi:\u{202e}x\u{1b}[0m\ttab ff:\u{c} zw:\u{200b}"),
             "bidi:\\u{202e}x\ttab ff:\\u{c} zw:\\u{200b}"
         );
+    }
+
+    #[test]
+    fn snippet_sources_escape_what_the_renderer_prints_raw() {
+        let (text, shifts) = escape_snippet_source("a\u{9b}b\u{1b}c\u{200b}d");
+        // ESC is the renderer's to draw as a control picture; U+009B and U+200B are not.
+        assert_eq!(text, "a\\u{9b}b\u{1b}c\\u{200b}d");
+        let at = |needle: char| ("a\u{9b}b\u{1b}c\u{200b}d").find(needle).expect("in text");
+        assert_eq!(&text[shifted(at('b'), &shifts)..][..1], "b");
+        assert_eq!(&text[shifted(at('d'), &shifts)..], "d");
+        assert_eq!(shifted(at('a'), &shifts), 0);
+        assert!(matches!(escape_snippet_source("plain").0, Cow::Borrowed(_)));
     }
 
     #[test]

@@ -2,7 +2,10 @@
 
 use std::time::Duration;
 
-/// How long `start` watches a new program before calling the start a success.
+use crate::ops::validate::ValidationError;
+
+/// How long `start` watches a new program before calling the start a success, unless
+/// `start_grace` (or `ops.start_grace`) says otherwise.
 ///
 /// A program that cannot start (a typo, a missing file, a crash on import) dies within a
 /// few milliseconds to a few hundred; reporting that as a failed start, with its exit code
@@ -43,21 +46,81 @@ pub const RUN_TIMEOUT: Duration = Duration::from_secs(600);
 /// How often `logs --follow` on tmux captures the pane again.
 pub const FOLLOW_POLL: Duration = Duration::from_millis(250);
 
-/// The backend time limit: [`BACKEND_TIMEOUT_ENV`] if it holds a positive number of
-/// seconds, else [`DEFAULT_BACKEND_TIMEOUT`].
+/// The backend time limit: [`BACKEND_TIMEOUT_ENV`] if it holds a valid number of seconds
+/// (see [`timeout_from_env`]), else [`DEFAULT_BACKEND_TIMEOUT`].
 pub fn backend_timeout() -> Duration {
-    timeout_from_env().unwrap_or(DEFAULT_BACKEND_TIMEOUT)
+    timeout_from_env()
+        .ok()
+        .flatten()
+        .unwrap_or(DEFAULT_BACKEND_TIMEOUT)
 }
 
 /// The tmux time limit: [`TMUX_TIMEOUT`], or [`BACKEND_TIMEOUT_ENV`] when it is set.
 pub fn tmux_timeout() -> Duration {
-    timeout_from_env().unwrap_or(TMUX_TIMEOUT)
+    timeout_from_env().ok().flatten().unwrap_or(TMUX_TIMEOUT)
 }
 
-fn timeout_from_env() -> Option<Duration> {
-    std::env::var(BACKEND_TIMEOUT_ENV)
+/// [`BACKEND_TIMEOUT_ENV`] as a time limit: `None` when it is unset, an error naming the
+/// variable when it holds anything but a number of seconds above 0 and at most a day.
+///
+/// The CLI asks this first and refuses a bad value (exit 3): ignored, `5s` would silently
+/// mean 30 s, and `1e300` overflowed `Duration` (a panic in the thread asking a tmux
+/// server). The time limits above fall back to their defaults instead of failing, so that
+/// a library caller that did not check gets a bounded wait, never a panic.
+pub fn timeout_from_env() -> Result<Option<Duration>, ValidationError> {
+    parse_timeout(std::env::var_os(BACKEND_TIMEOUT_ENV).as_deref())
+}
+
+/// [`timeout_from_env`] on the variable's value, `None` when unset.
+fn parse_timeout(value: Option<&std::ffi::OsStr>) -> Result<Option<Duration>, ValidationError> {
+    let Some(text) = value else {
+        return Ok(None);
+    };
+    let text = text.to_string_lossy();
+    text.trim()
+        .parse::<f64>()
         .ok()
-        .and_then(|value| value.trim().parse::<f64>().ok())
-        .filter(|secs| secs.is_finite() && *secs > 0.0)
-        .map(Duration::from_secs_f64)
+        .filter(|secs| secs.is_finite() && *secs > 0.0 && *secs <= MAX_BACKEND_TIMEOUT_SECS)
+        .map(|secs| Some(Duration::from_secs_f64(secs)))
+        .ok_or_else(|| {
+            ValidationError::new(
+                BACKEND_TIMEOUT_ENV,
+                text.as_ref(),
+                "expected a number of seconds greater than 0 and at most 86400, e.g. 30",
+            )
+        })
+}
+
+/// The longest backend time limit [`BACKEND_TIMEOUT_ENV`] may ask for: a day, as for
+/// `--timeout`; longer is no limit at all.
+const MAX_BACKEND_TIMEOUT_SECS: f64 = 86_400.0;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_timeout_variable_is_a_positive_number_of_seconds_up_to_a_day() {
+        let parse = |text: &str| parse_timeout(Some(std::ffi::OsStr::new(text)));
+        assert_eq!(
+            parse("2.5").ok().flatten(),
+            Some(Duration::from_millis(2500))
+        );
+        assert_eq!(
+            parse(" 86400 ").ok().flatten(),
+            Some(Duration::from_secs(86_400))
+        );
+        assert_eq!(parse_timeout(None).ok(), Some(None));
+        // 1e300 overflowed `Duration::from_secs_f64`, a panic.
+        for bad in [
+            "1e300", "1e20", "abc", "5s", "-1", "0", "", "NaN", "inf", "86401",
+        ] {
+            let err = parse(bad).expect_err(bad);
+            assert!(
+                err.to_string()
+                    .starts_with("invalid KSTLIB_BACKEND_TIMEOUT '"),
+                "{err}"
+            );
+        }
+    }
 }

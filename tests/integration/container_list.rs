@@ -97,9 +97,13 @@ ops:
             .unwrap_or_else(|| panic!("{name} missing\n{run}"));
         assert_eq!(summary(row), want, "{row}");
         assert_eq!(row["backend"], "container", "{row}");
-        // Docker's `ps` has no PIDs: `list` shows Podman's, `status` both.
-        let has_pid = want.0 == "running" && row["runtime"] == "podman";
-        assert_eq!(row["pid"].is_u64(), has_pid, "{row}");
+        // Podman's `ps` has the PID; Docker's has none, and kstlib reads it from the
+        // container's cgroup: the very PID `inspect` reports.
+        assert_eq!(row["pid"].is_u64(), want.0 == "running", "{row}");
+        if want.0 == "running" && row["runtime"] == "docker" {
+            let inspected = env.inspect(Rt::Docker, name).expect("docker inspect");
+            assert_eq!(row["pid"], inspected["State"]["Pid"], "{row}");
+        }
         assert_eq!(row["socket_name"], serde_json::Value::Null, "{row}");
         if want.0 == "running" {
             let created = row["created_at"].as_str().expect("created_at");
@@ -128,12 +132,12 @@ ops:
     --- stdout
     NAME          STATE    BACKEND  PID    IMAGE              CREATED  ORIGIN
     [NAME:cfgp]   running  podman   [PID]  localhost/[IMAGE]  [AGO]    config
-    [NAME:cfgd]   running  docker   -      [IMAGE]            [AGO]    config
+    [NAME:cfgd]   running  docker   [PID]  [IMAGE]            [AGO]    config
     [NAME:idle]   defined  docker   -      [IMAGE]            -        config
     [NAME:oursp]  running  podman   [PID]  localhost/[IMAGE]  [AGO]    managed
-    [NAME:oursd]  running  docker   -      [IMAGE]            [AGO]    managed
+    [NAME:oursd]  running  docker   [PID]  [IMAGE]            [AGO]    managed
     [NAME:handp]  running  podman   [PID]  localhost/[IMAGE]  [AGO]    foreign
-    [NAME:handd]  running  docker   -      [IMAGE]            [AGO]    foreign
+    [NAME:handd]  running  docker   [PID]  [IMAGE]            [AGO]    foreign
     --- stderr
     [EOF]
     ");

@@ -90,18 +90,12 @@ fn containers(env: &TestEnv, rt: Rt) -> [String; 3] {
         .success();
     env.run_foreign(rt, &job, &["sh", "-c", "echo one; echo two >&2; exit 3"]);
     let image = test_image();
+    // A free port, not a fixed one: other checkouts run this test at the same time.
+    let published = format!("127.0.0.1:{}:80", crate::container::free_port());
     env.rt(
         rt,
         &[
-            "run",
-            "-d",
-            "--name",
-            &port,
-            "-p",
-            "127.0.0.1:18641:80",
-            &image,
-            "sleep",
-            "300",
+            "run", "-d", "--name", &port, "-p", &published, &image, "sleep", "300",
         ],
     )
     .success();

@@ -69,9 +69,9 @@ fn up_reports_each_failure_and_exits_1() {
     exit: 4
     --- stdout
     --- stderr
-    note: declared sessions: good, bad
     error: session 'ghost' not found
     hint: `kstlib ops list` shows the sessions that exist
+    note: declared sessions: good, bad
     [EOF]
     ");
 }

@@ -305,7 +305,8 @@ fn an_exited_session_started_again_keeps_the_earlier_run() {
         "start",
         "job",
         "-c",
-        "sh -c 'echo run one; sleep 1; exit 7'",
+        // Longer than the start grace even on a loaded machine: this start succeeds.
+        "sh -c 'echo run one; sleep 2; exit 7'",
     ])
     .success();
     wait_state(&env, "job", "exited");

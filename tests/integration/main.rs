@@ -19,6 +19,7 @@ mod container_logs;
 mod container_stop;
 mod engine_api;
 mod examples;
+mod hostile;
 mod json_schema;
 mod lifecycle;
 mod list_table;

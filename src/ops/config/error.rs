@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use annotate_snippets::{Annotation, AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
+use crate::ops::sanitize::{escape, escape_snippet_source, shifted};
 use crate::ops::span::Span;
 
 /// Notes further than this many lines from the primary location get their own snippet:
@@ -175,7 +176,7 @@ impl ConfigError {
                     // version of the file) still names the place.
                     None => {
                         main = main.element(
-                            Origin::path(span.file.path.display().to_string())
+                            Origin::path(shown_path(&span.file.path))
                                 .line(span.line)
                                 .char_column(span.column),
                         );
@@ -184,7 +185,7 @@ impl ConfigError {
             }
             None => {
                 if let Some(file) = &self.file {
-                    main = main.element(Origin::path(file.display().to_string()));
+                    main = main.element(Origin::path(shown_path(file)));
                 }
                 loose_notes.extend(self.notes.iter().map(|(n, _)| n.as_str()));
             }
@@ -318,12 +319,12 @@ fn excerpt<'a>(marks: &[Mark<'a>]) -> Option<Snippet<'a, Annotation<'a>>> {
     let hi = ranges.iter().map(|r| r.1).max()?;
     let from = line_start(text, lo);
     let to = line_end(text, hi);
-    let source = text.get(from..to)?;
+    let (source, shifts) = escape_snippet_source(text.get(from..to)?);
     // Counted rather than trusted from the span: a span built by hand may carry a wrong
     // line, the bytes cannot lie.
     let line_start_no = text.get(..from)?.matches('\n').count() + 1;
     let mut snippet = Snippet::source(source)
-        .path(file.path.display().to_string())
+        .path(shown_path(&file.path))
         .line_start(line_start_no);
     for (mark, (start, end)) in marks.iter().zip(ranges) {
         let kind = if mark.primary {
@@ -331,13 +332,20 @@ fn excerpt<'a>(marks: &[Mark<'a>]) -> Option<Snippet<'a, Annotation<'a>>> {
         } else {
             AnnotationKind::Context
         };
-        let mut annotation = kind.span(start - from..end - from);
+        let span = shifted(start - from, &shifts)..shifted(end - from, &shifts);
+        let mut annotation = kind.span(span);
         if let Some(label) = mark.label {
             annotation = annotation.label(label);
         }
         snippet = snippet.annotation(annotation);
     }
     Some(snippet)
+}
+
+/// A file's path as the ` --> ` line shows it: escaped, since a directory name may hold
+/// anything, and the renderer prints it as it is.
+fn shown_path(path: &Path) -> String {
+    escape(&path.display().to_string()).into_owned()
 }
 
 /// Byte offset of the start of the line holding `at`.
@@ -453,6 +461,38 @@ mod tests {
         };
         let out = ConfigError::new("stale").at(span).render(false);
         assert!(out.contains("conf/kstlib.conf.yml:9:4"), "{out}");
+    }
+
+    #[test]
+    fn render_shows_no_c1_control_of_the_file_raw() {
+        // Found by the fuzz target 'config' (a file of the two bytes C2 85): the snippet
+        // shows C0 controls as control pictures, but printed C1 controls raw, the CSI
+        // U+009B among them, which some terminals obey.
+        for (text, marked) in [
+            ("\u{85}", "\u{85}"),
+            ("ops:\n  bogus\u{9b}2J: 1\n", "bogus"),
+        ] {
+            let f = file(text);
+            let err = ConfigError::new("bad").at(span_of(&f, marked));
+            let out = err.render(false);
+            assert!(!out.contains(['\u{85}', '\u{9b}']), "{out:?}");
+        }
+    }
+
+    #[test]
+    fn render_escapes_the_path() {
+        // The `-->` line printed a right-to-left override raw and dropped an escape
+        // sequence, so that the path shown was not the file's.
+        let f = Arc::new(SourceFile {
+            path: PathBuf::from("/tmp/ev\u{202e}il\u{1b}[31m/kstlib.conf.yml"),
+            text: "ops:\n  bogus: 1\n".to_owned(),
+        });
+        let err = ConfigError::new("unknown key 'bogus' in 'ops'").at(span_of(&f, "bogus"));
+        let out = err.render(false);
+        assert!(
+            out.contains("--> /tmp/ev\\u{202e}il\\u{1b}[31m/kstlib.conf.yml:2:3"),
+            "{out:?}"
+        );
     }
 
     #[test]

@@ -53,6 +53,9 @@ pub struct SessionOptions {
     pub stop_signal: Option<String>,
     /// How long `stop` waits for the program before killing it, when not given to `stop`.
     pub stop_timeout: Option<Duration>,
+    /// How long a start watches the new program before it counts as running (default
+    /// 0.5 s): a program that ends within it is a failed start.
+    pub start_grace: Option<Duration>,
 }
 
 impl SessionOptions {
@@ -202,6 +205,7 @@ impl Settings {
             settings.stop_signal = given(StopSignal::parse(signal)?);
         }
         settings.stop_timeout = options.stop_timeout.map(Given::new);
+        settings.start_grace = options.start_grace.map(Given::new);
         Ok(settings)
     }
 }
@@ -227,6 +231,7 @@ impl From<&SessionConfig> for Settings {
             tmux_binary: given(config.tmux_binary().to_owned()),
             stop_signal: config.stop_signal().map(Given::new),
             stop_timeout: config.stop_timeout().map(Given::new),
+            start_grace: given(config.start_grace()),
             log_dir: config.logs().dir().map(|dir| Given::new(dir.to_owned())),
             log_max_size: given(config.logs().max_size()),
             host: given(config.host().clone()),

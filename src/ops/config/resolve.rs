@@ -20,6 +20,7 @@ use crate::ops::sanitize::quote;
 use crate::ops::span::{Span, Spanned};
 use crate::ops::spec::host::{HostChoice, HostRef, HostSpec, REMOTE_LOG_DIR};
 use crate::ops::spec::{DEFAULT_TMUX_BINARY, NotStartable, SessionConfig, WrittenAt};
+use crate::ops::timing::START_GRACE;
 use crate::ops::validate::{self, SessionName, ValidationError};
 
 /// A session declared in the config: its settings as read, and the session they resolve
@@ -323,6 +324,7 @@ pub(crate) fn build(
             .map_or(TmuxSocket::Default, |socket| socket.value),
         stop_signal: value(settings.stop_signal),
         stop_timeout: value(settings.stop_timeout),
+        start_grace: value(settings.start_grace).unwrap_or(START_GRACE),
         logs: log_settings(settings.log_dir, settings.log_max_size),
         declared,
         written_at,

@@ -67,6 +67,8 @@ keys! {
         LogDir = "log_dir",
         /// `log_max_size`: the cap of one log file.
         LogMaxSize = "log_max_size",
+        /// `start_grace`: how long a start watches the new program before saying it runs.
+        StartGrace = "start_grace",
         /// `sessions`: the declared sessions.
         Sessions = "sessions",
         /// `hosts`: the remote hosts sessions may run on.
@@ -97,7 +99,7 @@ keys! {
 
 keys! {
     /// The keys of a session entry `ops.sessions.<name>`: upstream's ten, then ours
-    /// (`socket_path`, `stop_signal`, `stop_timeout`).
+    /// (`socket_path`, `stop_signal`, `stop_timeout`, `start_grace`).
     SessionKey {
         /// `backend`: `tmux` or `container`.
         Backend = "backend",
@@ -125,6 +127,8 @@ keys! {
         StopSignal = "stop_signal",
         /// `stop_timeout`: how long a graceful stop waits.
         StopTimeout = "stop_timeout",
+        /// `start_grace`: how long a start watches the new program (`ops.start_grace`).
+        StartGrace = "start_grace",
         /// `host`: the remote host it runs on (`local`: this machine).
         Host = "host",
     }
@@ -141,6 +145,7 @@ impl SessionKey {
             | SessionKey::Env
             | SessionKey::StopSignal
             | SessionKey::StopTimeout
+            | SessionKey::StartGrace
             | SessionKey::Host => true,
             SessionKey::WorkingDir
             | SessionKey::Image
@@ -234,6 +239,10 @@ impl Ops {
                     validate::byte_size("log_max_size", text)
                 })
                 .map(|v| ops.defaults.log_max_size = v),
+                Some(OpsKey::StartGrace) => typed(value, &key.value, None, |text| {
+                    validate::seconds("start_grace", text)
+                })
+                .map(|v| ops.defaults.start_grace = v),
                 Some(OpsKey::Sessions) => sessions(value).map(|s| ops.sessions = s),
                 Some(OpsKey::Hosts) => hosts(value, &mut ops.errors).map(|h| ops.hosts = h),
                 None => Err(unknown_key(key, OpsKey::NAMES, "'ops'")),
@@ -439,6 +448,10 @@ fn read_key(
         SessionKey::StopTimeout => {
             settings.stop_timeout =
                 typed(node, k, s, |text| validate::seconds("stop_timeout", text))?;
+        }
+        SessionKey::StartGrace => {
+            settings.start_grace =
+                typed(node, k, s, |text| validate::seconds("start_grace", text))?;
         }
     }
     Ok(())
@@ -825,6 +838,7 @@ fn yaml_quote(s: &str) -> String {
 mod tests {
     use std::path::PathBuf;
     use std::sync::Arc;
+    use std::time::Duration;
 
     use super::*;
     use crate::ops::config::yaml::parse;
@@ -891,6 +905,7 @@ mod tests {
             "  default_backend: container\n",
             "  tmux_binary: /usr/bin/tmux\n",
             "  container_runtime: ~\n",
+            "  start_grace: 2\n",
             "  sessions:\n",
             "    bot:\n",
             "      backend: tmux\n",
@@ -900,6 +915,7 @@ mod tests {
             "      socket_name: bots\n",
             "      stop_signal: SIGINT\n",
             "      stop_timeout: 30\n",
+            "      start_grace: 0.25\n",
             "    web:\n",
             "      image: nginx\n",
             "      volumes: [\"./d:/d\", \"data:/data\"]\n",
@@ -920,6 +936,10 @@ mod tests {
             Some("/usr/bin/tmux")
         );
         assert_eq!(defaults.runtime, None, "null means auto-detect");
+        assert_eq!(
+            defaults.start_grace.as_ref().map(|g| g.value),
+            Some(Duration::from_secs(2))
+        );
         let names: Vec<_> = read
             .sessions
             .iter()
@@ -951,7 +971,11 @@ mod tests {
             bot.socket.as_ref().map(|s| s.value.clone()),
             TmuxSocket::new(Some("bots"), None).ok()
         );
-        assert_eq!(read.sessions[0].name.span.line, 6);
+        assert_eq!(
+            bot.start_grace.as_ref().map(|g| g.value),
+            Some(Duration::from_millis(250))
+        );
+        assert_eq!(read.sessions[0].name.span.line, 7);
         let web = &read.sessions[1].settings;
         let ports: Vec<String> = web
             .ports
@@ -984,7 +1008,7 @@ mod tests {
             web.socket.as_ref().map(|s| s.value.path()),
             Some(PathBuf::from("/etc/kstlib/s.sock"))
         );
-        assert_eq!(line(web.ports.as_ref()), Some(17));
+        assert_eq!(line(web.ports.as_ref()), Some(19));
     }
 
     #[test]

@@ -135,6 +135,8 @@ pub struct Settings {
     pub stop_signal: Option<Given<StopSignal>>,
     /// How long `stop` waits by default.
     pub stop_timeout: Option<Given<Duration>>,
+    /// How long a start watches the new program before it counts as running.
+    pub start_grace: Option<Given<Duration>>,
     /// Where log files go (`ops.log_dir`), already absolute.
     pub log_dir: Option<Given<PathBuf>>,
     /// The cap of one log file, in bytes (`ops.log_max_size`).
@@ -163,6 +165,7 @@ impl Settings {
             tmux_binary,
             stop_signal,
             stop_timeout,
+            start_grace,
             log_dir,
             log_max_size,
             host,
@@ -184,6 +187,7 @@ impl Settings {
         replace(&mut self.tmux_binary, tmux_binary);
         replace(&mut self.stop_signal, stop_signal);
         replace(&mut self.stop_timeout, stop_timeout);
+        replace(&mut self.start_grace, start_grace);
         replace(&mut self.log_dir, log_dir);
         replace(&mut self.log_max_size, log_max_size);
         replace(&mut self.host, host);
@@ -222,6 +226,7 @@ impl Settings {
                 .is_some_and(|socket| matches!(socket.value, TmuxSocket::Path(_))),
             SessionKey::StopSignal => self.stop_signal.is_some(),
             SessionKey::StopTimeout => self.stop_timeout.is_some(),
+            SessionKey::StartGrace => self.start_grace.is_some(),
             SessionKey::Host => self.host.is_some(),
         }
     }
@@ -241,6 +246,7 @@ impl Settings {
             SessionKey::SocketName | SessionKey::SocketPath => self.socket = None,
             SessionKey::StopSignal => self.stop_signal = None,
             SessionKey::StopTimeout => self.stop_timeout = None,
+            SessionKey::StartGrace => self.start_grace = None,
             SessionKey::Host => self.host = None,
         }
     }

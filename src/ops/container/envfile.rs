@@ -3,8 +3,11 @@
 //! `docker run -e API_TOKEN=…` shows the token to every user of `ps` for as long as the
 //! CLI runs; `--env-file` keeps it in a file only this user can read (0600, in a 0700
 //! directory of kstlib's own), removed as soon as `run` has read it. A value the file
-//! format cannot hold (a newline ends a line there) still goes as `-e`, shown as `KEY=***`
-//! in every log.
+//! format cannot hold (a newline ends a line there, and a PEM key has several) goes
+//! through the CLI's own environment instead: `-e KEY` without a value makes the CLI copy
+//! the variable from there, and a process's environment is readable by its user alone.
+//! Only a variable the CLI would itself obey (`PATH`, `DOCKER_HOST`, …) still goes as
+//! `-e KEY=VALUE`, shown as `KEY=***` in every log.
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
@@ -76,6 +79,43 @@ pub(super) fn fits(var: &EnvVar) -> bool {
     !var.value().contains(['\n', '\r'])
 }
 
+/// Whether `var`, which does not [fit](fits) in the file, may reach the CLI through its own
+/// environment (`-e KEY`): not when the CLI itself reads that variable, since the value
+/// meant for the container would change how `docker` or `podman` runs (where it looks
+/// for programs, which engine it talks to, its proxy, its locale). Go programs read the
+/// proxy variables in either case, so the names are compared ignoring case.
+pub(super) fn inherits(var: &EnvVar) -> bool {
+    const CLI_READS: &[&str] = &[
+        "PATH",
+        "HOME",
+        "USER",
+        "TMPDIR",
+        "TERM",
+        "SHELL",
+        "TZ",
+        "LANG",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "NO_PROXY",
+        "ALL_PROXY",
+    ];
+    const CLI_READS_PREFIX: &[&str] = &[
+        "DOCKER",
+        "CONTAINER",
+        "PODMAN",
+        "BUILDAH",
+        "REGISTRY",
+        "XDG_",
+        "GO",
+        "LC_",
+        "LD_",
+        "SSL_",
+        "KSTLIB",
+    ];
+    let key = var.key().to_ascii_uppercase();
+    !CLI_READS.contains(&key.as_str()) && !CLI_READS_PREFIX.iter().any(|p| key.starts_with(p))
+}
+
 #[cfg(test)]
 mod tests {
     use std::os::unix::fs::PermissionsExt;
@@ -104,5 +144,21 @@ mod tests {
         assert!(!path.exists());
         assert!(EnvFile::write(&[]).expect("nothing").is_none());
         assert!(!fits(&EnvVar::new("A", "two\nlines").expect("valid")));
+    }
+
+    #[test]
+    fn only_what_the_cli_does_not_read_goes_through_its_environment() {
+        let var = |key: &str| EnvVar::new(key, "a\nb").expect("valid");
+        assert!(inherits(&var("TLS_KEY")));
+        assert!(inherits(&var("API_TOKEN")));
+        for key in [
+            "PATH",
+            "DOCKER_HOST",
+            "CONTAINER_HOST",
+            "https_proxy",
+            "XDG_RUNTIME_DIR",
+        ] {
+            assert!(!inherits(&var(key)), "{key}");
+        }
     }
 }

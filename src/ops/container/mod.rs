@@ -16,6 +16,7 @@
 //!
 //! Facts about the CLIs this relies on are in DESIGN.md §7.
 
+mod cgroup;
 pub(crate) mod engine;
 mod envfile;
 pub(crate) mod logs;

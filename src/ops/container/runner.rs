@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 
 use super::engine::{Engine, Failure, LogQuery, Verb};
-use super::envfile::{EnvFile, env_lines, fits};
+use super::envfile::{EnvFile, env_lines, fits, inherits};
 use super::logs::{self, LineFilter, line_count};
 use super::mounts;
 use super::parse::{self, Inspect};
@@ -54,6 +54,7 @@ pub struct ContainerRunner {
     /// The engine's API, when its socket is there; `None`: the CLI does everything.
     engine: Option<Arc<Engine>>,
     logs: LogSettings,
+    start_grace: Duration,
     /// Where the runtime runs: bind-mount directories and env files are made there.
     host: Host,
 }
@@ -75,6 +76,7 @@ impl ContainerRunner {
             exec,
             engine: None,
             logs: LogSettings::from_env(),
+            start_grace: START_GRACE,
             host: Host::local(),
         }
     }
@@ -127,7 +129,10 @@ impl ContainerRunner {
             None => config.logs().clone(),
         };
         let runtime = host.detect_runtime(config.runtime())?;
-        Ok(Self::on_host(runtime, host).with_logs(logs))
+        Ok(ContainerRunner {
+            start_grace: config.start_grace(),
+            ..Self::on_host(runtime, host).with_logs(logs)
+        })
     }
 
     /// The same runner, saving the output of the containers it removes as `logs` says.
@@ -244,6 +249,44 @@ impl ContainerRunner {
         S: Into<std::ffi::OsString>,
     {
         self.run_invocation(self.invocation().args(args))
+    }
+
+    /// Whether calls go to the engine's API (they fall back on the CLI when it vanishes).
+    fn speaks_api(&self) -> bool {
+        self.engine
+            .as_deref()
+            .is_some_and(|engine| !engine.is_gone())
+    }
+
+    /// The last lines of the container `id` (named `name`): through the API when `query`
+    /// is given and the engine answers, else the CLI.
+    fn read_logs(
+        &self,
+        name: &str,
+        id: &str,
+        query: Option<LogQuery<'_>>,
+        options: &LogOptions,
+    ) -> Result<String> {
+        let cli = logs::invocation(self.runtime, id, options.lines, false, options.since);
+        let out = match query {
+            Some(query) => self.call(&Verb::Logs(query), cli)?,
+            None => self.run_invocation(cli)?,
+        };
+        if !out.success() {
+            // Removed since it was found.
+            if is_missing(&out.stderr_text()) {
+                return Err(Error::SessionNotFound {
+                    name: name.to_owned(),
+                    backend: Some(BackendType::Container),
+                });
+            }
+            return Err(self.failure(&out, "logs"));
+        }
+        Ok(text::last_lines(
+            &out.stdout_text(),
+            options.lines,
+            options.ansi,
+        ))
     }
 
     fn run_invocation(&self, invocation: Invocation) -> Result<Output> {
@@ -500,7 +543,13 @@ impl ContainerRunner {
             .filter(|var| env_file.is_none() || !fits(var))
         {
             args.push("-e".to_owned());
-            args.push(format!("{}={}", var.key(), var.value()));
+            // The value is in the CLI's environment (see `create`), out of its argv; a
+            // remote CLI gets no environment of ours.
+            if inherits(var) && !fits(var) && !self.host.is_remote() {
+                args.push(var.key().to_owned());
+            } else {
+                args.push(format!("{}={}", var.key(), var.value()));
+            }
         }
         for volume in config.volumes().iter().chain(config.log_volume()) {
             args.push("-v".to_owned());
@@ -565,6 +614,16 @@ impl ContainerRunner {
             .args(self.run_args(config, image.as_str(), env_source.as_deref()))
             .hiding(secrets)
             .timeout(RUN_TIMEOUT);
+        // Local only: a remote CLI gets no environment of ours (see `run_args`).
+        if !self.host.is_remote() {
+            for var in config
+                .env()
+                .iter()
+                .filter(|var| !fits(var) && inherits(var))
+            {
+                invocation = invocation.env(var.key(), var.value());
+            }
+        }
         if let Some(bytes) = stdin {
             invocation = invocation.stdin(bytes);
         }
@@ -604,11 +663,11 @@ impl ContainerRunner {
         Err(self.start_error(name, complaint(&stderr)))
     }
 
-    /// Watches a container that was just started for [`START_GRACE`]: it if it still
+    /// Watches a container that was just started for the start grace: it if it still
     /// runs, else a failed start with its exit code and last lines of output.
     fn watch(&self, name: &SessionName) -> Result<Inspect> {
-        let _wait = progress::waiting(|| Wait::start(name, START_GRACE));
-        thread::sleep(START_GRACE);
+        let _wait = progress::waiting(|| Wait::start(name, self.start_grace));
+        thread::sleep(self.start_grace);
         let found = self.require(name)?;
         if found.state().is_alive() {
             return Ok(found);
@@ -905,16 +964,18 @@ impl SessionBackend for ContainerRunner {
             since: options.since,
             ..self.log_query(&found, Some(options.lines))
         };
-        let cli = logs::invocation(self.runtime, &found.id, options.lines, false, options.since);
-        let out = self.call(&Verb::Logs(query), cli)?;
-        if !out.success() {
-            return Err(self.failure(&out, "logs"));
+        self.read_logs(name.as_str(), &found.id, Some(query), options)
+    }
+
+    fn logs_of_found(&self, found: &SessionStatus, options: &LogOptions) -> Result<String> {
+        match &found.id {
+            // Through the CLI, one process instead of two (a Podman process costs ≈ 40 ms):
+            // the lookup has just matched the container's exact name, so its ID is asked
+            // for directly. The API needs the inspect anyway (TTY or framed output), and
+            // it costs ≈ 1 ms there.
+            Some(id) if !self.speaks_api() => self.read_logs(&found.name, id, None, options),
+            _ => self.logs(&SessionName::new(&found.name)?, options),
         }
-        Ok(text::last_lines(
-            &out.stdout_text(),
-            options.lines,
-            options.ansi,
-        ))
     }
 
     fn follow(&self, name: &SessionName, options: &LogOptions, out: &mut dyn Write) -> Result<()> {
@@ -953,7 +1014,7 @@ impl SessionBackend for ContainerRunner {
     }
 
     /// One `ps` call, whatever the number of containers. Podman's JSON has everything;
-    /// Docker's `ps` has no PID (`status` reads it from `container inspect`).
+    /// Docker's `ps` has no PID: on this machine its cgroups have it.
     fn list_sessions(&self) -> Result<Vec<SessionStatus>> {
         let cli = match self.runtime {
             Runtime::Podman => self.invocation().args(["ps", "-a", "--format", "json"]),
@@ -976,6 +1037,11 @@ impl SessionBackend for ContainerRunner {
             (Runtime::Docker, false) => parse::docker_ps(&out.stdout_text()),
         }
         .map_err(|err| self.unreadable("ps", err))?;
+        if self.runtime == Runtime::Docker && Engine::is_local(Runtime::Docker) {
+            for session in sessions.iter_mut().filter(|s| s.state.is_alive()) {
+                session.pid = session.id.as_deref().and_then(super::cgroup::init_pid);
+            }
+        }
         sessions.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(sessions)
     }

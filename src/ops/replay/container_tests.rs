@@ -415,6 +415,39 @@ fn no_such_container_is_session_not_found_for_every_verb_but_start() {
 }
 
 #[test]
+fn logs_of_a_container_found_then_removed_is_session_not_found() {
+    // The lookup found it, so `logs` asks for its ID at once (one CLI process, not an
+    // inspect first); removed meanwhile, it is not found, which sends `kstlib ops logs`
+    // to the output it saved.
+    let gone = [
+        (&DOCKER20, &DOCKER20_GONE_LOGS),
+        (&DOCKER28, &DOCKER28_GONE_LOGS),
+        (&PODMAN, &PODMAN_GONE_LOGS),
+    ];
+    for (cli, answer) in gone {
+        let name = cli.container("gone");
+        let id = leak(format!("{name}-id"));
+        let mut found =
+            crate::ops::SessionStatus::new(&name, SessionState::Running, BackendType::Container);
+        found.id = Some(id.to_owned());
+        let replay = Replay::new()
+            .then(cli.program(), &["logs"], answer)
+            .shared();
+        let err = failure(
+            cli.runner(&replay)
+                .logs_of_found(&found, &LogOptions::default()),
+            &format!("container session '{name}' not found"),
+            exit::NOT_FOUND,
+        );
+        assert!(
+            matches!(err, Error::SessionNotFound { .. }),
+            "{}: {err:?}",
+            cli.tag
+        );
+    }
+}
+
+#[test]
 fn an_id_prefix_of_several_containers_is_no_container_of_that_name() {
     // A tmux session `a` is looked for among containers too; Podman failed the lookup
     // ("more than one result") and every command warned that Podman could not be used.

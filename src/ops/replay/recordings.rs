@@ -1005,3 +1005,38 @@ pub(super) const PODMAN_DENIED_LOCAL_PS: Recording = Recording {
     stdout: b"",
     stderr: b"Error: creating runtime static files directory: mkdir /var/lib/containers/storage: permission denied\n",
 };
+
+/// Docker CLI 20.10 (/usr/bin/docker), `logs` of a container removed since it was found.
+///
+/// ```text
+/// /usr/bin/docker logs replay-docker20-gone
+/// ```
+pub(super) const DOCKER20_GONE_LOGS: Recording = Recording {
+    code: Some(1),
+    stdout: b"",
+    stderr: b"Error: No such container: replay-docker20-gone\n",
+};
+
+/// Docker CLI 28.2 (/usr/local/bin/docker), `logs` of a container removed since it was
+/// found.
+///
+/// ```text
+/// /usr/local/bin/docker logs replay-docker28-gone
+/// ```
+pub(super) const DOCKER28_GONE_LOGS: Recording = Recording {
+    code: Some(1),
+    stdout: b"",
+    stderr: b"Error response from daemon: No such container: replay-docker28-gone\n",
+};
+
+/// Podman 4.3.1, `logs` of a container removed since it was found.
+///
+/// ```text
+/// /usr/bin/podman logs replay-podman-gone
+/// ```
+pub(super) const PODMAN_GONE_LOGS: Recording = Recording {
+    code: Some(125),
+    stdout: b"",
+    stderr:
+        b"Error: no container with name or ID \"replay-podman-gone\" found: no such container\n",
+};

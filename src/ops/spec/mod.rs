@@ -36,6 +36,7 @@ pub struct SessionConfig {
     pub(crate) socket: TmuxSocket,
     pub(crate) stop_signal: Option<StopSignal>,
     pub(crate) stop_timeout: Option<Duration>,
+    pub(crate) start_grace: Duration,
     pub(crate) logs: LogSettings,
     pub(crate) declared: bool,
     pub(crate) host: HostChoice,
@@ -148,6 +149,12 @@ impl SessionConfig {
     /// The configured stop timeout, if any.
     pub fn stop_timeout(&self) -> Option<Duration> {
         self.stop_timeout
+    }
+
+    /// How long a start watches the new program before it counts as running: a program
+    /// that ends within it is a failed start (`start_grace`, `ops.start_grace`; 0.5 s).
+    pub fn start_grace(&self) -> Duration {
+        self.start_grace
     }
 
     /// Where its log goes and how big it may grow (`ops.log_dir`, `ops.log_max_size`).

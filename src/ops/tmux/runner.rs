@@ -41,6 +41,7 @@ pub struct TmuxRunner {
     socket: TmuxSocket,
     exec: Arc<dyn Executor>,
     logs: LogSettings,
+    start_grace: Duration,
     /// Where the server runs: its processes and log files are looked at there.
     host: Host,
 }
@@ -63,6 +64,7 @@ impl TmuxRunner {
             socket,
             exec,
             logs: LogSettings::from_env(),
+            start_grace: START_GRACE,
             host: Host::local(),
         }
     }
@@ -77,14 +79,18 @@ impl TmuxRunner {
         }
     }
 
-    /// A runner for the server a session is configured on, with its log settings.
+    /// A runner for the server a session is configured on, with its log settings and
+    /// start grace.
     pub fn for_session(config: &SessionConfig) -> Self {
-        Self::on_host(
-            config.tmux_binary(),
-            config.socket().clone(),
-            Host::of(config.host()),
-        )
-        .with_logs(config.logs().clone())
+        TmuxRunner {
+            start_grace: config.start_grace(),
+            ..Self::on_host(
+                config.tmux_binary(),
+                config.socket().clone(),
+                Host::of(config.host()),
+            )
+            .with_logs(config.logs().clone())
+        }
     }
 
     /// The host the server runs on.
@@ -200,7 +206,15 @@ impl TmuxRunner {
             if no_server(&stderr) {
                 return Ok(Vec::new());
             }
-            return Err(self.refused("list-sessions", &out));
+            // Listing asks nothing of a session: when it fails, tmux (or what
+            // `tmux_binary` names) cannot be used at all, for `start` as for `status`.
+            return Err(match self.refused("list-sessions", &out) {
+                err @ Error::Unavailable { .. } => err,
+                err => Error::Unavailable {
+                    what: self.describe(),
+                    reason: err.to_string().into(),
+                },
+            });
         }
         let rows: Vec<Row> = out.stdout_text().lines().filter_map(parse_row).collect();
         Ok(self.settle_rows(rows))
@@ -386,12 +400,12 @@ impl TmuxRunner {
         args
     }
 
-    /// Watches a program that was just started for [`START_GRACE`]: its row if it still
+    /// Watches a program that was just started for the start grace: its row if it still
     /// runs, else how it ended and its last lines.
     fn watch(&self, name: &SessionName, pid: Option<u32>) -> Result<Result<Row, FailedStart>> {
         if let Some(pid) = pid {
-            let _wait = progress::waiting(|| Wait::start(name, START_GRACE));
-            self.wait_gone(pid, START_GRACE);
+            let _wait = progress::waiting(|| Wait::start(name, self.start_grace));
+            self.wait_gone(pid, self.start_grace);
         }
         match self.find(name)? {
             Some(row) if !row.dead => Ok(Ok(row)),

@@ -166,6 +166,7 @@ fn field_label(field: &str) -> &str {
         "socket_path" => "tmux socket path",
         "tmux_binary" => "tmux binary",
         "stop_signal" => "stop signal",
+        "start_grace" => "start grace",
         "keys" => "keys",
         "log_dir" => "log directory",
         "log_max_size" => "log file size",

@@ -78,6 +78,12 @@ impl Engine {
         socket::discover(runtime).map(|socket| Engine::at(runtime, socket))
     }
 
+    /// Whether `runtime`'s CLI talks to an engine on this machine (a local unix socket
+    /// that exists), whether or not kstlib uses its API.
+    pub(crate) fn is_local(runtime: Runtime) -> bool {
+        socket::discover(runtime).is_some()
+    }
+
     /// The engine of `runtime` at `socket`.
     pub(crate) fn at(runtime: Runtime, socket: PathBuf) -> Engine {
         Engine {
