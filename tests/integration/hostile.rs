@@ -2737,7 +2737,7 @@ fn a_backend_call_that_hangs_is_exit_5_within_its_time_limit() {
             .env("KSTLIB_BACKEND_TIMEOUT", "1")
             .fails(
                 5,
-                concat!("error: tmux cannot be used: `[ROOT]/bin/hung-tmux list-sessions -F …` did not answer within 1 s\n", doctor_hint!()),
+                concat!("error: tmux cannot be used: `[ROOT]/bin/hung-tmux -u list-sessions -F …` did not answer within 1 s\n", doctor_hint!()),
             ),
         ops("docker hangs", &["status", "web", "--runtime", "docker"])
             .env("PATH", &path)
@@ -3027,7 +3027,7 @@ fn a_hung_tmux_server_is_a_warning_naming_it_within_its_time_limit() {
         .tmux_tmpdir
         .join(format!("tmux-{}", nix::unistd::getuid()));
     let _hung = crate::env::HungEngine::new(&dir);
-    let warning = "warning: tmux -L hung.sock cannot be used: `tmux -L hung.sock list-sessions -F …` did not answer within 1 s\n";
+    let warning = "warning: tmux -L hung.sock cannot be used: `tmux -L hung.sock -u list-sessions -F …` did not answer within 1 s\n";
     // What looks everywhere says what it could not ask (and cannot say "not found" while
     // a server did not answer); a declared session is looked up where the config puts
     // it, which answers.
@@ -3075,7 +3075,7 @@ fn a_tmux_binary_that_fails_is_named() {
     };
     env.write(&env.root().join("not-a-program"), "echo hi\n");
     let false_ = concat!(
-        "error: tmux cannot be used: `/bin/false list-sessions` failed with exit code 1: '/bin/false' gave no reason\n",
+        "error: tmux cannot be used: `/bin/false -u list-sessions` failed with exit code 1: '/bin/false' gave no reason\n",
         doctor_hint!()
     );
     let cases = [
@@ -3307,7 +3307,7 @@ fn starting_with_a_tmux_binary_that_fails_is_unavailable_like_every_other_comman
     // A live server, so that `status` has one to ask.
     env.ops(&["start", "live", "-c", "sleep 300"]).success();
     let unusable = concat!(
-        "error: tmux cannot be used: `/bin/false list-sessions` failed with exit code 1: '/bin/false' gave no reason\n",
+        "error: tmux cannot be used: `/bin/false -u list-sessions` failed with exit code 1: '/bin/false' gave no reason\n",
         doctor_hint!()
     );
     let config = "ops:\n  tmux_binary: /bin/false\n";
@@ -3345,7 +3345,7 @@ error: unknown key 'bogus' in 'ops'
 2 |   bogus: 1
   |   ^^^^^ unknown key
   |
-  = help: known keys: default_backend, tmux_binary, container_runtime, log_dir, log_max_size, start_grace, sessions
+  = help: known keys: default_backend, tmux_binary, container_runtime, log_dir, log_max_size, start_grace, sessions, hosts
 ",
         ),
         ops("a missing file", &["start", "bot", "--config", &missing]).fails(
@@ -3376,7 +3376,7 @@ error: unknown key 'bogus\\u{9b}2J' in 'ops'
 2 |   bogus\\u{9b}2J: 1
   |   ^^^^^^^^^^^^^ unknown key
   |
-  = help: known keys: default_backend, tmux_binary, container_runtime, log_dir, log_max_size, start_grace, sessions
+  = help: known keys: default_backend, tmux_binary, container_runtime, log_dir, log_max_size, start_grace, sessions, hosts
 ",
         ),
         ops("a zero-width space before a value", &["start", "bot"])

@@ -470,19 +470,19 @@ fn a_hung_tmux_server_is_a_warning_naming_it_not_a_silent_wait() {
     --- stdout
     bot: running
     --- stderr
-    warning: tmux -L hung.sock cannot be used: `tmux -L hung.sock list-sessions -F …` did not answer within 1 s
+    warning: tmux -L hung.sock cannot be used: `tmux -L hung.sock -u list-sessions -F …` did not answer within 1 s
     [EOF]
     exit: 0
     --- stdout
     NAME  STATE    BACKEND  PID    CREATED  ORIGIN
     bot   running  tmux     [PID]  [AGO]    managed
     --- stderr
-    warning: tmux -L hung.sock cannot be used: `tmux -L hung.sock list-sessions -F …` did not answer within 1 s
+    warning: tmux -L hung.sock cannot be used: `tmux -L hung.sock -u list-sessions -F …` did not answer within 1 s
     [EOF]
     exit: 5
     --- stdout
     --- stderr
-    error: tmux -L hung.sock cannot be used: `tmux -L hung.sock list-sessions -F …` did not answer within 1 s
+    error: tmux -L hung.sock cannot be used: `tmux -L hung.sock -u list-sessions -F …` did not answer within 1 s
     hint: `kstlib ops doctor` checks every backend and says what to do
     [EOF]
     ");
