@@ -98,8 +98,10 @@ fn stat_line_field(stat: &str, n: usize) -> Option<String> {
 /// `starttime`, in clock ticks since boot).
 pub(crate) fn parent_and_start(pid: u32) -> Option<(u32, u64)> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let fields: Vec<&str> = stat[stat.rfind(')')? + 1..].split_whitespace().collect();
-    Some((fields.get(1)?.parse().ok()?, fields.get(19)?.parse().ok()?))
+    Some((
+        stat_line_field(&stat, 1)?.parse().ok()?,
+        stat_line_field(&stat, 19)?.parse().ok()?,
+    ))
 }
 
 /// The `tpgid` field of a `/proc/PID/stat` line (read on another host).
