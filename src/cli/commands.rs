@@ -55,7 +55,7 @@ fn scope(config: &Config, target: &Target) -> Result<Scope, Error> {
         backend: target.backend,
         socket: socket(target)?,
         runtime: target.runtime,
-        host: host(config, target.host.as_deref())?,
+        hosts: host(config, target.host.as_deref())?.into_iter().collect(),
     })
 }
 
@@ -255,6 +255,9 @@ fn declared_rows(
     };
     let mut seen = std::collections::HashSet::new();
     wanted.retain(|name| seen.insert(*name));
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
     if let Some(unknown) = wanted.iter().find(|name| !config.is_declared(name)) {
         let declared: Vec<&str> = config.session_names().collect();
         // After the error, which must come first: what the user can name instead.
@@ -271,8 +274,17 @@ fn declared_rows(
             format!("declared sessions: {declared}"),
         ));
     }
+    // Only the hosts these sessions live on: one that is down must not slow, or warn
+    // about, sessions elsewhere.
+    let mut hosts: Vec<HostChoice> = Vec::new();
+    for declared in wanted.iter().filter_map(|name| config.find(name)) {
+        let on = host.clone().unwrap_or_else(|| declared.host());
+        if !hosts.contains(&on) {
+            hosts.push(on);
+        }
+    }
     let scope = Scope {
-        host,
+        hosts,
         ..Scope::default()
     };
     let inventory = inventory::list(config, &scope)?;

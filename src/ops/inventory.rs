@@ -41,8 +41,8 @@ pub struct Scope {
     pub socket: Option<TmuxSocket>,
     /// Only this container runtime.
     pub runtime: Option<Runtime>,
-    /// Only this host (`local`: this machine).
-    pub host: Option<HostChoice>,
+    /// Only these hosts (`local`: this machine). Empty means every host.
+    pub hosts: Vec<HostChoice>,
 }
 
 impl Scope {
@@ -62,7 +62,7 @@ impl Scope {
     }
 
     fn wants_host(&self, host: &HostChoice) -> bool {
-        self.host.as_ref().is_none_or(|wanted| wanted == host)
+        self.hosts.is_empty() || self.hosts.contains(host)
     }
 
     /// Where a session of this scope may have left a log.
@@ -77,13 +77,21 @@ impl Scope {
         places
     }
 
+    /// The one host of the scope, when it names exactly one.
+    fn only_host(&self) -> Option<&HostChoice> {
+        match self.hosts.as_slice() {
+            [host] => Some(host),
+            _ => None,
+        }
+    }
+
     /// The scope as settings that pin a session to it.
     fn pins(&self) -> Settings {
         Settings {
             backend: self.backend().map(Given::new),
             socket: self.socket.clone().map(Given::new),
             runtime: self.runtime.map(Given::new),
-            host: self.host.clone().map(Given::new),
+            host: self.only_host().cloned().map(Given::new),
             ..Settings::default()
         }
     }
@@ -279,12 +287,7 @@ fn invalid_rows(config: &Config, scope: &Scope) -> Vec<SessionStatus> {
                 .as_ref()
                 .or(config.defaults().backend.as_ref())
                 .map_or(BackendType::Tmux, |backend| backend.value);
-            let host = declared
-                .settings()
-                .host
-                .as_ref()
-                .map(|host| host.value.clone())
-                .unwrap_or_default();
+            let host = declared.host();
             (scope.wants(backend) && scope.wants_host(&host)).then(|| {
                 let mut row = SessionStatus::new(declared.name(), SessionState::Invalid, backend);
                 row.host = host.name().map(str::to_owned);
@@ -460,14 +463,14 @@ pub fn manager_for(config: &Config, row: &SessionStatus) -> Result<SessionManage
 }
 
 /// The log that the session `name`, declared or not, left in `scope` when it is gone: its
-/// newest file on this machine, or on the remote host `scope` names (read there).
+/// newest file on this machine, or on the one remote host `scope` names (read there).
 pub fn find_saved(
     config: &Config,
     name: &SessionName,
     scope: &Scope,
     options: &LogOptions,
 ) -> Result<Option<SavedLog>> {
-    let Some(spec) = scope.host.as_ref().and_then(HostChoice::remote) else {
+    let Some(spec) = scope.only_host().and_then(HostChoice::remote) else {
         return Ok(logs::find_saved(
             &config.log_settings(),
             name,
@@ -562,7 +565,7 @@ fn describe_home(session: &SessionConfig) -> String {
 /// does not answer would stop every start on this one.)
 fn elsewhere(config: &Config, session: &SessionConfig) -> Result<Vec<Place>> {
     let scope = Scope {
-        host: Some(session.host().clone()),
+        hosts: vec![session.host().clone()],
         ..Scope::default()
     };
     let (everywhere, unanswered) = places(config, &[], &scope)?;

@@ -335,14 +335,32 @@ fn a_host_that_does_not_answer_or_refuses_the_key_is_a_warning_in_list_and_exit_
     let env = TestEnv::new();
     env.redact_as(&format!("port {}:", host.closed_port), "port [PORT]:");
     env.write_config(&format!(
-        "ops:\n  hosts:\n{}{}{}{}  sessions:\n{}",
+        "ops:\n  hosts:\n{}{}{}{}  sessions:\n{}{}",
         host.host_yaml("vps1", "kst-remote", ""),
         host.host_yaml("badkey", "kst-wrongkey", ""),
         host.host_yaml("hung", "kst-hung", ""),
         host.host_yaml("closed", "kst-closed", ""),
         session("there", "vps1", "sleep 300"),
+        session("here", "local", "sleep 300"),
     ));
     env.ops(&["start", "there"]).success();
+    // up and down ask only the hosts of their sessions: a host that is down elsewhere
+    // neither slows them nor warns.
+    insta::assert_snapshot!(env.ops(&["up", "here", "there"]), @"
+    exit: 0
+    --- stdout
+    here: started
+    there: running
+    --- stderr
+    [EOF]
+    ");
+    insta::assert_snapshot!(env.ops(&["down", "here"]), @"
+    exit: 0
+    --- stdout
+    here: stopped
+    --- stderr
+    [EOF]
+    ");
     let started = Instant::now();
     let list = env.ops(&["list", "--backend", "tmux"]);
     let took = started.elapsed();
@@ -355,6 +373,7 @@ fn a_host_that_does_not_answer_or_refuses_the_key_is_a_warning_in_list_and_exit_
     --- stdout
     NAME   HOST  STATE    BACKEND  PID    CREATED  ORIGIN
     there  vps1  running  tmux     [PID]  [AGO]    config
+    here   -     defined  tmux     -      -        config
     --- stderr
     warning: host 'badkey' cannot be used: root@127.0.0.1: Permission denied (publickey).
     warning: host 'hung' cannot be used: Connection timed out during banner exchange

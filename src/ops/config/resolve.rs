@@ -78,6 +78,12 @@ impl Declared {
     pub fn session(&self) -> Result<&SessionConfig, &ConfigErrors> {
         self.session.as_ref()
     }
+
+    /// The host the entry names; this machine when it names none (or none that could be
+    /// read).
+    pub fn host(&self) -> HostChoice {
+        host_of(&self.settings)
+    }
 }
 
 impl Config {
