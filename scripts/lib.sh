@@ -22,7 +22,7 @@ KST_IMAGE=kstlib-test/busybox:1
 # an image made by an older version of this file is replaced, not silently reused.
 KST_IMAGE_LABEL=io.kstlib.test.image
 KST_IMAGE_LAYOUT=1
-KST_PACKAGES_NEEDED="tmux podman runc docker.io busybox-static fish openssh-client openssh-server"
+KST_PACKAGES_NEEDED="tmux podman runc docker.io busybox-static fish zsh openssh-client openssh-server"
 KST_DOCKERD_WAIT_S=30
 
 # ---------------------------------------------------------------- output and helpers
@@ -111,6 +111,8 @@ kst_missing_packages() {
   kst_pkg_installed busybox-static || missing+=(busybox-static)
   # The completion tests source kstlib's script into a real fish (bash is always there).
   kst_have fish || missing+=(fish)
+  # The remote scripts must read alike in every login shell: unit tests run them in zsh.
+  kst_have zsh || missing+=(zsh)
   # The second host of the remote tests: a real sshd on loopback (see kst_ensure_sshd).
   kst_have ssh || missing+=(openssh-client)
   kst_have sshd || missing+=(openssh-server)

@@ -23,7 +23,9 @@ pub(crate) fn quote(word: &str) -> String {
 
 fn quote_plain(word: &str) -> String {
     let safe = |c: char| c.is_ascii_alphanumeric() || "_@%+=:,./-".contains(c);
-    if !word.is_empty() && word.chars().all(safe) {
+    // zsh reads a leading `=` as "the path of the command named …" (`=bot:` fails as
+    // "bot: not found"), so such a word is quoted like any other.
+    if !word.is_empty() && !word.starts_with('=') && word.chars().all(safe) {
         return word.to_owned();
     }
     format!("'{}'", word.replace('\'', r"'\''"))
@@ -77,22 +79,44 @@ mod tests {
 
     use super::*;
 
-    /// What `sh -c` makes of the remote command for `printf '%s\0' ARGS…`, joined as ssh
-    /// joins it: the argv printf got, NUL-separated so that newlines inside words survive.
+    /// The login shells a remote host may have (those installed here): `sh`, and `bash`
+    /// and `zsh`, which read some words differently.
+    fn shells() -> Vec<&'static str> {
+        let have = |shell: &str| {
+            Command::new(shell)
+                .args(["-c", "true"])
+                .status()
+                .is_ok_and(|status| status.success())
+        };
+        std::iter::once("sh")
+            .chain(["bash", "zsh"].into_iter().filter(|shell| have(shell)))
+            .collect()
+    }
+
+    /// What each of [`shells`] makes of the remote command for `printf '%s\0' ARGS…`,
+    /// joined as ssh joins it: the argv printf got, NUL-separated so that newlines inside
+    /// words survive; every shell must give the same.
     fn through_sh(args: &[&str]) -> Vec<String> {
         let mut all = vec!["%s\\0"];
         all.extend_from_slice(args);
         let line = words("printf", &all).join(" ");
-        let out = Command::new("sh")
-            .arg("-c")
-            .arg(&line)
-            .output()
-            .expect("sh");
-        assert!(out.status.success(), "{line:?}: {out:?}");
-        let text = String::from_utf8(out.stdout).expect("utf-8");
-        let mut argv: Vec<String> = text.split('\0').map(str::to_owned).collect();
-        argv.pop();
-        argv
+        let mut answers = shells().into_iter().map(|shell| {
+            let out = Command::new(shell)
+                .arg("-c")
+                .arg(&line)
+                .output()
+                .expect("run a shell");
+            assert!(out.status.success(), "{shell}: {line:?}: {out:?}");
+            let text = String::from_utf8(out.stdout).expect("utf-8");
+            let mut argv: Vec<String> = text.split('\0').map(str::to_owned).collect();
+            argv.pop();
+            (shell, argv)
+        });
+        let (_, first) = answers.next().expect("sh");
+        for (shell, argv) in answers {
+            assert_eq!(argv, first, "{shell} reads {line:?} otherwise than sh");
+        }
+        first
     }
 
     fn words(program: &str, args: &[&str]) -> Vec<String> {
@@ -103,7 +127,8 @@ mod tests {
     #[test]
     fn plain_words_stay_and_others_are_quoted() {
         assert_eq!(quote("list-sessions"), "list-sessions");
-        assert_eq!(quote("=bot:"), "=bot:");
+        assert_eq!(quote("=bot:"), "'=bot:'");
+        assert_eq!(quote("bot=x"), "bot=x");
         assert_eq!(quote(""), "''");
         assert_eq!(quote("a b"), "'a b'");
         assert_eq!(quote("it's"), r"'it'\''s'");
@@ -151,6 +176,8 @@ mod tests {
             "*",
             "-t",
             "--",
+            "=bot:",
+            "=ls",
             "",
             " ",
             "#{pane_pid}",
