@@ -242,21 +242,35 @@ pub(super) fn restart(config: &Config, args: &RestartArgs) -> CliResult {
 /// The declared sessions `names` (all of them when empty, each once), each with its row
 /// in `list` (where it runs now, or `defined`, or `invalid`); a name that is not declared
 /// is not found.
+/// The rows of the declared sessions `up` or `down` acts on, as `list` finds them.
+struct DeclaredRows {
+    rows: Vec<SessionStatus>,
+    /// A place these sessions may be in did not answer: a `defined` row may be wrong.
+    uncertain: bool,
+}
+
 fn declared_rows(
     config: &Config,
     names: &[String],
     host: Option<&str>,
-) -> Result<Vec<SessionStatus>, Failure> {
+) -> Result<DeclaredRows, Failure> {
     let host = self::host(config, host)?;
+    let on_host = |name: &&str| {
+        host.as_ref()
+            .is_none_or(|host| config.find(name).is_some_and(|d| &d.host() == host))
+    };
     let mut wanted: Vec<&str> = if names.is_empty() {
-        config.session_names().collect()
+        config.session_names().filter(on_host).collect()
     } else {
         names.iter().map(String::as_str).collect()
     };
     let mut seen = std::collections::HashSet::new();
     wanted.retain(|name| seen.insert(*name));
     if wanted.is_empty() {
-        return Ok(Vec::new());
+        return Ok(DeclaredRows {
+            rows: Vec::new(),
+            uncertain: false,
+        });
     }
     if let Some(unknown) = wanted.iter().find(|name| !config.is_declared(name)) {
         let declared: Vec<&str> = config.session_names().collect();
@@ -272,6 +286,23 @@ fn declared_rows(
                 backend: None,
             }),
             format!("declared sessions: {declared}"),
+        ));
+    }
+    if let (Some(host), Some(elsewhere)) = (&host, wanted.iter().find(|name| !on_host(name))) {
+        let declared_on = config
+            .find(elsewhere)
+            .map(|d| d.host().name().unwrap_or("local").to_owned())
+            .unwrap_or_default();
+        return Err(Failure::Noted(
+            Box::new(Error::SessionNotFound {
+                name: (*elsewhere).to_owned(),
+                backend: None,
+            }),
+            format!(
+                "'{elsewhere}' is declared on host '{declared_on}', not '{}'; up and down act \
+                 where a session is declared",
+                host.name().unwrap_or("local")
+            ),
         ));
     }
     // Only the hosts these sessions live on: one that is down must not slow, or warn
@@ -291,7 +322,7 @@ fn declared_rows(
     for warning in &inventory.warnings {
         note(&render::warning(warning));
     }
-    Ok(wanted
+    let rows = wanted
         .into_iter()
         .filter_map(|name| {
             inventory
@@ -300,7 +331,11 @@ fn declared_rows(
                 .find(|row| row.name == name && row.origin == Origin::Config)
                 .cloned()
         })
-        .collect())
+        .collect();
+    Ok(DeclaredRows {
+        rows,
+        uncertain: !inventory.warnings.is_empty(),
+    })
 }
 
 /// The errors of the invalid declared sessions among `rows`, shown on stderr.
@@ -421,7 +456,7 @@ fn report(outcomes: &[Outcome], output: Output) -> CliResult {
 }
 
 pub(super) fn up(config: &Config, args: &UpArgs) -> CliResult {
-    let rows = declared_rows(config, &args.names, args.host.as_deref())?;
+    let DeclaredRows { rows, .. } = declared_rows(config, &args.names, args.host.as_deref())?;
     show_invalid(config, &rows);
     let outcomes = each(&rows, |row| match row.state {
         SessionState::Invalid => invalid(&row.name),
@@ -457,9 +492,13 @@ pub(super) fn up(config: &Config, args: &UpArgs) -> CliResult {
 
 pub(super) fn down(config: &Config, args: &DownArgs) -> CliResult {
     let options = stop_options(&args.stop, Removal::Auto)?;
-    let rows = declared_rows(config, &args.names, args.host.as_deref())?;
+    let DeclaredRows { rows, uncertain } =
+        declared_rows(config, &args.names, args.host.as_deref())?;
     let outcomes = each(&rows, |row| match row.state {
-        SessionState::Invalid | SessionState::Defined => outcome(&row.name, "not_running", None),
+        SessionState::Invalid => outcome(&row.name, "not_running", None),
+        // Not seen, but a place it may run in did not answer: the stop asks again, and
+        // fails as that place does rather than saying it is down.
+        SessionState::Defined if !uncertain => outcome(&row.name, "not_running", None),
         _ => {
             let stopped = inventory::manager_for(config, row).and_then(|manager| {
                 manager.stop_with(&with_timeout(options, &args.stop, &manager))

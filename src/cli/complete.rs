@@ -23,6 +23,7 @@ use clap_complete::engine::CompletionCandidate;
 use clap_complete::env::Shells;
 
 use crate::ops::config::{Config, ConfigSource};
+use crate::ops::host::HostChoice;
 use crate::ops::inventory::{self, Scope};
 use crate::ops::tmux;
 use crate::ops::validate::SessionName;
@@ -101,17 +102,30 @@ fn config_from_words() -> Option<std::path::PathBuf> {
 }
 
 /// The config and every session, looked up within [`LOOKUP_LIMIT`]; what could not be
-/// had in time is left out. tmux and the container runtimes are asked apart, so that a
-/// runtime slowed down by hundreds of containers costs its own rows, not tmux's.
+/// had in time is left out. Each backend of each host is asked apart, so that a runtime
+/// slowed down by hundreds of containers, or a host that does not answer, costs its own
+/// rows, not the others'.
 fn lookup() -> (Option<Config>, Vec<SessionStatus>) {
     let source = ConfigSource::from_env(config_from_words());
     let config = Config::load(&source).ok();
+    let hosts: Vec<HostChoice> = std::iter::once(HostChoice::Local)
+        .chain(config.iter().flat_map(|config| {
+            config
+                .hosts()
+                .map(|spec| HostChoice::Remote(std::sync::Arc::clone(spec)))
+                .collect::<Vec<_>>()
+        }))
+        .collect();
     let (tx, rx) = mpsc::channel();
-    for backend in BackendType::ALL {
+    for (backend, host) in BackendType::ALL
+        .into_iter()
+        .flat_map(|backend| hosts.iter().map(move |host| (backend, host.clone())))
+    {
         let tx = tx.clone();
         let config = config.clone().unwrap_or_default();
         let scope = Scope {
             backend: Some(backend),
+            hosts: vec![host],
             ..Scope::default()
         };
         // Left running if it is late: the process exits once the candidates are printed.

@@ -395,10 +395,17 @@ impl Executor for SystemExecutor {
     ) -> Result<Option<i32>, ExecError> {
         tracing::debug!("streaming: {invocation}");
         let (mut child, merged) = spawn_piped(invocation)?;
-        // Unmerged stderr goes on to ours, as it comes.
-        let errors = child.stderr.take().map(|mut stderr| {
+        // Unmerged stderr goes on to ours line by line as it comes, escaped: a remote
+        // host's banner or rc files may print anything there.
+        let errors = child.stderr.take().map(|stderr| {
             thread::spawn(move || {
-                let _ = io::copy(&mut stderr, &mut io::stderr());
+                for line in io::BufRead::split(io::BufReader::new(stderr), b'\n') {
+                    let Ok(line) = line else { break };
+                    let text = sanitize::strip_escapes(&String::from_utf8_lossy(&line));
+                    if writeln!(io::stderr(), "{text}").is_err() {
+                        break;
+                    }
+                }
             })
         });
         let reader: Option<Box<dyn Read>> = match merged {

@@ -335,13 +335,14 @@ fn a_host_that_does_not_answer_or_refuses_the_key_is_a_warning_in_list_and_exit_
     let env = TestEnv::new();
     env.redact_as(&format!("port {}:", host.closed_port), "port [PORT]:");
     env.write_config(&format!(
-        "ops:\n  hosts:\n{}{}{}{}  sessions:\n{}{}",
+        "ops:\n  hosts:\n{}{}{}{}  sessions:\n{}{}{}",
         host.host_yaml("vps1", "kst-remote", ""),
         host.host_yaml("badkey", "kst-wrongkey", ""),
         host.host_yaml("hung", "kst-hung", ""),
         host.host_yaml("closed", "kst-closed", ""),
         session("there", "vps1", "sleep 300"),
         session("here", "local", "sleep 300"),
+        session("far", "closed", "sleep 300"),
     ));
     env.ops(&["start", "there"]).success();
     // up and down ask only the hosts of their sessions: a host that is down elsewhere
@@ -361,6 +362,32 @@ fn a_host_that_does_not_answer_or_refuses_the_key_is_a_warning_in_list_and_exit_
     --- stderr
     [EOF]
     ");
+    // A session whose host does not answer is not said to be down.
+    insta::assert_snapshot!(env.ops(&["down", "far"]), @"
+    exit: 1
+    --- stdout
+    far: failed: host 'closed' cannot be used: ssh: connect to host 127.0.0.1 port [PORT]: Connection refused
+    --- stderr
+    warning: host 'closed' cannot be used: ssh: connect to host 127.0.0.1 port [PORT]: Connection refused
+    [EOF]
+    ");
+    // --host: the sessions declared there; one declared elsewhere is refused by name.
+    insta::assert_snapshot!(env.ops(&["up", "--host", "vps1"]), @"
+    exit: 0
+    --- stdout
+    there: running
+    --- stderr
+    [EOF]
+    ");
+    insta::assert_snapshot!(env.ops(&["down", "--host", "vps1", "here"]), @"
+    exit: 4
+    --- stdout
+    --- stderr
+    error: session 'here' not found
+    hint: `kstlib ops list` shows the sessions that exist
+    note: 'here' is declared on host 'local', not 'vps1'; up and down act where a session is declared
+    [EOF]
+    ");
     let started = Instant::now();
     let list = env.ops(&["list", "--backend", "tmux"]);
     let took = started.elapsed();
@@ -371,9 +398,10 @@ fn a_host_that_does_not_answer_or_refuses_the_key_is_a_warning_in_list_and_exit_
     insta::assert_snapshot!(list, @"
     exit: 0
     --- stdout
-    NAME   HOST  STATE    BACKEND  PID    CREATED  ORIGIN
-    there  vps1  running  tmux     [PID]  [AGO]    config
-    here   -     defined  tmux     -      -        config
+    NAME   HOST    STATE    BACKEND  PID    CREATED  ORIGIN
+    there  vps1    running  tmux     [PID]  [AGO]    config
+    here   -       defined  tmux     -      -        config
+    far    closed  defined  tmux     -      -        config
     --- stderr
     warning: host 'badkey' cannot be used: root@127.0.0.1: Permission denied (publickey).
     warning: host 'hung' cannot be used: Connection timed out during banner exchange

@@ -98,6 +98,13 @@ pub(super) fn inherits(var: &EnvVar) -> bool {
         "HTTPS_PROXY",
         "NO_PROXY",
         "ALL_PROXY",
+        // What the Go runtime of the CLIs reads; not every GO… name (GOOGLE_CREDENTIALS).
+        "GOGC",
+        "GOMEMLIMIT",
+        "GOMAXPROCS",
+        "GODEBUG",
+        "GOTRACEBACK",
+        "GORACE",
     ];
     const CLI_READS_PREFIX: &[&str] = &[
         "DOCKER",
@@ -106,7 +113,6 @@ pub(super) fn inherits(var: &EnvVar) -> bool {
         "BUILDAH",
         "REGISTRY",
         "XDG_",
-        "GO",
         "LC_",
         "LD_",
         "SSL_",
@@ -151,7 +157,9 @@ mod tests {
         let var = |key: &str| EnvVar::new(key, "a\nb").expect("valid");
         assert!(inherits(&var("TLS_KEY")));
         assert!(inherits(&var("API_TOKEN")));
+        assert!(inherits(&var("GOOGLE_CREDENTIALS")));
         for key in [
+            "GODEBUG",
             "PATH",
             "DOCKER_HOST",
             "CONTAINER_HOST",

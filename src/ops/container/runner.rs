@@ -1037,7 +1037,11 @@ impl SessionBackend for ContainerRunner {
             (Runtime::Docker, false) => parse::docker_ps(&out.stdout_text()),
         }
         .map_err(|err| self.unreadable("ps", err))?;
-        if self.runtime == Runtime::Docker && Engine::is_local(Runtime::Docker) {
+        // The cgroups read are this machine's: not those of a remote host's containers.
+        if self.runtime == Runtime::Docker
+            && !self.host.is_remote()
+            && Engine::is_local(Runtime::Docker)
+        {
             for session in sessions.iter_mut().filter(|s| s.state.is_alive()) {
                 session.pid = session.id.as_deref().and_then(super::cgroup::init_pid);
             }

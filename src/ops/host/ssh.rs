@@ -421,7 +421,7 @@ mod tests {
         } else {
             "-T"
         };
-        let end = format!(" {tty} -- deploy@vps1.example.org exec tmux attach-session -t =bot");
+        let end = format!(" {tty} -- deploy@vps1.example.org exec tmux attach-session -t '=bot'");
         assert!(text.ends_with(&end), "{text}");
     }
 }
