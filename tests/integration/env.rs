@@ -1178,10 +1178,13 @@ impl SshHost {
                 "ListenAddress 127.0.0.1\nPort {port}\nHostKey {d}/host_key\n\
                  AuthorizedKeysFile {d}/authorized_keys\nPermitRootLogin prohibit-password\n\
                  PasswordAuthentication no\nKbdInteractiveAuthentication no\nStrictModes no\n\
-                 UsePAM no\nPidFile none\nMaxStartups 100\nMaxSessions 100\n{set_env}"
+                 UsePAM no\nPidFile none\nMaxStartups 100\nMaxSessions 100\n\
+                 Banner {d}/banner\n{set_env}"
             ),
         )
         .expect("sshd_config");
+        // What many servers print before a login: never to be read as ssh's error.
+        std::fs::write(dir.join("banner"), "Authorised use only.\n").expect("banner");
         let common = "  HostName 127.0.0.1\n  User root\n  IdentitiesOnly yes\n  \
                       StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n  \
                       LogLevel ERROR\n";
@@ -1191,7 +1194,10 @@ impl SshHost {
                 "Host kst-remote\n  Port {port}\n  IdentityFile {d}/client_key\n{common}\
                  Host kst-wrongkey\n  Port {port}\n  IdentityFile {d}/wrong_key\n{common}\
                  Host kst-hung\n  Port {}\n  IdentityFile {d}/client_key\n{common}\
-                 Host kst-closed\n  Port {}\n  IdentityFile {d}/client_key\n{common}",
+                 Host kst-closed\n  Port {}\n  IdentityFile {d}/client_key\n{common}\
+                 Host kst-loud\n  HostName 127.0.0.1\n  Port {port}\n  User root\n  \
+                 IdentityFile {d}/wrong_key\n  IdentitiesOnly yes\n  \
+                 StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n",
                 hung.port, closed_port,
             ),
         )
@@ -1232,7 +1238,9 @@ impl SshHost {
     }
 
     /// The `ops.hosts` entry of `name` reached through the alias `alias` (`kst-remote`,
-    /// `kst-wrongkey`, `kst-hung`) with a 2 s connect timeout, and `extra` keys.
+    /// `kst-wrongkey`, `kst-hung`, `kst-closed`, or `kst-loud`: a wrong key and ssh's
+    /// default log level, which shows the server's banner) with a 2 s connect timeout,
+    /// and `extra` keys.
     pub fn host_yaml(&self, name: &str, alias: &str, extra: &str) -> String {
         let config = self.ssh_config().display().to_string();
         format!("    {name}: {{ssh: {alias}, ssh_config: '{config}', connect_timeout: 2{extra}}}\n")

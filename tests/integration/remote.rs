@@ -335,11 +335,12 @@ fn a_host_that_does_not_answer_or_refuses_the_key_is_a_warning_in_list_and_exit_
     let env = TestEnv::new();
     env.redact_as(&format!("port {}:", host.closed_port), "port [PORT]:");
     env.write_config(&format!(
-        "ops:\n  hosts:\n{}{}{}{}  sessions:\n{}{}{}",
+        "ops:\n  hosts:\n{}{}{}{}{}  sessions:\n{}{}{}",
         host.host_yaml("vps1", "kst-remote", ""),
         host.host_yaml("badkey", "kst-wrongkey", ""),
         host.host_yaml("hung", "kst-hung", ""),
         host.host_yaml("closed", "kst-closed", ""),
+        host.host_yaml("loud", "kst-loud", ""),
         session("there", "vps1", "sleep 300"),
         session("here", "local", "sleep 300"),
         session("far", "closed", "sleep 300"),
@@ -406,6 +407,7 @@ fn a_host_that_does_not_answer_or_refuses_the_key_is_a_warning_in_list_and_exit_
     warning: host 'badkey' cannot be used: root@127.0.0.1: Permission denied (publickey).
     warning: host 'hung' cannot be used: Connection timed out during banner exchange
     warning: host 'closed' cannot be used: ssh: connect to host 127.0.0.1 port [PORT]: Connection refused
+    warning: host 'loud' cannot be used: root@127.0.0.1: Permission denied (publickey).
     [EOF]
     ");
     // Every backend of a host fails alike: one warning per host, not one per backend.
@@ -427,6 +429,15 @@ fn a_host_that_does_not_answer_or_refuses_the_key_is_a_warning_in_list_and_exit_
     --- stdout
     --- stderr
     error: host 'badkey' cannot be used: root@127.0.0.1: Permission denied (publickey).
+    hint: check that `ssh` reaches it as this user, without a prompt (keys, agent, ~/.ssh/config); kstlib runs ssh with BatchMode=yes
+    [EOF]
+    ");
+    // The server's banner is not ssh's error.
+    insta::assert_snapshot!(env.ops(&["status", "x", "--host", "loud"]), @"
+    exit: 5
+    --- stdout
+    --- stderr
+    error: host 'loud' cannot be used: root@127.0.0.1: Permission denied (publickey).
     hint: check that `ssh` reaches it as this user, without a prompt (keys, agent, ~/.ssh/config); kstlib runs ssh with BatchMode=yes
     [EOF]
     ");

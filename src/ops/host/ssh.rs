@@ -75,7 +75,10 @@ impl SshExecutor {
             "ServerAliveCountMax=3".to_owned(),
         ];
         if mode == Mode::Batch {
+            // Without a prompt; and without the host's banner or "Permanently added"
+            // notices, which would read as ssh's first error line.
             options.push("BatchMode=yes".to_owned());
+            options.push("LogLevel=ERROR".to_owned());
         }
         match control_dir() {
             Some(dir) => options.extend([

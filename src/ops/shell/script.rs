@@ -106,7 +106,10 @@ done
         text: concat!(
             "f=$1\n",
             home!(),
-            r#"cd -- "$f" 2>/dev/null || exit 1
+            // An exported CDPATH would send a relative path elsewhere, and `cd -` is
+            // `cd $OLDPWD`.
+            r#"case $f in -*) f=./$f;; esac
+CDPATH= cd -P -- "$f" 2>/dev/null || exit 1
 pwd
 "#
         ),
@@ -354,6 +357,14 @@ mod tests {
             run(Script::DIRECTORY, &["/kstlib-no-such-dir"]).code,
             Some(1)
         );
+        // Relative to where the script runs, whatever CDPATH says; `-` is a name.
+        let with_cdpath = Invocation::new("sh")
+            .args(Script::DIRECTORY.argv(["usr"]))
+            .env("CDPATH", "/")
+            .timeout(LIMIT);
+        let out = SystemExecutor.output(&with_cdpath).expect("sh runs");
+        assert_eq!(out.code, Some(1), "{out:?}");
+        assert_eq!(run(Script::DIRECTORY, &["-"]).code, Some(1));
         let home = std::env::var("HOME").unwrap_or_default();
         if !home.is_empty() && std::path::Path::new(&home).is_dir() {
             let out = run(Script::DIRECTORY, &["~"]);
