@@ -43,12 +43,12 @@ exit 0
     };
 
     /// `/proc/PID/stat` of each PID given, each after a line `pid PID` (nothing when the
-    /// process is gone).
+    /// process is gone), on one line: a command name may hold a newline.
     pub(crate) const STAT: Script = Script {
         name: "kstlib-stat",
         text: r#"for p in "$@"; do
   printf 'pid %s\n' "$p"
-  cat "/proc/$p/stat" 2>/dev/null && echo
+  [ -r "/proc/$p/stat" ] && tr '\n' ' ' <"/proc/$p/stat" 2>/dev/null && echo
 done
 exit 0
 "#,
@@ -76,8 +76,16 @@ exit 0
         name: "kstlib-signal-session",
         text: r#"sid=$1 sig=$2
 n=0
-for p in $(cat /proc/[0-9]*/stat 2>/dev/null |
-  awk -v sid="$sid" '{ pid = $1; sub(/^.*\) /, ""); if ($4 == sid && $1 != "Z" && $1 != "X") print pid }'); do
+# grep names each line's file: the PID comes from there, and a command name holding a
+# newline (or a fake ") ") cannot make another process look like a member.
+for p in $(grep -Hs '' /proc/[0-9]*/stat | awk -v sid="$sid" '
+  { i = index($0, ":"); f = substr($0, 1, i - 1); s[f] = s[f] substr($0, i + 1) " " }
+  END {
+    for (f in s) {
+      t = s[f]; sub(/^.*\) /, "", t); split(t, a, " ")
+      if (a[4] == sid && a[1] != "Z" && a[1] != "X") { split(f, q, "/"); print q[3] }
+    }
+  }'); do
   kill -s "$sig" "$p" 2>/dev/null && n=$((n + 1))
 done
 echo "$n"
@@ -90,7 +98,7 @@ echo "$n"
         name: "kstlib-wait",
         text: r#"pid=$1 n=$2 i=0
 while :; do
-  s=$(sed -n 's/^.*) \([A-Za-z]\).*$/\1/p' "/proc/$pid/stat" 2>/dev/null)
+  s=$(tr '\n' ' ' <"/proc/$pid/stat" 2>/dev/null | sed -n 's/^.*) \([A-Za-z]\).*$/\1/p')
   case $s in ''|Z|X) exit 0;; esac
   [ "$i" -ge "$n" ] && exit 1
   i=$((i + 1))
@@ -174,7 +182,7 @@ if [ -z "$pid" ]; then exec tail -c "+$from" -- "$f"; fi
 tail -c "+$from" -F -- "$f" 2>/dev/null &
 t=$!
 while kill -0 "$t" 2>/dev/null; do
-  s=$(sed -n 's/^.*) \([A-Za-z]\).*$/\1/p' "/proc/$pid/stat" 2>/dev/null)
+  s=$(tr '\n' ' ' <"/proc/$pid/stat" 2>/dev/null | sed -n 's/^.*) \([A-Za-z]\).*$/\1/p')
   case $s in
   '' | Z | X)
     sleep 1
@@ -318,9 +326,19 @@ mod tests {
     #[test]
     fn a_session_is_signalled_whatever_the_groups_of_its_processes() {
         use std::os::unix::process::CommandExt;
+        // One member's command name holds a newline and what reads as another stat line:
+        // "1 (y) S …" must not make PID 1 a member, nor leave this one out.
+        let dir = tempfile::tempdir().expect("temp dir");
+        let odd = dir.path().join("z\n1 (y");
+        let sleep = ["/bin/sleep", "/usr/bin/sleep"]
+            .into_iter()
+            .find(|path| std::path::Path::new(path).exists())
+            .expect("sleep");
+        std::fs::copy(sleep, &odd).expect("copy sleep");
         let mut leader = std::process::Command::new("sh");
         leader
-            .args(["-c", "set -m; sleep 1043 & sleep 1044 & wait"])
+            .args(["-c", "set -m; sleep 1043 & sleep 1044 & \"$0\" 1045 & wait"])
+            .arg(&odd)
             .stdout(std::process::Stdio::null());
         // SAFETY: setsid is async-signal-safe.
         unsafe {
@@ -334,13 +352,13 @@ mod tests {
         let sid = leader.id().to_string();
         let deadline = std::time::Instant::now() + LIMIT;
         let count = || run(Script::SIGNAL_SESSION, &[&sid, "0"]).stdout_text();
-        while count().trim() != "3" {
+        while count().trim() != "4" {
             assert!(std::time::Instant::now() < deadline, "{}", count());
             std::thread::sleep(Duration::from_millis(20));
         }
         assert_eq!(
             run(Script::SIGNAL_SESSION, &[&sid, "KILL"]).stdout_text(),
-            "3\n"
+            "4\n"
         );
         let _ = leader.wait();
         assert_eq!(
