@@ -30,7 +30,12 @@ fn ensure(dir: &Path) -> io::Result<()> {
     match fs::DirBuilder::new().mode(0o700).create(dir) {
         Ok(()) => {}
         Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {}
-        Err(err) => return Err(err),
+        Err(err) => {
+            return Err(io::Error::new(
+                err.kind(),
+                format!("cannot create '{}': {err}", dir.display()),
+            ));
+        }
     }
     let meta = fs::symlink_metadata(dir)?;
     let uid = nix::unistd::getuid().as_raw();

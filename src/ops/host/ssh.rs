@@ -244,9 +244,19 @@ impl Executor for SshExecutor {
 /// directory (`$XDG_RUNTIME_DIR/kstlib`, else `/tmp/kstlib-UID`), `0700`, this user's
 /// alone; `None` (no connection reuse, every call connects) when it cannot be made so.
 fn control_dir() -> Option<PathBuf> {
+    // A socket path has room for 107 bytes; ssh adds the fingerprint, `-`, the 40 hex
+    // digits of `%C` and, while it makes the socket, a `.` and 16 more.
+    const ROOM: usize = 107 - (8 + 1 + 40 + 17) - 1;
     static DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
     DIR.get_or_init(|| match crate::ops::private::subdir("ssh") {
-        Ok(dir) => Some(dir),
+        Ok(dir) if dir.as_os_str().len() <= ROOM => Some(dir),
+        Ok(dir) => {
+            tracing::warn!(
+                "no ssh connection reuse: {} is too long a path for a socket",
+                dir.display()
+            );
+            None
+        }
         Err(err) => {
             tracing::warn!("no ssh connection reuse: {err}");
             None
