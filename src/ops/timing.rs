@@ -80,16 +80,24 @@ fn parse_timeout(value: Option<&std::ffi::OsStr>) -> Result<Option<Duration>, Va
     text.trim()
         .parse::<f64>()
         .ok()
-        .filter(|secs| secs.is_finite() && *secs > 0.0 && *secs <= MAX_BACKEND_TIMEOUT_SECS)
+        .filter(|secs| secs.is_finite() && *secs >= MIN_BACKEND_TIMEOUT_SECS)
+        .filter(|secs| *secs <= MAX_BACKEND_TIMEOUT_SECS)
         .map(|secs| Some(Duration::from_secs_f64(secs)))
         .ok_or_else(|| {
             ValidationError::new(
                 BACKEND_TIMEOUT_ENV,
                 text.as_ref(),
-                "expected a number of seconds greater than 0 and at most 86400, e.g. 30",
+                format!(
+                    "expected a number of seconds from {MIN_BACKEND_TIMEOUT_SECS} to \
+                     {MAX_BACKEND_TIMEOUT_SECS}, e.g. 30"
+                ),
             )
         })
 }
+
+/// The shortest backend time limit [`BACKEND_TIMEOUT_ENV`] may ask for: a millisecond
+/// (`1e-12` would be no time at all, every call timing out).
+const MIN_BACKEND_TIMEOUT_SECS: f64 = 0.001;
 
 /// The longest backend time limit [`BACKEND_TIMEOUT_ENV`] may ask for: a day, as for
 /// `--timeout`; longer is no limit at all.
@@ -113,7 +121,7 @@ mod tests {
         assert_eq!(parse_timeout(None).ok(), Some(None));
         // 1e300 overflowed `Duration::from_secs_f64`, a panic.
         for bad in [
-            "1e300", "1e20", "abc", "5s", "-1", "0", "", "NaN", "inf", "86401",
+            "1e300", "1e20", "abc", "5s", "-1", "0", "", "NaN", "inf", "86401", "1e-12",
         ] {
             let err = parse(bad).expect_err(bad);
             assert!(

@@ -1463,7 +1463,7 @@ fn a_bad_backend_timeout_is_refused_naming_the_variable() {
     require_tmux!();
     let env = TestEnv::new();
     env.ops(&["start", "bot", "-c", "sleep 300"]).success();
-    let mut cases: Vec<_> = ["1e300", "1e20", "abc", "5s", "-1", "0", "", "NaN", "inf", "86401"]
+    let mut cases: Vec<_> = ["1e300", "1e20", "abc", "5s", "-1", "0", "", "NaN", "inf", "86401", "1e-12"]
         .into_iter()
         .map(|value| {
             ops(&format!("KSTLIB_BACKEND_TIMEOUT={value:?}"), &["status", "bot"])
@@ -1471,7 +1471,7 @@ fn a_bad_backend_timeout_is_refused_naming_the_variable() {
                 .fails(
                     3,
                     &format!(
-                        "error: invalid KSTLIB_BACKEND_TIMEOUT '{value}': expected a number of seconds greater than 0 and at most 86400, e.g. 30\n"
+                        "error: invalid KSTLIB_BACKEND_TIMEOUT '{value}': expected a number of seconds from 0.001 to 86400, e.g. 30\n"
                     ),
                 )
         })
@@ -1482,7 +1482,7 @@ fn a_bad_backend_timeout_is_refused_naming_the_variable() {
             .env("KSTLIB_BACKEND_TIMEOUT", "soon")
             .fails(
                 3,
-                "error: invalid KSTLIB_BACKEND_TIMEOUT 'soon': expected a number of seconds greater than 0 and at most 86400, e.g. 30\n",
+                "error: invalid KSTLIB_BACKEND_TIMEOUT 'soon': expected a number of seconds from 0.001 to 86400, e.g. 30\n",
             ),
     );
     check_all(&env, &cases);
