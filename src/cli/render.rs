@@ -404,6 +404,7 @@ pub fn duration_text(duration: std::time::Duration) -> String {
             format!("{} min", duration.as_secs() / 60)
         }
         60..3600 => format!("{:.1} min", secs / 60.0),
+        _ if duration.as_secs().is_multiple_of(3600) => format!("{} h", duration.as_secs() / 3600),
         _ => format!("{:.1} h", secs / 3600.0),
     }
 }
@@ -483,6 +484,17 @@ pub(crate) mod tests {
         let mut stream = anstream::StripStream::new(&mut out);
         let _ = std::io::Write::write_all(&mut stream, text.as_bytes());
         String::from_utf8(out).expect("utf-8")
+    }
+
+    #[test]
+    fn time_limits_read_in_the_unit_that_fits() {
+        let text = |ms| duration_text(std::time::Duration::from_millis(ms));
+        assert_eq!(text(10_000), "10 s");
+        assert_eq!(text(2_500), "2.5 s");
+        assert_eq!(text(600_000), "10 min");
+        assert_eq!(text(90_000), "1.5 min");
+        assert_eq!(text(7_200_000), "2 h");
+        assert_eq!(text(5_400_000), "1.5 h");
     }
 
     fn sample() -> Vec<SessionStatus> {
