@@ -51,22 +51,30 @@ pub struct Cli {
 impl Cli {
     /// Whether the command's output was asked for as JSON (`--json`).
     pub fn wants_json(&self) -> bool {
-        let Command::Ops(command) = &self.command else {
-            return false;
-        };
-        match command {
-            OpsCommand::Start(args) => args.output.json,
-            OpsCommand::Stop(args) => args.output.json,
-            OpsCommand::Status(args) => args.output.json,
-            OpsCommand::List(args) => args.output.json,
-            OpsCommand::Restart(args) => args.output.json,
-            OpsCommand::Up(args) => args.output.json,
-            OpsCommand::Down(args) => args.output.json,
-            OpsCommand::Doctor(args) => args.json,
+        match &self.command {
+            Command::Ops(OpsCommand::Doctor(args)) => args.json,
+            Command::Ops(command) => command.output().is_some_and(|output| output.json),
+            _ => false,
+        }
+    }
+}
+
+impl OpsCommand {
+    /// The output options (`--json`, `--quiet`) of a command that has them.
+    pub fn output(&self) -> Option<Output> {
+        match self {
+            OpsCommand::Start(args) => Some(args.output),
+            OpsCommand::Stop(args) => Some(args.output),
+            OpsCommand::Status(args) => Some(args.output),
+            OpsCommand::List(args) => Some(args.output),
+            OpsCommand::Restart(args) => Some(args.output),
+            OpsCommand::Up(args) => Some(args.output),
+            OpsCommand::Down(args) => Some(args.output),
             OpsCommand::Attach(_)
             | OpsCommand::Logs(_)
             | OpsCommand::SendKeys(_)
-            | OpsCommand::Exec(_) => false,
+            | OpsCommand::Exec(_)
+            | OpsCommand::Doctor(_) => None,
         }
     }
 }

@@ -16,7 +16,7 @@ use crate::ops::sanitize::escape;
 use crate::ops::{BackendType, Origin, SessionState, SessionStatus};
 
 use super::args::OriginFilter;
-use super::render::{self, ago, state_style, state_text};
+use super::render::{self, ago, paint, state_style, state_text};
 use super::table::{self, Column, Fit};
 
 /// The rows to show: those of the origins asked for (all when none is), declared
@@ -109,10 +109,6 @@ fn by_runtime(sessions: &[SessionStatus]) -> String {
     }
     let parts: Vec<String> = counts.iter().map(|(rt, n)| format!("{rt} {n}")).collect();
     parts.join(", ")
-}
-
-fn paint(style: Style, text: &str) -> String {
-    format!("{style}{text}{style:#}")
 }
 
 /// `tmux`, `podman`, `docker`: the backend, named by its runtime for containers.

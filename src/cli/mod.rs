@@ -197,15 +197,19 @@ fn write_man_pages(dir: &std::path::Path) -> CliResult {
 /// Whether `command` shows a spinner while it waits: commands that wait for programs to
 /// stop or start, with output for people, on a terminal.
 fn shows_progress(command: &OpsCommand) -> bool {
-    let output = match command {
-        OpsCommand::Start(args) => args.output,
-        OpsCommand::Stop(args) => args.output,
-        OpsCommand::Restart(args) => args.output,
-        OpsCommand::Up(args) => args.output,
-        OpsCommand::Down(args) => args.output,
-        _ => return false,
-    };
-    !output.json && !output.quiet && io::IsTerminal::is_terminal(&io::stderr())
+    let waits = matches!(
+        command,
+        OpsCommand::Start(_)
+            | OpsCommand::Stop(_)
+            | OpsCommand::Restart(_)
+            | OpsCommand::Up(_)
+            | OpsCommand::Down(_)
+    );
+    waits
+        && command
+            .output()
+            .is_some_and(|output| !output.json && !output.quiet)
+        && io::IsTerminal::is_terminal(&io::stderr())
 }
 
 fn init_logging(cli: &Cli) {

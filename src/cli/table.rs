@@ -202,25 +202,7 @@ pub(crate) fn pad(text: &str, width: usize) -> String {
 
 /// The display width of a line without its colour codes.
 fn plain_width(line: &str) -> usize {
-    display_width(&strip_styles(line))
-}
-
-fn strip_styles(line: &str) -> String {
-    let mut out = String::new();
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            // CSI: ESC [ parameters final-byte.
-            for c in chars.by_ref() {
-                if c.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    display_width(&anstream::adapter::strip_str(line).to_string())
 }
 
 /// A painted line cut at `limit` columns with `…`, its styles reset at the end.
