@@ -18,6 +18,7 @@ use std::ffi::OsString;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use crate::ops::exec::{ExecError, Executor, Invocation, Output};
 use crate::ops::shell::{quote, remote_words};
@@ -55,10 +56,8 @@ impl SshExecutor {
         SshExecutor { spec, inner }
     }
 
-    /// The `ssh` invocation that runs `invocation` on the host.
-    fn wrap(&self, invocation: &Invocation, mode: Mode) -> Invocation {
-        // The time limit is the program's, plus what connecting may take.
-        let timeout = invocation.get_timeout() + self.spec.connect_timeout();
+    /// `ssh` with this host's options, up to the destination.
+    fn ssh(&self, mode: Mode, timeout: Duration) -> Invocation {
         let mut ssh = Invocation::new("ssh").timeout(timeout);
         if let Some(file) = self.spec.ssh_config() {
             ssh = ssh.arg("-F").arg(file);
@@ -91,6 +90,14 @@ impl SshExecutor {
         for option in options {
             ssh = ssh.arg("-o").arg(option);
         }
+        ssh
+    }
+
+    /// The `ssh` invocation that runs `invocation` on the host.
+    fn wrap(&self, invocation: &Invocation, mode: Mode) -> Invocation {
+        // The time limit is the program's, plus what connecting may take.
+        let timeout = invocation.get_timeout() + self.spec.connect_timeout();
+        let mut ssh = self.ssh(mode, timeout);
         // A terminal there only when there is one here: `exec` from a script gets none
         // (and ssh would warn that it cannot allocate one).
         let tty = mode == Mode::Terminal && std::io::IsTerminal::is_terminal(&std::io::stdin());
@@ -114,6 +121,26 @@ impl SshExecutor {
             ssh = ssh.stdin(bytes.to_vec());
         }
         ssh
+    }
+
+    /// The exit code of a call whose stderr went to the terminal: 255 is ssh's own
+    /// failure, unless the host's master connection still answers (`ssh -O check`), in
+    /// which case the program there exited 255 itself.
+    fn program_or_ssh(&self, code: Option<i32>) -> Result<Option<i32>, ExecError> {
+        if code != Some(SSH_FAILED) {
+            return Ok(code);
+        }
+        let check = self
+            .ssh(Mode::Batch, self.spec.connect_timeout())
+            .args(["-O", "check", "--"])
+            .arg(self.spec.ssh().as_str());
+        if control_dir().is_some() && self.inner.output(&check).is_ok_and(|out| out.success()) {
+            return Ok(code);
+        }
+        Err(ExecError::Host {
+            host: self.host(),
+            reason: "ssh failed (see above)".to_owned(),
+        })
     }
 
     fn host(&self) -> String {
@@ -211,13 +238,7 @@ impl Executor for SshExecutor {
             .inner
             .interactive(&self.wrap(invocation, Mode::Terminal), hide)
             .map_err(|err| self.local_error(invocation, err))?;
-        match code {
-            Some(SSH_FAILED) => Err(ExecError::Host {
-                host: self.host(),
-                reason: "ssh failed (see above)".to_owned(),
-            }),
-            code => Ok(code),
-        }
+        self.program_or_ssh(code)
     }
 
     fn stream(
@@ -230,13 +251,7 @@ impl Executor for SshExecutor {
             .inner
             .stream(&self.wrap(invocation, Mode::Batch), out)
             .map_err(|err| self.local_error(invocation, err))?;
-        match code {
-            Some(SSH_FAILED) => Err(ExecError::Host {
-                host: self.host(),
-                reason: "ssh failed (see above)".to_owned(),
-            }),
-            code => Ok(code),
-        }
+        self.program_or_ssh(code)
     }
 }
 
