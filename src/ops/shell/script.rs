@@ -211,12 +211,17 @@ done
             home!(),
             r##"umask 077
 mkdir -p -- "${f%/*}" || exit 1
+# The lock (a directory: flock(1) is not everywhere) is held while the run writes, and
+# let go however the sink ends but SIGKILL; a sink that finds one left behind waits 2 s,
+# then writes anyway and clears it at its end.
 i=0
 while ! mkdir -- "$f.lock" 2>/dev/null; do
   i=$((i + 1))
   [ "$i" -ge 20 ] && break
   sleep 0.1
 done
+trap 'rmdir -- "$f.lock" 2>/dev/null' EXIT
+trap 'exit 1' HUP INT TERM
 if [ -s "$f" ]; then
   if [ -n "$end" ]; then
     [ -n "$(tail -c 1 -- "$f")" ] && echo >>"$f"
@@ -256,7 +261,6 @@ function put(line) {
 BEGIN { file = ARGV[1]; max = ARGV[2] + 0; ARGV[1] = ""; ARGV[2] = ""; put(now() "#started") }
 { put(now() " " $0) }
 ' "$f" "$max"
-rmdir -- "$f.lock" 2>/dev/null
 exit 0
 "##
         ),
