@@ -48,7 +48,7 @@ exit 0
         name: "kstlib-stat",
         text: r#"for p in "$@"; do
   printf 'pid %s\n' "$p"
-  [ -r "/proc/$p/stat" ] && tr '\n' ' ' <"/proc/$p/stat" 2>/dev/null && echo
+  [ -r "/proc/$p/stat" ] && tr '\n' ' ' 2>/dev/null <"/proc/$p/stat" && echo
 done
 exit 0
 "#,
@@ -98,7 +98,7 @@ echo "$n"
         name: "kstlib-wait",
         text: r#"pid=$1 n=$2 i=0
 while :; do
-  s=$(tr '\n' ' ' <"/proc/$pid/stat" 2>/dev/null | sed -n 's/^.*) \([A-Za-z]\).*$/\1/p')
+  s=$(tr '\n' ' ' 2>/dev/null <"/proc/$pid/stat" | sed -n 's/^.*) \([A-Za-z]\).*$/\1/p')
   case $s in ''|Z|X) exit 0;; esac
   [ "$i" -ge "$n" ] && exit 1
   i=$((i + 1))
@@ -182,7 +182,7 @@ if [ -z "$pid" ]; then exec tail -c "+$from" -- "$f"; fi
 tail -c "+$from" -F -- "$f" 2>/dev/null &
 t=$!
 while kill -0 "$t" 2>/dev/null; do
-  s=$(tr '\n' ' ' <"/proc/$pid/stat" 2>/dev/null | sed -n 's/^.*) \([A-Za-z]\).*$/\1/p')
+  s=$(tr '\n' ' ' 2>/dev/null <"/proc/$pid/stat" | sed -n 's/^.*) \([A-Za-z]\).*$/\1/p')
   case $s in
   '' | Z | X)
     sleep 1
@@ -324,7 +324,13 @@ mod tests {
     fn wait_gone_tells_a_running_process_from_a_gone_one() {
         let me = std::process::id().to_string();
         assert_eq!(run(Script::WAIT_GONE, &[&me, "1"]).code, Some(1));
-        assert_eq!(run(Script::WAIT_GONE, &["999999999", "1"]).code, Some(0));
+        let gone = run(Script::WAIT_GONE, &["999999999", "1"]);
+        assert_eq!((gone.code, gone.stderr_text().as_ref()), (Some(0), ""));
+        let gone = run(Script::STAT, &["999999999"]);
+        assert_eq!(
+            (gone.stdout_text().as_ref(), gone.stderr_text().as_ref()),
+            ("pid 999999999\n", "")
+        );
     }
 
     #[test]
