@@ -47,7 +47,9 @@ fn shown(
 }
 
 fn note(text: &str) {
-    let _ = write!(anstream::stderr(), "{text}");
+    super::progress::suspend(|| {
+        let _ = write!(anstream::stderr(), "{text}");
+    });
 }
 
 fn scope(config: &Config, target: &Target) -> Result<Scope, Error> {

@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
@@ -26,9 +26,25 @@ pub(super) const DELAY: Duration = Duration::from_secs(1);
 /// How often the spinner turns.
 const TICK: Duration = Duration::from_millis(100);
 
+/// The spinners' lines, once [`install`]ed: what else writes to stderr meanwhile goes
+/// through [`suspend`].
+static LINES: OnceLock<MultiProgress> = OnceLock::new();
+
 /// Installs the spinner as the library's progress reporter.
 pub(super) fn install() {
-    progress::set_reporter(Arc::new(Spinners::default()));
+    let spinners = Spinners::default();
+    let _ = LINES.set(spinners.lines.clone());
+    progress::set_reporter(Arc::new(spinners));
+}
+
+/// Runs `write` with the spinners taken off the screen and drawn again after it, so that
+/// a line written to stderr while one turns (`up` reporting a session's error) is not
+/// drawn over.
+pub(super) fn suspend<R>(write: impl FnOnce() -> R) -> R {
+    match LINES.get() {
+        Some(lines) => lines.suspend(write),
+        None => write(),
+    }
 }
 
 /// The spinners on stderr, one per wait that has lasted [`DELAY`].
