@@ -20,7 +20,7 @@ use super::sanitize;
 use super::timing;
 
 /// A program to run: its argv, environment changes and time limit.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Invocation {
     program: PathBuf,
     args: Vec<OsString>,
@@ -194,6 +194,28 @@ impl fmt::Display for Invocation {
             }
         }
         Ok(())
+    }
+}
+
+impl fmt::Debug for Invocation {
+    /// As [`Display`](fmt::Display) shows it, secrets masked; environment values and what
+    /// goes on stdin (a container's env file) only by their keys and size.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let env: Vec<String> = self
+            .env
+            .iter()
+            .map(|(key, value)| match value {
+                Some(_) => format!("{}=***", key.to_string_lossy()),
+                None => format!("-{}", key.to_string_lossy()),
+            })
+            .collect();
+        f.debug_struct("Invocation")
+            .field("command", &self.to_string())
+            .field("env", &env)
+            .field("timeout", &self.timeout)
+            .field("merge_stderr", &self.merge_stderr)
+            .field("stdin", &self.stdin.as_ref().map(Vec::len))
+            .finish()
     }
 }
 
@@ -655,6 +677,16 @@ mod tests {
             invocation.get_args()[2],
             "API_TOKEN=s3cret",
             "the argv itself is whole"
+        );
+        let debug = format!(
+            "{:?}",
+            invocation
+                .env("DB_PASSWORD", "hunter2")
+                .stdin(b"API_TOKEN=s3cret\n".to_vec())
+        );
+        assert!(
+            !debug.contains("s3cret") && !debug.contains("hunter2") && !debug.contains("live"),
+            "{debug}"
         );
     }
 
