@@ -11,7 +11,7 @@ use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use nix::sys::inotify::{AddWatchFlags, InitFlags, Inotify};
 
 use super::LogOptions;
-use super::line::Line;
+use super::line::StampedLines;
 use super::paths::LogFile;
 use super::tail::{Stream, tail_of};
 
@@ -53,30 +53,31 @@ pub(crate) fn follow(
     let Some((mut file, end, stream)) = open(log)? else {
         return Ok(false);
     };
-    let mut printer = Printer {
-        out,
-        ansi: options.ansi,
-        partial: Vec::new(),
-    };
-    if printer.lines(tail_of(&stream, options)?).is_err() {
+    for line in tail_of(&stream, options)? {
+        if writeln!(out, "{line}").is_err() {
+            return Ok(true);
+        }
+    }
+    if out.flush().is_err() {
         return Ok(true);
     }
+    let mut printer = StampedLines::new(out, options.ansi, options.since);
     drop(stream);
     file.seek(SeekFrom::Start(end))?;
     let mut ended_at: Option<Instant> = None;
     loop {
-        if printer.copy(&mut file).is_err() {
+        if copy(&mut printer, &mut file).is_err() {
             return Ok(true);
         }
         if rotated(log, &file) {
             // Everything the old file will get is in it once it has been renamed.
-            if printer.copy(&mut file).is_err() {
+            if copy(&mut printer, &mut file).is_err() {
                 return Ok(true);
             }
             // Rotated twice since: the file in between is `….1` now.
             if let Ok(mut between) = File::open(log.rotated())
                 && !same_file(&between, &file)
-                && printer.copy(&mut between).is_err()
+                && copy(&mut printer, &mut between).is_err()
             {
                 return Ok(true);
             }
@@ -167,58 +168,23 @@ fn wait(inotify: &Inotify, limit: Duration) -> io::Result<()> {
     Ok(())
 }
 
-/// Turns the bytes of the file into printed lines, holding a partial line back until it
-/// is complete.
-struct Printer<'a> {
-    out: &'a mut dyn Write,
-    ansi: bool,
-    partial: Vec<u8>,
-}
-
-impl Printer<'_> {
-    fn lines(&mut self, lines: Vec<String>) -> io::Result<()> {
-        for line in lines {
-            writeln!(self.out, "{line}")?;
+/// Prints what `file` holds past its position, line by line as the log's reader shows
+/// them.
+fn copy(printer: &mut StampedLines<'_>, file: &mut File) -> io::Result<()> {
+    let mut buffer = [0u8; 64 * 1024];
+    let mut any = false;
+    loop {
+        let n = file.read(&mut buffer)?;
+        if n == 0 {
+            break;
         }
-        self.out.flush()
+        any = true;
+        printer.write_all(&buffer[..n])?;
     }
-
-    /// Prints what `file` holds past its position.
-    fn copy(&mut self, file: &mut File) -> io::Result<()> {
-        let mut buffer = [0u8; 64 * 1024];
-        let mut any = false;
-        loop {
-            let n = file.read(&mut buffer)?;
-            if n == 0 {
-                break;
-            }
-            any = true;
-            self.partial.extend_from_slice(&buffer[..n]);
-            while let Some(i) = self.partial.iter().position(|&b| b == b'\n') {
-                let line: Vec<u8> = self.partial.drain(..=i).collect();
-                self.line(&line[..i])?;
-            }
-        }
-        if any {
-            self.out.flush()?;
-        }
-        Ok(())
+    if any {
+        printer.flush()?;
     }
-
-    fn line(&mut self, raw: &[u8]) -> io::Result<()> {
-        match Line::parse(raw).display(self.ansi) {
-            Some(text) => writeln!(self.out, "{text}"),
-            None => Ok(()),
-        }
-    }
-
-    fn finish(&mut self) -> io::Result<()> {
-        if !self.partial.is_empty() {
-            let line = std::mem::take(&mut self.partial);
-            self.line(&line)?;
-        }
-        self.out.flush()
-    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -10,6 +10,8 @@
 //! a line longer than the cap, split by a rotation, read without its first part) is shown
 //! as it is.
 
+use std::io::{self, Write};
+
 use jiff::Timestamp;
 use jiff::tz::Offset;
 
@@ -148,6 +150,65 @@ fn is_stamp(bytes: &[u8]) -> bool {
         })
 }
 
+/// Prints the lines of a log file as they are read (followed here, or from a remote
+/// host's `tail -F`), holding a partial line back until it is complete: the stamps removed, kstlib's own lines as `[kstlib] …`, a run's start hidden, escape
+/// sequences removed unless `ansi`, lines older than `since` left out.
+pub(crate) struct StampedLines<'a> {
+    out: &'a mut dyn Write,
+    ansi: bool,
+    since: Option<Timestamp>,
+    partial: Vec<u8>,
+}
+
+impl<'a> StampedLines<'a> {
+    /// A printer to `out`.
+    pub(crate) fn new(out: &'a mut dyn Write, ansi: bool, since: Option<Timestamp>) -> Self {
+        StampedLines {
+            out,
+            ansi,
+            since,
+            partial: Vec::new(),
+        }
+    }
+
+    fn line(&mut self, raw: &[u8]) -> io::Result<()> {
+        let line = Line::parse(raw);
+        if let (Some(since), Some(time)) = (self.since, line.time())
+            && time < since
+        {
+            return Ok(());
+        }
+        match line.display(self.ansi) {
+            Some(text) => writeln!(self.out, "{text}"),
+            None => Ok(()),
+        }
+    }
+
+    /// Prints what is left of an unfinished last line.
+    pub(crate) fn finish(&mut self) -> io::Result<()> {
+        if !self.partial.is_empty() {
+            let line = std::mem::take(&mut self.partial);
+            self.line(&line)?;
+        }
+        self.out.flush()
+    }
+}
+
+impl Write for StampedLines<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.partial.extend_from_slice(buf);
+        while let Some(end) = self.partial.iter().position(|&byte| byte == b'\n') {
+            let line: Vec<u8> = self.partial.drain(..=end).collect();
+            self.line(&line[..end])?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,5 +264,24 @@ mod tests {
                 std::str::from_utf8(raw).ok()
             );
         }
+    }
+
+    #[test]
+    fn stamped_lines_print_as_logs_prints_them() {
+        let mut out = Vec::new();
+        let mut printer = StampedLines::new(&mut out, false, None);
+        printer
+            .write_all(
+                b"2026-12-02T04:00:00.000000Z#started\n2026-12-02T04:00:01.000000Z \x1b[31mre",
+            )
+            .expect("write");
+        printer
+            .write_all(b"d\x1b[0m\n2026-12-02T04:00:02.000000Z#exited with code 1\nlast")
+            .expect("write");
+        printer.finish().expect("finish");
+        assert_eq!(
+            String::from_utf8(out).expect("utf-8"),
+            "red\n[kstlib] exited with code 1\nlast\n"
+        );
     }
 }
