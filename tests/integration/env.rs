@@ -92,6 +92,32 @@ impl Run {
     }
 }
 
+impl Run {
+    /// The same run with the table column `column` cut out of stdout, when there is one: for
+    /// a table whose columns depend on what other tests run on the host (IMAGE is there
+    /// only when some container is listed). ASCII tables only.
+    pub fn without_column(mut self, column: &str) -> Self {
+        let Some(header) = self.stdout.lines().find(|line| line.starts_with("NAME ")) else {
+            return self;
+        };
+        let Some(start) = header.find(&format!("  {column} ")).map(|at| at + 2) else {
+            return self;
+        };
+        let end = header[start + column.len()..]
+            .find(|c: char| c != ' ')
+            .map_or(header.len(), |at| start + column.len() + at);
+        self.stdout = self
+            .stdout
+            .split_inclusive('\n')
+            .map(|line| match (line.get(..start), line.get(end..)) {
+                (Some(head), Some(tail)) => format!("{head}{tail}"),
+                _ => line.to_owned(),
+            })
+            .collect();
+        self
+    }
+}
+
 impl std::fmt::Display for Run {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.code {
@@ -891,32 +917,23 @@ macro_rules! require_runtime {
 /// at its socket makes every Docker CLI call hang, as with a wedged daemon.
 pub struct HungEngine {
     pub socket: PathBuf,
-    stop: Arc<AtomicBool>,
-    thread: Option<thread::JoinHandle<()>>,
+    _holder: Holder,
 }
 
 impl HungEngine {
     pub fn new(dir: &Path) -> Self {
         let socket = dir.join("hung.sock");
         let listener = UnixListener::bind(&socket).expect("bind hung.sock");
-        let stop = Arc::new(AtomicBool::new(false));
-        let stopping = Arc::clone(&stop);
-        let thread = thread::spawn(move || {
-            // Connections are held open, unread and unanswered, until the engine is dropped.
-            let mut held = Vec::new();
-            for stream in listener.incoming() {
-                if stopping.load(Ordering::SeqCst) {
-                    break;
-                }
-                if let Ok(stream) = stream {
-                    held.push(stream);
-                }
-            }
-        });
+        let wake = socket.clone();
+        let holder = Holder::new(
+            move || listener.accept().map(|(stream, _)| stream),
+            move || {
+                let _ = std::os::unix::net::UnixStream::connect(&wake);
+            },
+        );
         HungEngine {
             socket,
-            stop,
-            thread: Some(thread),
+            _holder: holder,
         }
     }
 
@@ -926,13 +943,46 @@ impl HungEngine {
     }
 }
 
-impl Drop for HungEngine {
+/// A listener's accept loop on a thread of its own that holds every connection open,
+/// unread and unanswered, until dropped: what a hung engine or host looks like.
+struct Holder {
+    stop: Arc<AtomicBool>,
+    wake: Box<dyn Fn() + Send>,
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+impl Holder {
+    fn new<S: Send + 'static>(
+        mut accept: impl FnMut() -> std::io::Result<S> + Send + 'static,
+        wake: impl Fn() + Send + 'static,
+    ) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopping = Arc::clone(&stop);
+        let thread = thread::spawn(move || {
+            let mut held = Vec::new();
+            loop {
+                let stream = accept();
+                if stopping.load(Ordering::SeqCst) {
+                    break;
+                }
+                if let Ok(stream) = stream {
+                    held.push(stream);
+                }
+            }
+        });
+        Holder {
+            stop,
+            wake: Box::new(wake),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Holder {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        // Wakes the accept loop so that it sees the flag.
-        if let Ok(mut stream) = std::os::unix::net::UnixStream::connect(&self.socket) {
-            let _ = stream.write_all(b"");
-        }
+        // A connection wakes the accept loop so that it sees the flag.
+        (self.wake)();
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
@@ -1330,41 +1380,22 @@ fn free_port() -> u16 {
 /// A host that accepts connections and never says a word: ssh waits for its banner.
 pub struct HungHost {
     pub port: u16,
-    stop: Arc<AtomicBool>,
-    thread: Option<thread::JoinHandle<()>>,
+    _holder: Holder,
 }
 
 impl HungHost {
     pub fn new() -> Self {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
-        let stop = Arc::new(AtomicBool::new(false));
-        let stopping = Arc::clone(&stop);
-        let thread = thread::spawn(move || {
-            let mut held = Vec::new();
-            for stream in listener.incoming() {
-                if stopping.load(Ordering::SeqCst) {
-                    break;
-                }
-                if let Ok(stream) = stream {
-                    held.push(stream);
-                }
-            }
-        });
+        let holder = Holder::new(
+            move || listener.accept().map(|(stream, _)| stream),
+            move || {
+                let _ = std::net::TcpStream::connect(("127.0.0.1", port));
+            },
+        );
         HungHost {
             port,
-            stop,
-            thread: Some(thread),
-        }
-    }
-}
-
-impl Drop for HungHost {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        let _ = std::net::TcpStream::connect(("127.0.0.1", self.port));
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
+            _holder: holder,
         }
     }
 }
