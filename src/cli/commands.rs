@@ -241,9 +241,6 @@ pub(super) fn restart(config: &Config, args: &RestartArgs) -> CliResult {
     Ok(exit::OK)
 }
 
-/// The declared sessions `names` (all of them when empty, each once), each with its row
-/// in `list` (where it runs now, or `defined`, or `invalid`); a name that is not declared
-/// is not found.
 /// The rows of the declared sessions `up` or `down` acts on, as `list` finds them.
 struct DeclaredRows {
     rows: Vec<SessionStatus>,
@@ -251,6 +248,10 @@ struct DeclaredRows {
     uncertain: bool,
 }
 
+/// The declared sessions `names` (all of them when empty, or all declared on `host`; each
+/// once), each with its row in `list` (where it runs now, or `defined`, or `invalid`),
+/// asked only on the hosts they are declared on; a name that is not declared is not found,
+/// and one declared on another host than `host` is refused.
 fn declared_rows(
     config: &Config,
     names: &[String],
