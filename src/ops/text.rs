@@ -1,7 +1,63 @@
-//! Program output as lines: the last N, blank ones. Making them safe to print is
-//! [`sanitize`](super::sanitize)'s job.
+//! Program output as lines: cut from a stream as it comes, the last N, blank ones. Making
+//! them safe to print is [`sanitize`](super::sanitize)'s job.
+
+use std::io::{self, Write};
 
 use super::sanitize::strip_escapes;
+
+/// What takes the lines of a [`LineSplitter`].
+pub(crate) trait LineSink {
+    /// One line, without its `\n`.
+    fn line(&mut self, line: &[u8]) -> io::Result<()>;
+
+    /// Flushes where the lines go.
+    fn flush(&mut self) -> io::Result<()>;
+}
+
+/// A writer that cuts what is written to it, in pieces of any size, into lines for its
+/// sink. The unfinished line is kept as bytes until its end comes (or [`finish`]): a
+/// character can be cut between two reads of a pipe, and decoding each read on its own
+/// would turn its halves into two U+FFFD.
+///
+/// [`finish`]: LineSplitter::finish
+pub(crate) struct LineSplitter<S> {
+    sink: S,
+    partial: Vec<u8>,
+}
+
+impl<S: LineSink> LineSplitter<S> {
+    /// A writer whose lines go to `sink`.
+    pub(crate) fn to(sink: S) -> Self {
+        LineSplitter {
+            sink,
+            partial: Vec::new(),
+        }
+    }
+
+    /// Hands on what is left of an unfinished last line, and flushes.
+    pub(crate) fn finish(&mut self) -> io::Result<()> {
+        if !self.partial.is_empty() {
+            let line = std::mem::take(&mut self.partial);
+            self.sink.line(&line)?;
+        }
+        self.sink.flush()
+    }
+}
+
+impl<S: LineSink> Write for LineSplitter<S> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.partial.extend_from_slice(buf);
+        while let Some(end) = self.partial.iter().position(|&byte| byte == b'\n') {
+            let line: Vec<u8> = self.partial.drain(..=end).collect();
+            self.sink.line(&line[..end])?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.sink.flush()
+    }
+}
 
 /// Whether a line is blank once escape sequences are ignored.
 pub(crate) fn is_blank(line: &str) -> bool {

@@ -7,6 +7,7 @@ use jiff::Timestamp;
 use crate::ops::exec::Invocation;
 use crate::ops::model::Runtime;
 use crate::ops::sanitize;
+use crate::ops::text::{LineSink, LineSplitter};
 
 /// A container's output, both streams in order: on Docker its last `lines` lines, on
 /// Podman all of it, for the caller to cut ([`last_lines`](crate::ops::text::last_lines),
@@ -51,12 +52,11 @@ pub(super) fn saved_invocation(runtime: Runtime, id: &str, stamped: bool) -> Inv
 
 /// Writes complete lines, each made plain text by [`sanitize::strip_escapes`] (the path
 /// `logs` takes) unless `ansi`.
-///
-/// The unfinished line is kept as bytes: a character can be cut between two reads of the
-/// pipe, and decoding each read on its own would turn its halves into two U+FFFD.
-pub(crate) struct LineFilter<'a> {
+pub(crate) type LineFilter<'a> = LineSplitter<Filter<'a>>;
+
+/// The [`LineSink`] of [`LineFilter`].
+pub(crate) struct Filter<'a> {
     out: &'a mut dyn Write,
-    partial: Vec<u8>,
     ansi: bool,
     /// How many lines to drop first (history already counted, beyond the last N).
     skip: usize,
@@ -66,46 +66,23 @@ impl<'a> LineFilter<'a> {
     /// A filter writing to `out`, escape sequences kept if `ansi`, the first `skip` lines
     /// dropped.
     pub(crate) fn new(out: &'a mut dyn Write, ansi: bool, skip: usize) -> Self {
-        LineFilter {
-            out,
-            partial: Vec::new(),
-            ansi,
-            skip,
-        }
+        LineSplitter::to(Filter { out, ansi, skip })
     }
 }
 
-impl LineFilter<'_> {
-    fn emit(&mut self, line: &str) -> io::Result<()> {
+impl LineSink for Filter<'_> {
+    fn line(&mut self, raw: &[u8]) -> io::Result<()> {
         if self.skip > 0 {
             self.skip -= 1;
             return Ok(());
         }
+        let line = String::from_utf8_lossy(raw);
         let line = if self.ansi {
             line.trim_end_matches('\r').to_owned()
         } else {
-            sanitize::strip_escapes(line)
+            sanitize::strip_escapes(&line)
         };
         writeln!(self.out, "{line}")
-    }
-
-    pub(crate) fn finish(&mut self) -> io::Result<()> {
-        if !self.partial.is_empty() {
-            let line = std::mem::take(&mut self.partial);
-            self.emit(&String::from_utf8_lossy(&line))?;
-        }
-        self.out.flush()
-    }
-}
-
-impl Write for LineFilter<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.partial.extend_from_slice(buf);
-        while let Some(end) = self.partial.iter().position(|&byte| byte == b'\n') {
-            let line: Vec<u8> = self.partial.drain(..=end).collect();
-            self.emit(&String::from_utf8_lossy(&line[..line.len() - 1]))?;
-        }
-        Ok(buf.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {

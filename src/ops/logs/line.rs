@@ -16,6 +16,7 @@ use jiff::Timestamp;
 use jiff::tz::Offset;
 
 use crate::ops::sanitize;
+use crate::ops::text::{LineSink, LineSplitter};
 
 /// `2026-12-02T04:28:15.123456Z`: the stamp's length.
 pub(super) const STAMP_LEN: usize = 27;
@@ -151,26 +152,25 @@ fn is_stamp(bytes: &[u8]) -> bool {
 }
 
 /// Prints the lines of a log file as they are read (followed here, or from a remote
-/// host's `tail -F`), holding a partial line back until it is complete: the stamps removed, kstlib's own lines as `[kstlib] …`, a run's start hidden, escape
-/// sequences removed unless `ansi`, lines older than `since` left out.
-pub(crate) struct StampedLines<'a> {
+/// host's `tail -F`): the stamps removed, kstlib's own lines as `[kstlib] …`, a run's start
+/// hidden, escape sequences removed unless `ansi`, lines older than `since` left out.
+pub(crate) type StampedLines<'a> = LineSplitter<Stamped<'a>>;
+
+/// The [`LineSink`] of [`StampedLines`].
+pub(crate) struct Stamped<'a> {
     out: &'a mut dyn Write,
     ansi: bool,
     since: Option<Timestamp>,
-    partial: Vec<u8>,
 }
 
 impl<'a> StampedLines<'a> {
     /// A printer to `out`.
     pub(crate) fn new(out: &'a mut dyn Write, ansi: bool, since: Option<Timestamp>) -> Self {
-        StampedLines {
-            out,
-            ansi,
-            since,
-            partial: Vec::new(),
-        }
+        LineSplitter::to(Stamped { out, ansi, since })
     }
+}
 
+impl LineSink for Stamped<'_> {
     fn line(&mut self, raw: &[u8]) -> io::Result<()> {
         let line = Line::parse(raw);
         if let (Some(since), Some(time)) = (self.since, line.time())
@@ -182,26 +182,6 @@ impl<'a> StampedLines<'a> {
             Some(text) => writeln!(self.out, "{text}"),
             None => Ok(()),
         }
-    }
-
-    /// Prints what is left of an unfinished last line.
-    pub(crate) fn finish(&mut self) -> io::Result<()> {
-        if !self.partial.is_empty() {
-            let line = std::mem::take(&mut self.partial);
-            self.line(&line)?;
-        }
-        self.out.flush()
-    }
-}
-
-impl Write for StampedLines<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.partial.extend_from_slice(buf);
-        while let Some(end) = self.partial.iter().position(|&byte| byte == b'\n') {
-            let line: Vec<u8> = self.partial.drain(..=end).collect();
-            self.line(&line[..end])?;
-        }
-        Ok(buf.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
