@@ -25,6 +25,15 @@ macro_rules! home {
     };
 }
 
+/// `s=`: the state letter of process `$pid` (empty when it is gone), its stat read as one
+/// line (a command name may hold a newline).
+macro_rules! state_of_pid {
+    () => {
+        r#"  s=$(tr '\n' ' ' 2>/dev/null <"/proc/$pid/stat" | sed -n 's/^.*) \([A-Za-z]\).*$/\1/p')
+"#
+    };
+}
+
 impl Script {
     /// Which of the programs named in the arguments are on the host's `PATH`, the live
     /// tmux sockets' names in its socket directory (as tmux computes it there), and
@@ -96,15 +105,16 @@ echo "$n"
     /// `$2` times: exit 0 when it has, 1 when it still runs.
     pub(crate) const WAIT_GONE: Script = Script {
         name: "kstlib-wait",
-        text: r#"pid=$1 n=$2 i=0
-while :; do
-  s=$(tr '\n' ' ' 2>/dev/null <"/proc/$pid/stat" | sed -n 's/^.*) \([A-Za-z]\).*$/\1/p')
-  case $s in ''|Z|X) exit 0;; esac
+        text: concat!(
+            "pid=$1 n=$2 i=0\nwhile :; do\n",
+            state_of_pid!(),
+            r#"  case $s in ''|Z|X) exit 0;; esac
   [ "$i" -ge "$n" ] && exit 1
   i=$((i + 1))
   sleep 0.1
 done
-"#,
+"#
+        ),
     };
 
     /// The absolute path of directory `$1` (`~` is the home there), exit 1 if it is not
@@ -182,8 +192,9 @@ if [ -z "$pid" ]; then exec tail -c "+$from" -- "$f"; fi
 tail -c "+$from" -F -- "$f" 2>/dev/null &
 t=$!
 while kill -0 "$t" 2>/dev/null; do
-  s=$(tr '\n' ' ' 2>/dev/null <"/proc/$pid/stat" | sed -n 's/^.*) \([A-Za-z]\).*$/\1/p')
-  case $s in
+"#,
+            state_of_pid!(),
+            r#"  case $s in
   '' | Z | X)
     sleep 1
     { kill "$t" && wait "$t"; } 2>/dev/null
