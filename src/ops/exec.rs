@@ -8,6 +8,7 @@
 use std::ffi::{OsStr, OsString};
 use std::fmt;
 use std::io::{self, Read, Write};
+use std::os::fd::{AsFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::thread;
@@ -321,48 +322,47 @@ impl Executor for SystemExecutor {
         tracing::debug!("running: {invocation}");
         let started = Instant::now();
         let (mut child, merged) = spawn_piped(invocation)?;
-        // Both pipes are drained on their own threads: a child that fills one pipe while we
-        // wait on the other would otherwise deadlock.
+        let deadline = started + invocation.timeout;
         let stdout = match merged {
-            Some(reader) => Some(drain(reader)),
-            None => child.stdout.take().map(drain),
+            Some(reader) => Some(OwnedFd::from(reader)),
+            None => child.stdout.take().map(OwnedFd::from),
         };
-        let stderr = child.stderr.take().map(drain);
-        // Written on its own thread too: a child that does not read it all must not block us.
-        let feeder = match (child.stdin.take(), &invocation.stdin) {
-            (Some(mut pipe), Some(bytes)) => {
-                let bytes = bytes.clone();
-                Some(thread::spawn(move || {
-                    let _ = pipe.write_all(&bytes);
-                }))
+        let stderr = child.stderr.take().map(OwnedFd::from);
+        let stdin = child.stdin.take().map(OwnedFd::from);
+        let io_error = |child: &mut Child, source| {
+            abandon(child);
+            ExecError::Io {
+                program: invocation.program.clone(),
+                source,
             }
-            _ => None,
         };
-        let status = match child.wait_timeout(invocation.timeout) {
+        let timed_out = |child: &mut Child| {
+            abandon(child);
+            ExecError::Timeout {
+                invocation: invocation.brief(),
+                timeout: invocation.timeout,
+            }
+        };
+        let stdin = stdin.zip(invocation.stdin.as_deref());
+        let (stdout, stderr) = match exchange(stdout, stderr, stdin, deadline) {
+            Ok(Some(streams)) => streams,
+            Ok(None) => return Err(timed_out(&mut child)),
+            Err(source) => return Err(io_error(&mut child, source)),
+        };
+        // Both pipes are closed: the program has nearly always exited already.
+        let waited = match child.try_wait() {
+            Ok(None) => child.wait_timeout(deadline.saturating_duration_since(Instant::now())),
+            done => done,
+        };
+        let status = match waited {
             Ok(Some(status)) => status,
-            Ok(None) => {
-                kill_group(&mut child);
-                let _ = child.wait();
-                return Err(ExecError::Timeout {
-                    invocation: invocation.brief(),
-                    timeout: invocation.timeout,
-                });
-            }
-            Err(source) => {
-                kill_group(&mut child);
-                return Err(ExecError::Io {
-                    program: invocation.program.clone(),
-                    source,
-                });
-            }
+            Ok(None) => return Err(timed_out(&mut child)),
+            Err(source) => return Err(io_error(&mut child, source)),
         };
-        if let Some(feeder) = feeder {
-            let _ = feeder.join();
-        }
         let output = Output {
             code: status.code(),
-            stdout: stdout.map(join).unwrap_or_default(),
-            stderr: stderr.map(join).unwrap_or_default(),
+            stdout,
+            stderr,
         };
         tracing::debug!(
             "exit {:?} after {} ms ({} bytes out, {} bytes err)",
@@ -543,17 +543,93 @@ fn spawn_error(invocation: &Invocation, source: io::Error) -> ExecError {
     }
 }
 
-fn drain(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<Vec<u8>> {
-    thread::spawn(move || {
-        let mut buffer = Vec::new();
-        // A read error mid-way leaves what was read so far, which is all we can report.
-        let _ = pipe.read_to_end(&mut buffer);
-        buffer
-    })
+/// Kills a helper that overran its time or that can no longer be talked to, and reaps it.
+fn abandon(child: &mut Child) {
+    kill_group(child);
+    let _ = child.wait();
 }
 
-fn join(handle: thread::JoinHandle<Vec<u8>>) -> Vec<u8> {
-    handle.join().unwrap_or_default()
+/// Reads a helper's stdout and stderr to their end while writing `stdin` to it, all on this
+/// thread (`poll`), until `deadline`; `None` when the deadline came first. Neither a
+/// program that fills one pipe while we read the other nor one that leaves its stdin unread
+/// can block us, and a background child still holding a pipe is bounded by the time limit.
+/// No thread per pipe: they were a tenth of a millisecond of every short call.
+fn exchange(
+    stdout: Option<OwnedFd>,
+    stderr: Option<OwnedFd>,
+    stdin: Option<(OwnedFd, &[u8])>,
+    deadline: Instant,
+) -> io::Result<Option<(Vec<u8>, Vec<u8>)>> {
+    use nix::errno::Errno;
+    use nix::fcntl::{FcntlArg, OFlag, fcntl};
+    use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+    let mut readers = [stdout, stderr];
+    let mut read = [Vec::new(), Vec::new()];
+    if let Some((fd, _)) = &stdin {
+        // POLLOUT promises room for some bytes, not for all of them.
+        let flags = OFlag::from_bits_retain(fcntl(fd, FcntlArg::F_GETFL)?);
+        fcntl(fd, FcntlArg::F_SETFL(flags | OFlag::O_NONBLOCK))?;
+    }
+    let mut writer = stdin;
+    let mut buffer = [0u8; 16 * 1024];
+    while readers.iter().any(Option::is_some) || writer.is_some() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Ok(None);
+        }
+        // Rounded up: a shorter wait than asked for would spin until the deadline.
+        let timeout =
+            PollTimeout::try_from(left.as_micros().div_ceil(1000)).unwrap_or(PollTimeout::MAX);
+        let mut fds: Vec<PollFd> = readers
+            .iter()
+            .flatten()
+            .map(|fd| PollFd::new(fd.as_fd(), PollFlags::POLLIN))
+            .chain(
+                writer
+                    .iter()
+                    .map(|(fd, _)| PollFd::new(fd.as_fd(), PollFlags::POLLOUT)),
+            )
+            .collect();
+        match poll(&mut fds, timeout) {
+            Ok(_) | Err(Errno::EINTR) => {}
+            Err(errno) => return Err(errno.into()),
+        }
+        // In the order the descriptors were given: the open readers, then the writer.
+        let mut ready = fds
+            .iter()
+            .map(|fd| fd.revents().is_some_and(|events| !events.is_empty()))
+            .collect::<Vec<_>>()
+            .into_iter();
+        for (reader, read) in readers.iter_mut().zip(&mut read) {
+            let Some(fd) = reader else { continue };
+            if !ready.next().unwrap_or(false) {
+                continue;
+            }
+            match nix::unistd::read(fd.as_fd(), &mut buffer) {
+                Ok(0) => *reader = None,
+                Ok(n) => read.extend_from_slice(&buffer[..n]),
+                Err(Errno::EINTR | Errno::EAGAIN) => {}
+                // What was read so far is all there is to report.
+                Err(_) => *reader = None,
+            }
+        }
+        if let Some((fd, bytes)) = &mut writer
+            && ready.next().unwrap_or(false)
+        {
+            match nix::unistd::write(&*fd, bytes) {
+                Ok(n) => *bytes = &bytes[n..],
+                Err(Errno::EINTR | Errno::EAGAIN) => {}
+                // The program closed its stdin (EPIPE): it wants no more.
+                Err(_) => *bytes = &[],
+            }
+            if bytes.is_empty() {
+                // Closing the pipe is the end of file the program waits for.
+                writer = None;
+            }
+        }
+    }
+    let [stdout, stderr] = read;
+    Ok(Some((stdout, stderr)))
 }
 
 /// Looks a program up the way `execvp` would: a name with a `/` is taken as a path, any
@@ -614,6 +690,44 @@ mod tests {
             .output(&Invocation::new("cat"))
             .expect("cat runs");
         assert_eq!(out.stdout_text(), "", "no stdin: end of file at once");
+    }
+
+    #[test]
+    fn a_large_stdin_and_output_at_once_do_not_deadlock() {
+        // More than a pipe holds, both ways: `cat` blocks writing until its output is read.
+        let input: Vec<u8> = (0..1_000_000u32).map(|i| b'a' + (i % 26) as u8).collect();
+        let out = SystemExecutor
+            .output(&Invocation::new("cat").stdin(input.clone()))
+            .expect("cat runs");
+        assert_eq!(out.stdout.len(), input.len());
+        assert!(out.stdout == input, "the same bytes, in order");
+        let out = SystemExecutor
+            .output(&Invocation::new("head").args(["-c", "3"]).stdin(input))
+            .expect("head runs");
+        assert_eq!(
+            out.stdout_text(),
+            "abc",
+            "a program that stops reading is fine"
+        );
+    }
+
+    #[test]
+    fn a_background_child_holding_the_output_is_bounded_by_the_timeout() {
+        // The program exits at once, its child keeps stdout open: the output is not
+        // complete, and waiting for it was once unbounded.
+        let started = Instant::now();
+        let invocation = Invocation::new("sh")
+            .args(["-c", "sleep 1042 & echo started"])
+            .timeout(Duration::from_millis(300));
+        let err = SystemExecutor
+            .output(&invocation)
+            .expect_err("must time out");
+        assert!(matches!(err, ExecError::Timeout { .. }), "{err:?}");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            started.elapsed()
+        );
     }
 
     #[test]
