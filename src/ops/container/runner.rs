@@ -268,10 +268,7 @@ impl ContainerRunner {
         options: &LogOptions,
     ) -> Result<String> {
         let cli = logs::invocation(self.runtime, id, options.lines, false, options.since);
-        let out = match query {
-            Some(query) => self.call(&Verb::Logs(query), cli)?,
-            None => self.run_invocation(cli)?,
-        };
+        let out = self.call_logs(query, cli)?;
         if !out.success() {
             // Removed since it was found.
             if is_missing(&out.stderr_text()) {
@@ -287,6 +284,20 @@ impl ContainerRunner {
             options.lines,
             options.ansi,
         ))
+    }
+
+    /// Runs a `logs` call, through the API when `query` is given and the engine answers. The
+    /// CLI's stderr goes into its stdout, to keep the two streams in order: when it fails,
+    /// what it said is moved back to stderr, where [`Self::failure`] reads it.
+    fn call_logs(&self, query: Option<LogQuery<'_>>, cli: Invocation) -> Result<Output> {
+        let mut out = match query {
+            Some(query) => self.call(&Verb::Logs(query), cli)?,
+            None => self.run_invocation(cli)?,
+        };
+        if !out.success() && out.stderr.is_empty() {
+            out.stderr = std::mem::take(&mut out.stdout);
+        }
+        Ok(out)
     }
 
     fn run_invocation(&self, invocation: Invocation) -> Result<Output> {
@@ -407,7 +418,7 @@ impl ContainerRunner {
                 ..self.log_query(&found, None)
             };
             let cli = logs::saved_invocation(self.runtime, &found.id, stamped);
-            let out = self.call(&Verb::Logs(query), cli)?;
+            let out = self.call_logs(Some(query), cli)?;
             if out.success() {
                 Ok(out.stdout)
             } else {
@@ -991,7 +1002,7 @@ impl SessionBackend for ContainerRunner {
             Runtime::Podman => {
                 let cli =
                     logs::invocation(self.runtime, &found.id, options.lines, false, options.since);
-                let out = self.call(&Verb::Logs(query), cli)?;
+                let out = self.call_logs(Some(query), cli)?;
                 if !out.success() {
                     return Err(self.failure(&out, "logs"));
                 }

@@ -168,6 +168,13 @@ fn exec_error(answer: Answer, invocation: &Invocation) -> ExecError {
 impl Executor for Replay {
     fn output(&self, invocation: &Invocation) -> Result<Output, ExecError> {
         match self.answer(invocation, "run") {
+            // As the real executor does: one pipe for both (recorded apart, the streams'
+            // order is lost, which a failure's answer never has to keep).
+            Answer::Recorded(recording) if invocation.is_merge_stderr() => {
+                let mut output = recording.output();
+                output.stdout.append(&mut output.stderr);
+                Ok(output)
+            }
             Answer::Recorded(recording) => Ok(recording.output()),
             answer => Err(exec_error(answer, invocation)),
         }
