@@ -138,7 +138,19 @@ pub(super) fn start(config: &Config, args: &StartArgs) -> CliResult {
 /// the name of a declared session whose entry is invalid, its errors are the answer: it
 /// would be there if its entry could be used.
 fn locate(config: &Config, name: &str, target: &Target) -> Result<Located, Error> {
-    let located = inventory::locate(config, name, &scope(config, target)?);
+    warn_located(
+        config,
+        name,
+        inventory::locate(config, name, &scope(config, target)?),
+    )
+}
+
+/// What [`locate`] says of what a search found: its warnings, and the entry's errors.
+fn warn_located(
+    config: &Config,
+    name: &str,
+    located: Result<Located, Error>,
+) -> Result<Located, Error> {
     for warning in located.iter().flat_map(Located::warnings) {
         note(&render::warning(warning));
     }
@@ -584,7 +596,12 @@ pub(super) fn logs(config: &Config, args: &LogsArgs) -> CliResult {
         since,
     };
     let scope = scope(config, &args.target)?;
-    let located = match locate(config, &args.name, &args.target) {
+    let searched = if args.follow {
+        inventory::locate(config, &args.name, &scope)
+    } else {
+        inventory::locate_for_logs(config, &args.name, &scope, &options)
+    };
+    let located = match warn_located(config, &args.name, searched) {
         Ok(located) => located,
         // Not declared and not running anywhere: what it printed, if it left a log.
         Err(err @ Error::SessionNotFound { .. }) => {

@@ -82,6 +82,13 @@ pub trait SessionBackend: Send + Sync + fmt::Debug {
     /// The session's last lines of output.
     fn logs(&self, name: &SessionName, options: &LogOptions) -> Result<String>;
 
+    /// Whether [`Self::logs`] of `name` is a lookup too, in one call: it answers
+    /// `SessionNotFound` exactly when [`Self::status`] would. A search for `logs` then asks
+    /// for the lines at once instead of the status first.
+    fn finds_by_logs(&self, _name: &SessionName) -> bool {
+        false
+    }
+
     /// [`Self::logs`] of the session a lookup has just found as `found`: a backend may
     /// use what the lookup read rather than find the session again.
     fn logs_of_found(&self, found: &SessionStatus, options: &LogOptions) -> Result<String> {

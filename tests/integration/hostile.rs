@@ -2940,7 +2940,6 @@ fn malformed_runtime_output_is_exit_5_naming_the_runtime() {
         for args in [
             vec!["status", "web", "--runtime", rt],
             vec!["stop", "web", "--runtime", rt],
-            vec!["logs", "web", "--runtime", rt],
             vec!["attach", "web", "--runtime", rt],
             vec!["exec", "web", "--runtime", rt, "--", "true"],
             vec!["restart", "web", "--runtime", rt],
@@ -2954,6 +2953,13 @@ fn malformed_runtime_output_is_exit_5_naming_the_runtime() {
                     .fails(5, &unreadable(rt)),
             );
         }
+        // Through the CLI, `logs NAME` is the lookup: whatever it prints is the log.
+        cases.push(
+            ops(&format!("{rt}: logs"), &["logs", "web", "--runtime", rt])
+                .env("PATH", &path)
+                .env("KSTLIB_ENGINE_API", "0")
+                .stdout("[{\"Id\": 12, \"State\": \"nope\"\n"),
+        );
     }
     check_all(&env, &cases);
     // `list` goes on with what answers, and says what did not.

@@ -22,6 +22,9 @@ struct Cli {
     down_run: &'static Recording,
     denied_inspect: &'static Recording,
     denied_ps: &'static Recording,
+    down_logs: &'static Recording,
+    denied_logs: &'static Recording,
+    missing_logs: &'static Recording,
     missing_inspect: &'static Recording,
     ambiguous_inspect: &'static Recording,
     missing_rm: &'static Recording,
@@ -44,6 +47,9 @@ const DOCKER20: Cli = Cli {
     down_run: &DOCKER20_DOWN_RUN,
     denied_inspect: &DOCKER20_DENIED_INSPECT,
     denied_ps: &DOCKER20_DENIED_PS,
+    down_logs: &DOCKER20_DOWN_LOGS,
+    denied_logs: &DOCKER20_DENIED_LOGS,
+    missing_logs: &DOCKER20_MISSING_LOGS,
     missing_inspect: &DOCKER20_MISSING_INSPECT,
     ambiguous_inspect: &DOCKER20_AMBIGUOUS_INSPECT,
     missing_rm: &DOCKER20_MISSING_RM,
@@ -78,6 +84,9 @@ const DOCKER28: Cli = Cli {
     down_run: &DOCKER28_DOWN_RUN,
     denied_inspect: &DOCKER28_DENIED_INSPECT,
     denied_ps: &DOCKER28_DENIED_PS,
+    down_logs: &DOCKER28_DOWN_LOGS,
+    denied_logs: &DOCKER28_DENIED_LOGS,
+    missing_logs: &DOCKER28_MISSING_LOGS,
     missing_inspect: &DOCKER28_MISSING_INSPECT,
     ambiguous_inspect: &DOCKER28_AMBIGUOUS_INSPECT,
     missing_rm: &DOCKER28_MISSING_RM,
@@ -112,6 +121,9 @@ const PODMAN: Cli = Cli {
     down_run: &PODMAN_DOWN_RUN,
     denied_inspect: &PODMAN_DENIED_INSPECT,
     denied_ps: &PODMAN_DENIED_PS,
+    down_logs: &PODMAN_DOWN_LOGS,
+    denied_logs: &PODMAN_DENIED_LOGS,
+    missing_logs: &PODMAN_MISSING_LOGS,
     missing_inspect: &PODMAN_MISSING_INSPECT,
     ambiguous_inspect: &PODMAN_AMBIGUOUS_INSPECT,
     missing_rm: &PODMAN_MISSING_RM,
@@ -173,11 +185,10 @@ const NO_OUTPUT: Recording = Recording {
     stderr: b"",
 };
 
-const VERBS_THAT_INSPECT_FIRST: [(&str, Verb); 7] = [
+const VERBS_THAT_INSPECT_FIRST: [(&str, Verb); 6] = [
     ("status", |b, n| b.status(n).map(drop)),
     ("start", |b, n| b.start(&web_config(n.as_str())).map(drop)),
     ("stop", |b, n| b.stop(n, &StopOptions::default()).map(drop)),
-    ("logs", |b, n| b.logs(n, &LogOptions::default()).map(drop)),
     ("follow", |b, n| {
         b.follow(n, &LogOptions::default(), &mut Vec::new())
     }),
@@ -186,6 +197,10 @@ const VERBS_THAT_INSPECT_FIRST: [(&str, Verb); 7] = [
         b.exec(n, &Command::parse("echo hi").expect("a valid command"))
     }),
 ];
+
+/// `logs` through a CLI: of a name that cannot be an ID prefix it asks `logs NAME` at once,
+/// the lookup and the lines in one call; of any other name it inspects first.
+const LOGS: Verb = |b, n| b.logs(n, &LogOptions::default()).map(drop);
 
 fn web_config(name: &str) -> crate::ops::SessionConfig {
     session(
@@ -197,27 +212,31 @@ fn web_config(name: &str) -> crate::ops::SessionConfig {
     )
 }
 
-/// Every verb, with `inspect` answered by `answer`, fails with `message` and `code`;
-/// `variant` checks the error's type.
+/// Every verb, with `inspect` (`logs`: its `logs NAME`) answered by `answer` (`logs`),
+/// fails with `message` and `code`; `variant` checks the error's type.
 fn every_verb_fails(
     cli: &Cli,
-    answer: &'static Recording,
+    answers: [&'static Recording; 2],
     target: &str,
     message: &str,
     code: u8,
     variant: fn(&Error) -> bool,
 ) {
+    let [inspect, logs] = answers;
     for (verb, call) in VERBS_THAT_INSPECT_FIRST {
         let replay = Replay::new()
             .then(
                 cli.program(),
                 &["container", "inspect", leak(target.to_owned())],
-                answer,
+                inspect,
             )
             .shared();
         let err = failure(call(&cli.runner(&replay), &name(target)), message, code);
         assert!(variant(&err), "{} {verb}: {err:?}", cli.tag);
     }
+    let replay = Replay::new().then(cli.program(), &["logs"], logs).shared();
+    let err = failure(LOGS(&cli.runner(&replay), &name(target)), message, code);
+    assert!(variant(&err), "{} logs: {err:?}", cli.tag);
 }
 
 const DOCKER_DOWN: &str = "docker cannot be used: Cannot connect to the Docker daemon at \
@@ -237,7 +256,7 @@ fn engine_down_is_unavailable_for_every_verb() {
         // Docker prints `[]` on stdout even then: stderr must decide.
         every_verb_fails(
             cli,
-            cli.down_inspect,
+            [cli.down_inspect, cli.down_logs],
             &cli.container("web"),
             message,
             exit::UNAVAILABLE,
@@ -349,7 +368,7 @@ fn permission_denied_on_the_engine_socket_is_unavailable_for_every_verb() {
     ] {
         every_verb_fails(
             cli,
-            cli.denied_inspect,
+            [cli.denied_inspect, cli.denied_logs],
             &cli.container("web"),
             &inspect,
             exit::UNAVAILABLE,
@@ -383,17 +402,21 @@ fn permission_denied_on_the_engine_socket_is_unavailable_for_every_verb() {
 fn no_such_container_is_session_not_found_for_every_verb_but_start() {
     for cli in ALL {
         let nosuch = cli.container("nosuch");
-        for (verb, call) in VERBS_THAT_INSPECT_FIRST {
+        let inspected = VERBS_THAT_INSPECT_FIRST.into_iter().map(|(verb, call)| {
+            let answer = (["container", "inspect"], cli.missing_inspect);
+            (verb, call, answer)
+        });
+        let logged = [("logs", LOGS, (["logs", "--tail"], cli.missing_logs))];
+        for (verb, call, (args, answer)) in inspected.chain(logged) {
             if verb == "start" {
                 continue;
             }
-            let replay = Replay::new()
-                .then(
-                    cli.program(),
-                    &["container", "inspect", leak(nosuch.clone())],
-                    cli.missing_inspect,
-                )
-                .shared();
+            let args = match cli.runtime {
+                // Podman's `logs` has no `--tail` here: its tail counts the streams apart.
+                Runtime::Podman if verb == "logs" => &args[..1],
+                _ => &args[..],
+            };
+            let replay = Replay::new().then(cli.program(), args, answer).shared();
             let err = failure(
                 call(&cli.runner(&replay), &name(&nosuch)),
                 &format!("container session '{nosuch}' not found"),
@@ -452,7 +475,9 @@ fn an_id_prefix_of_several_containers_is_no_container_of_that_name() {
     // A tmux session `a` is looked for among containers too; Podman failed the lookup
     // ("more than one result") and every command warned that Podman could not be used.
     for cli in ALL {
-        for (verb, call) in VERBS_THAT_INSPECT_FIRST {
+        // `a` may be an ID prefix: `logs` looks it up first too.
+        let verbs = VERBS_THAT_INSPECT_FIRST.into_iter().chain([("logs", LOGS)]);
+        for (verb, call) in verbs {
             if verb == "start" {
                 continue;
             }
@@ -683,8 +708,8 @@ fn attach_and_exec_on_an_exited_container_are_not_running() {
     for cli in ALL {
         let exited = cli.container("exited");
         for (verb, call) in [
-            ("attach", VERBS_THAT_INSPECT_FIRST[5].1),
-            ("exec", VERBS_THAT_INSPECT_FIRST[6].1),
+            ("attach", VERBS_THAT_INSPECT_FIRST[4].1),
+            ("exec", VERBS_THAT_INSPECT_FIRST[5].1),
         ] {
             let mut replay = Replay::new().then(
                 cli.program(),
@@ -810,10 +835,11 @@ fn a_running_container_reads_the_same_in_status_and_list() {
 #[test]
 fn runtime_missing_is_runtime_not_found_for_every_verb() {
     for runtime in Runtime::ALL {
-        for (verb, call) in VERBS_THAT_INSPECT_FIRST {
-            let replay = Replay::new()
-                .then_missing(runtime.as_str(), &["container", "inspect", "replay-web"])
-                .shared();
+        let inspected = VERBS_THAT_INSPECT_FIRST
+            .into_iter()
+            .map(|(verb, call)| (verb, call, &["container", "inspect", "replay-web"][..]));
+        for (verb, call, args) in inspected.chain([("logs", LOGS, &["logs"][..])]) {
+            let replay = Replay::new().then_missing(runtime.as_str(), args).shared();
             let runner = ContainerRunner::with_executor(runtime, replay.clone());
             let err = failure(
                 call(&runner, &name("replay-web")),

@@ -1006,6 +1006,39 @@ pub(super) const PODMAN_DENIED_LOCAL_PS: Recording = Recording {
     stderr: b"Error: creating runtime static files directory: mkdir /var/lib/containers/storage: permission denied\n",
 };
 
+/// Docker CLI 20.10 (/usr/bin/docker), engine down: `logs` by name.
+///
+/// ```text
+/// env DOCKER_HOST=unix:///nonexistent.sock /usr/bin/docker logs --tail 100 replay-docker20-web
+/// ```
+pub(super) const DOCKER20_DOWN_LOGS: Recording = Recording {
+    code: Some(1),
+    stdout: b"",
+    stderr: b"Cannot connect to the Docker daemon at unix:///nonexistent.sock. Is the docker daemon running?\n",
+};
+
+/// Docker CLI 20.10 (/usr/bin/docker), permission denied on the engine socket: `logs`.
+///
+/// ```text
+/// as_nobody /usr/bin/docker logs --tail 100 replay-docker20-web
+/// ```
+pub(super) const DOCKER20_DENIED_LOGS: Recording = Recording {
+    code: Some(1),
+    stdout: b"",
+    stderr: b"permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: Get \"http://%2Fvar%2Frun%2Fdocker.sock/v1.24/containers/replay-docker20-web/json\": dial unix /var/run/docker.sock: connect: permission denied\n",
+};
+
+/// Docker CLI 20.10 (/usr/bin/docker), `logs` of a name no container has.
+///
+/// ```text
+/// /usr/bin/docker logs --tail 100 replay-docker20-nosuch
+/// ```
+pub(super) const DOCKER20_MISSING_LOGS: Recording = Recording {
+    code: Some(1),
+    stdout: b"",
+    stderr: b"Error: No such container: replay-docker20-nosuch\n",
+};
+
 /// Docker CLI 20.10 (/usr/bin/docker), `logs` of a container removed since it was found.
 ///
 /// ```text
@@ -1015,6 +1048,39 @@ pub(super) const DOCKER20_GONE_LOGS: Recording = Recording {
     code: Some(1),
     stdout: b"",
     stderr: b"Error: No such container: replay-docker20-gone\n",
+};
+
+/// Docker CLI 28.2 (/usr/local/bin/docker), engine down: `logs` by name.
+///
+/// ```text
+/// env DOCKER_HOST=unix:///nonexistent.sock /usr/local/bin/docker logs --tail 100 replay-docker28-web
+/// ```
+pub(super) const DOCKER28_DOWN_LOGS: Recording = Recording {
+    code: Some(1),
+    stdout: b"",
+    stderr: b"Cannot connect to the Docker daemon at unix:///nonexistent.sock. Is the docker daemon running?\n",
+};
+
+/// Docker CLI 28.2 (/usr/local/bin/docker), permission denied on the engine socket: `logs`.
+///
+/// ```text
+/// as_nobody /usr/local/bin/docker logs --tail 100 replay-docker28-web
+/// ```
+pub(super) const DOCKER28_DENIED_LOGS: Recording = Recording {
+    code: Some(1),
+    stdout: b"",
+    stderr: b"permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: Get \"http://%2Fvar%2Frun%2Fdocker.sock/v1.50/containers/replay-docker28-web/json\": dial unix /var/run/docker.sock: connect: permission denied\n",
+};
+
+/// Docker CLI 28.2 (/usr/local/bin/docker), `logs` of a name no container has.
+///
+/// ```text
+/// /usr/local/bin/docker logs --tail 100 replay-docker28-nosuch
+/// ```
+pub(super) const DOCKER28_MISSING_LOGS: Recording = Recording {
+    code: Some(1),
+    stdout: b"",
+    stderr: b"Error response from daemon: No such container: replay-docker28-nosuch\n",
 };
 
 /// Docker CLI 28.2 (/usr/local/bin/docker), `logs` of a container removed since it was
@@ -1027,6 +1093,40 @@ pub(super) const DOCKER28_GONE_LOGS: Recording = Recording {
     code: Some(1),
     stdout: b"",
     stderr: b"Error response from daemon: No such container: replay-docker28-gone\n",
+};
+
+/// Podman 4.3.1, engine down: `logs` by name.
+///
+/// ```text
+/// env CONTAINER_HOST=unix:///nonexistent.sock /usr/bin/podman logs replay-podman-web
+/// ```
+pub(super) const PODMAN_DOWN_LOGS: Recording = Recording {
+    code: Some(125),
+    stdout: b"",
+    stderr: b"Cannot connect to Podman. Please verify your connection to the Linux system using `podman system connection list`, or try `podman machine init` and `podman machine start` to manage a new Linux VM\nError: unable to connect to Podman socket: Get \"http://d/v4.3.1/libpod/_ping\": dial unix /nonexistent.sock: connect: no such file or directory\n",
+};
+
+/// Podman 4.3.1, permission denied on the engine socket: `logs`.
+///
+/// ```text
+/// as_nobody env CONTAINER_HOST=unix:///tmp/replay-rec/podman.sock /usr/bin/podman logs replay-podman-web
+/// ```
+pub(super) const PODMAN_DENIED_LOGS: Recording = Recording {
+    code: Some(125),
+    stdout: b"",
+    stderr: b"Cannot connect to Podman. Please verify your connection to the Linux system using `podman system connection list`, or try `podman machine init` and `podman machine start` to manage a new Linux VM\nError: unable to connect to Podman socket: Get \"http://d/v4.3.1/libpod/_ping\": dial unix /tmp/replay-rec/podman.sock: connect: permission denied\n",
+};
+
+/// Podman 4.3.1, `logs` of a name no container has.
+///
+/// ```text
+/// /usr/bin/podman logs replay-podman-nosuch
+/// ```
+pub(super) const PODMAN_MISSING_LOGS: Recording = Recording {
+    code: Some(125),
+    stdout: b"",
+    stderr:
+        b"Error: no container with name or ID \"replay-podman-nosuch\" found: no such container\n",
 };
 
 /// Podman 4.3.1, `logs` of a container removed since it was found.
