@@ -693,3 +693,35 @@ fn a_remote_working_dir_is_resolved_and_checked_there() {
     ");
     assert_eq!(host.tmux_sessions("default"), ["home"]);
 }
+
+#[test]
+fn a_remote_container_s_relative_host_path_is_refused_at_its_line() {
+    // Made absolute against this machine's config directory, it named a directory here,
+    // and the engine there mounted whatever it had at that path.
+    let sessions = "    far:\n      host: vps1\n      backend: container\n      image: busybox\n      \
+                    volumes: ['/srv/data:/data', './cache:/cache']\n";
+    let Some((env, _host)) = setup(sessions) else {
+        return;
+    };
+    insta::assert_snapshot!(env.ops(&["start", "far"]), @"
+    exit: 3
+    --- stdout
+    --- stderr
+    error: session 'far': invalid volume './cache'
+     --> [ROOT]/work/kstlib.conf.yml:9:16
+      |
+    9 |       volumes: ['/srv/data:/data', './cache:/cache']
+      |                ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ names a directory of this machine, not of host 'vps1' where the session runs: write it as an absolute path there
+    [EOF]
+    ");
+    insta::assert_snapshot!(
+        env.ops(&["start", "adhoc", "-b", "container", "-i", "busybox", "-v", "~/d:/d", "--host", "vps1"]),
+        @"
+    exit: 3
+    --- stdout
+    --- stderr
+    error: invalid volume '~/d': names a directory of this machine, not of host 'vps1' where the session runs: write it as an absolute path there
+    [EOF]
+    "
+    );
+}

@@ -308,6 +308,33 @@ pub(crate) fn build(
     if let Err(err) = validate::check_env_count(settings.env.len()) {
         errors.push(err_at(err, None, session));
     }
+    if backend == BackendType::Container
+        && let Some(there) = host.name()
+    {
+        // Made absolute against this machine's config directory or home, the path names a
+        // directory here, and the engine there would mount whatever it has at that path.
+        let volumes = settings.volumes.iter().flat_map(|given| {
+            let span = given.span.as_ref();
+            given
+                .value
+                .iter()
+                .map(move |volume| ("volumes", volume, span))
+        });
+        let log_volume = settings
+            .log_volume
+            .iter()
+            .map(|given| ("log_volume", &given.value, given.span.as_ref()));
+        for (field, volume, span) in volumes.chain(log_volume) {
+            if let Some(written) = volume.written_host() {
+                let reason = format!(
+                    "names a directory of this machine, not of host '{there}' where the \
+                     session runs: write it as an absolute path there"
+                );
+                let err = ValidationError::new(field, written, reason);
+                errors.push(err_at(err, span, session));
+            }
+        }
+    }
     if !errors.is_empty() {
         return Err(ConfigErrors::new(errors));
     }

@@ -405,6 +405,38 @@ fn hosts_are_read_and_their_defaults_sit_between_ops_and_the_entry() {
 }
 
 #[test]
+fn a_remote_containers_host_paths_must_be_absolute_there() {
+    // Made absolute against this machine's config directory or home, they named
+    // directories here, and the engine there mounted whatever it had at those paths.
+    let text = "ops:
+  hosts:
+    vps1: {ssh: x}
+  sessions:
+    far:
+      host: vps1
+      backend: container
+      image: busybox
+      volumes: ['/srv/data:/data', './cache:/cache', 'named:/named']
+    logged: {host: vps1, backend: container, image: busybox, log_volume: '~/logs:/logs'}
+    near: {backend: container, image: busybox, volumes: ['./cache:/cache', '~/x:/x']}
+";
+    let config = Config::from_yaml_str(text, Path::new("/srv/k/kstlib.conf.yml")).expect("load");
+    let errors: Vec<String> = config.errors().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        errors,
+        [
+            "/srv/k/kstlib.conf.yml:9:16: session 'far': invalid volume './cache' (names a \
+             directory of this machine, not of host 'vps1' where the session runs: write it as \
+             an absolute path there)",
+            "/srv/k/kstlib.conf.yml:10:74: session 'logged': invalid log volume '~/logs' (names \
+             a directory of this machine, not of host 'vps1' where the session runs: write it \
+             as an absolute path there)",
+        ],
+        "the local session's paths are fine"
+    );
+}
+
+#[test]
 fn host_mistakes_are_errors_at_their_place() {
     let cases = [
         (

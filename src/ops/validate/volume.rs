@@ -31,11 +31,14 @@ pub fn check_volume_count(n: usize) -> Result<(), ValidationError> {
 /// `..` is refused as a path component on either side, so a mount cannot climb out of the
 /// directory the config names; unlike upstream, names that merely contain two dots
 /// (`..cache`, `/b/..x`) are fine.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug)]
 pub struct Volume {
     host: String,
     container: String,
     options: Option<String>,
+    /// The host path as written, when kstlib made it a path of this machine (relative, or
+    /// under `~`): meaningless for a container on another host.
+    written: Option<String>,
 }
 
 impl Volume {
@@ -63,6 +66,7 @@ impl Volume {
             host: host.to_owned(),
             container: container.to_owned(),
             options: options.map(str::to_owned),
+            written: None,
         };
         volume.check_traversal().map_err(refuse)?;
         // A relative path names nothing inside a container (Docker refuses it at `run`,
@@ -104,14 +108,25 @@ impl Volume {
         self.host.starts_with(['/', '.', '~'])
     }
 
+    /// The host path as written, when it was relative or under `~` and has been made a path
+    /// of this machine by [`Self::with_host`].
+    pub fn written_host(&self) -> Option<&str> {
+        self.written.as_deref()
+    }
+
     /// The same mount with another host side, e.g. a relative path made absolute.
     ///
     /// Returns a `Result`, not a bare `Volume`, because the new path comes from outside
     /// (the current directory, `$HOME`) and may hold a `:` or `..` that would break the
     /// mount; a `Volume` stays valid whatever made it.
     pub fn with_host(&self, host: String) -> Result<Volume, ValidationError> {
+        let written = match self.host.starts_with('/') {
+            true => None,
+            false => Some(self.written.clone().unwrap_or_else(|| self.host.clone())),
+        };
         let volume = Volume {
             host,
+            written,
             ..self.clone()
         };
         let refuse = |reason: String| ValidationError::new(FIELD, volume.to_string(), reason);
@@ -160,6 +175,27 @@ fn check_options(options: &str) -> Result<(), String> {
 }
 
 /// `host:container[:options]`, the form `docker run -v` takes.
+/// The same mount, however its host path was written.
+impl PartialEq for Volume {
+    fn eq(&self, other: &Self) -> bool {
+        self.mount() == other.mount()
+    }
+}
+
+impl Eq for Volume {}
+
+impl std::hash::Hash for Volume {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.mount().hash(state);
+    }
+}
+
+impl Volume {
+    fn mount(&self) -> (&str, &str, Option<&str>) {
+        (&self.host, &self.container, self.options.as_deref())
+    }
+}
+
 impl fmt::Display for Volume {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}", self.host, self.container)?;
