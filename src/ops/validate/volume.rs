@@ -101,6 +101,11 @@ impl Volume {
         self.options.as_deref()
     }
 
+    /// What is mounted where, which is what makes two volumes the same.
+    fn mount(&self) -> (&str, &str, Option<&str>) {
+        (&self.host, &self.container, self.options.as_deref())
+    }
+
     /// Whether the host side is a path (to make absolute) rather than a named volume.
     ///
     /// Named volumes must start with a letter or digit, so `/`, `.` and `~` are enough.
@@ -120,10 +125,10 @@ impl Volume {
     /// (the current directory, `$HOME`) and may hold a `:` or `..` that would break the
     /// mount; a `Volume` stays valid whatever made it.
     pub fn with_host(&self, host: String) -> Result<Volume, ValidationError> {
-        let written = match self.host.starts_with('/') {
-            true => None,
-            false => Some(self.written.clone().unwrap_or_else(|| self.host.clone())),
-        };
+        let written = self
+            .written
+            .clone()
+            .or_else(|| (!self.host.starts_with('/')).then(|| self.host.clone()));
         let volume = Volume {
             host,
             written,
@@ -174,7 +179,6 @@ fn check_options(options: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// `host:container[:options]`, the form `docker run -v` takes.
 /// The same mount, however its host path was written.
 impl PartialEq for Volume {
     fn eq(&self, other: &Self) -> bool {
@@ -190,12 +194,7 @@ impl std::hash::Hash for Volume {
     }
 }
 
-impl Volume {
-    fn mount(&self) -> (&str, &str, Option<&str>) {
-        (&self.host, &self.container, self.options.as_deref())
-    }
-}
-
+/// `host:container[:options]`, the form `docker run -v` takes.
 impl fmt::Display for Volume {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}", self.host, self.container)?;
