@@ -306,7 +306,7 @@ fn declared_rows(
     if let (Some(host), Some(elsewhere)) = (&host, wanted.iter().find(|name| !on_host(name))) {
         let declared_on = config
             .find(elsewhere)
-            .map(|d| d.host().name().unwrap_or("local").to_owned())
+            .map(|d| d.host().to_string())
             .unwrap_or_default();
         return Err(Failure::Noted(
             Box::new(Error::SessionNotFound {
@@ -314,9 +314,8 @@ fn declared_rows(
                 backend: None,
             }),
             format!(
-                "'{elsewhere}' is declared on host '{declared_on}', not '{}'; up and down act \
-                 where a session is declared",
-                host.name().unwrap_or("local")
+                "'{elsewhere}' is declared on host '{declared_on}', not '{host}'; up and down \
+                 act where a session is declared"
             ),
         ));
     }

@@ -90,9 +90,7 @@ impl Run {
             .collect();
         self
     }
-}
 
-impl Run {
     /// The same run with the table column `column` cut out of stdout, when there is one: for
     /// a table whose columns depend on what other tests run on the host (IMAGE is there
     /// only when some container is listed). ASCII tables only.

@@ -171,17 +171,7 @@ fn wait(inotify: &Inotify, limit: Duration) -> io::Result<()> {
 /// Prints what `file` holds past its position, line by line as the log's reader shows
 /// them.
 fn copy(printer: &mut StampedLines<'_>, file: &mut File) -> io::Result<()> {
-    let mut buffer = [0u8; 64 * 1024];
-    let mut any = false;
-    loop {
-        let n = file.read(&mut buffer)?;
-        if n == 0 {
-            break;
-        }
-        any = true;
-        printer.write_all(&buffer[..n])?;
-    }
-    if any {
+    if io::copy(file, printer)? > 0 {
         printer.flush()?;
     }
     Ok(())
